@@ -1,0 +1,260 @@
+"""Stored queries: one ``.rq`` file per question in ``queries/``, with a grlc-style header.
+
+A header is made of ``#+ key: value`` lines (YAML, as grlc reads them). Parameters are
+variables named the grlc way: ``?_name_type`` (required) or ``?__name_type`` (optional),
+where the type is ``iri``, ``string``, ``integer``, ``decimal``, ``date`` or ``gYear``.
+Values are checked, typed and bound as RDF terms, never pasted into the query text.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from . import paths
+from .errors import ParameterError, QueryError
+from .namespaces import KKR, PREFIXES, XSD
+from .sparqltext import parameter_variables
+
+if TYPE_CHECKING:
+    from .sparql import Result
+    from .store import KnowledgeGraph
+
+PARAMETER_TYPES = ("iri", "string", "integer", "decimal", "date", "gYear")
+_IRI_FORBIDDEN = re.compile(r'[\s<>"{}|^`\\]')
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    variable: str
+    type: str
+    required: bool
+    default: str | None = None
+
+    def describe(self) -> str:
+        text = f"{self.name} ({self.type}"
+        text += ", required" if self.required and self.default is None else ", optional"
+        if self.default is not None:
+            text += f", default {self.default}"
+        return text + ")"
+
+
+@dataclass(frozen=True)
+class StoredQuery:
+    name: str
+    path: Path
+    text: str
+    summary: str
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+
+
+def parse_header(text: str, shown_path: str) -> dict[str, object]:
+    """Read the ``#+`` header: scalar values, lists of scalars, and lists of one-key maps.
+
+    >>> parse_header("#+ summary: NATO members\\n#+ tags:\\n#+   - contract\\n#+ defaults:\\n#+   - asof: 2024-01-01\\nSELECT", "q.rq")
+    {'summary': 'NATO members', 'tags': ['contract'], 'defaults': [{'asof': '2024-01-01'}]}
+    """
+    header: dict[str, object] = {}
+    current: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.startswith("#+"):
+            continue
+        body = line[2:]
+        stripped = body.strip()
+        if not stripped:
+            continue
+        if stripped.startswith("- "):
+            if current is None or not isinstance(header.get(current), list):
+                raise QueryError(f"{shown_path}:{number}: list item outside a list key")
+            item = stripped[2:].strip()
+            key, sep, value = item.partition(":")
+            entry: object = {key.strip(): _unquote(value.strip())} if sep and " " not in key.strip() else _unquote(item)
+            header[current].append(entry)  # type: ignore[union-attr]
+            continue
+        key, sep, value = stripped.partition(":")
+        if not sep or not re.fullmatch(r"[A-Za-z_]+", key.strip()):
+            raise QueryError(f"{shown_path}:{number}: header line is not 'key: value': {stripped!r}")
+        current = key.strip()
+        header[current] = _unquote(value.strip()) if value.strip() else []
+    return header
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
+def _parameter(variable: str, defaults: dict[str, str], shown_path: str) -> Parameter:
+    required = not variable.startswith("__")
+    name, _, kind = variable.lstrip("_").partition("_")
+    kind = kind or "string"
+    if kind not in PARAMETER_TYPES:
+        raise QueryError(f"{shown_path}: parameter ?{variable} has unknown type {kind!r}; use one of {', '.join(PARAMETER_TYPES)}")
+    return Parameter(name, variable, kind, required, defaults.get(name))
+
+
+def read_stored_query(path: Path) -> StoredQuery:
+    shown = paths.display_path(path)
+    text = path.read_text(encoding="utf-8")
+    header = parse_header(text, shown)
+    summary = header.get("summary")
+    if not isinstance(summary, str) or not summary:
+        raise QueryError(f"{shown}: the header needs a '#+ summary:' line")
+    defaults: dict[str, str] = {}
+    for entry in header.get("defaults", []) or []:
+        if isinstance(entry, dict):
+            defaults.update({k: str(v) for k, v in entry.items()})
+    tags = tuple(str(t) for t in header.get("tags", []) or [])
+    parameters = tuple(_parameter(v, defaults, shown) for v in parameter_variables(text))
+    description = header.get("description", "")
+    return StoredQuery(path.stem, path, text, summary, str(description), tags, parameters)
+
+
+@lru_cache(maxsize=1)
+def _catalogue(folder: Path) -> dict[str, StoredQuery]:
+    return {path.stem: read_stored_query(path) for path in sorted(folder.glob("*.rq"))}
+
+
+def catalogue() -> dict[str, StoredQuery]:
+    """Every stored question, by name (quality checks live apart, in ``queries/checks/``)."""
+    return _catalogue(paths.queries_dir())
+
+
+def get_stored_query(name: str) -> StoredQuery:
+    queries = catalogue()
+    if name in queries:
+        return queries[name]
+    close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
+    hint = f"; did you mean {' or '.join(close)}?" if close else "; run 'kosovo-kg queries' for the list"
+    raise QueryError(f"no stored query named {name!r}{hint}")
+
+
+def bind_parameters(query: StoredQuery, values: dict[str, object], kg: KnowledgeGraph | None = None) -> dict[str, ox.NamedNode | ox.Literal]:
+    """Check and type the given parameter values; returns variable name -> RDF term."""
+    known = {p.name: p for p in query.parameters}
+    for name in values:
+        if name not in known:
+            close = difflib.get_close_matches(name, list(known), n=1)
+            if known:
+                hint = f"did you mean {close[0]}? " if close else ""
+                accepted = ", ".join(p.describe() for p in query.parameters)
+                raise ParameterError(f"unknown parameter {name!r} for {query.name}: {hint}it takes {accepted}")
+            raise ParameterError(f"unknown parameter {name!r}: {query.name} takes no parameters")
+    bound: dict[str, ox.NamedNode | ox.Literal] = {}
+    for parameter in query.parameters:
+        raw = values.get(parameter.name, parameter.default)
+        if raw is None:
+            if parameter.required:
+                raise ParameterError(f"missing parameter {parameter.name!r} for {query.name}: give it as --param {parameter.name}=… ({parameter.describe()})")
+            continue
+        bound[parameter.variable] = typed_value(parameter, raw, kg)
+    return bound
+
+
+def typed_value(parameter: Parameter, raw: object, kg: KnowledgeGraph | None = None) -> ox.NamedNode | ox.Literal:
+    """One parameter value as an RDF term of the parameter's type, or a :class:`ParameterError`.
+
+    >>> p = Parameter("asof", "_asof_date", "date", True)
+    >>> typed_value(p, "2008-02-18")
+    <Literal value=2008-02-18 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#date>>
+    >>> typed_value(p, "18/02/2008")
+    Traceback (most recent call last):
+    ...
+    kosovo_kg.errors.ParameterError: parameter 'asof' must be a date as YYYY-MM-DD, got '18/02/2008'
+    """
+    text = raw.isoformat() if isinstance(raw, datetime.date) else str(raw)
+    name, kind = parameter.name, parameter.type
+
+    def fail(expected: str) -> ParameterError:
+        return ParameterError(f"parameter {name!r} must be {expected}, got {text!r}")
+
+    if kind == "iri":
+        return ox.NamedNode(_expand_iri(name, text, kg))
+    if kind == "string":
+        if len(text) > 2000:
+            raise fail("a string of at most 2000 characters")
+        return ox.Literal(text)
+    if kind == "integer":
+        if not re.fullmatch(r"[+-]?\d{1,18}", text):
+            raise fail("a whole number")
+        return ox.Literal(str(int(text)), datatype=ox.NamedNode(XSD + "integer"))
+    if kind == "decimal":
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise fail("a number") from None
+        if not value.is_finite() or not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
+            raise fail("a number")
+        return ox.Literal(text, datatype=ox.NamedNode(XSD + "decimal"))
+    if kind == "date":
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                raise ValueError
+            datetime.date.fromisoformat(text)
+        except ValueError:
+            raise fail("a date as YYYY-MM-DD") from None
+        return ox.Literal(text, datatype=ox.NamedNode(XSD + "date"))
+    if kind == "gYear":
+        if not re.fullmatch(r"\d{4}", text):
+            raise fail("a year as YYYY")
+        return ox.Literal(text, datatype=ox.NamedNode(XSD + "gYear"))
+    raise ParameterError(f"parameter {name!r} has an unsupported type {kind!r}")
+
+
+def _expand_iri(name: str, text: str, kg: KnowledgeGraph | None) -> str:
+    """A full IRI, a prefixed name (kkr:kosovo) or a bare resource name (kosovo) as a full IRI."""
+    if not text or _IRI_FORBIDDEN.search(text):
+        raise ParameterError(f"parameter {name!r} must be an IRI, a prefixed name such as kkr:kosovo or a resource name such as kosovo, got {text!r}")
+    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", text) or text.startswith("urn:"):
+        iri = text
+    elif ":" in text:
+        prefix, _, local = text.partition(":")
+        if prefix not in PREFIXES:
+            raise ParameterError(f"parameter {name!r}: unknown prefix {prefix!r} in {text!r}; known prefixes: {', '.join(PREFIXES)}")
+        iri = PREFIXES[prefix] + local
+    else:
+        iri = KKR + text
+    if kg is not None and iri.startswith(KKR) and iri not in kg.files:
+        names = [i[len(KKR):] for i in kg.files if i.startswith(KKR)]
+        close = difflib.get_close_matches(iri[len(KKR):], names, n=3, cutoff=0.6)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise ParameterError(f"parameter {name!r}: no resource {iri[len(KKR):]!r} in the graph{hint}")
+    return iri
+
+
+def run_stored_query(
+    name: str,
+    values: dict[str, object] | None = None,
+    *,
+    graph: KnowledgeGraph | None = None,
+    engine: str = "oxigraph",
+    allow_federation: bool = False,
+) -> Result:
+    """Run a stored query by name with parameter values (strings or Python values).
+
+    >>> rows = run_stored_query("kfor-strength")
+    >>> [(str(row["date"]), row["troops"]) for row in rows]
+    [('1999-06', 20000), ('2024', 4500)]
+    """
+    from .sparql import run_query
+
+    query = get_stored_query(name)
+    kg = graph
+    if kg is None and not engine.startswith(("http://", "https://")):
+        from .store import load_graph
+
+        kg = load_graph()
+    bindings = bind_parameters(query, dict(values or {}), kg)
+    return run_query(query.text, graph=kg, engine=engine, bindings=bindings, allow_federation=allow_federation)

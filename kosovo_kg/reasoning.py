@@ -1,0 +1,80 @@
+"""OWL consistency checking with owlready2's HermiT, over a view of the graph HermiT accepts.
+
+owlready2 does not read Turtle, and OWL 2's datatype map has no xsd:date, xsd:gYear or
+xsd:gYearMonth: the reasoner gets N-Triples made in memory from the one loaded graph,
+with literals of those datatypes left out. The source data is never changed.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from .namespaces import XSD
+from .store import KnowledgeGraph
+
+#: Datatypes outside OWL 2's datatype map that the data uses for dates at their precision.
+NON_OWL_DATATYPES = frozenset(
+    XSD + name for name in ("date", "gYear", "gYearMonth", "gMonth", "gDay", "gMonthDay", "time", "duration")
+)
+
+
+@dataclass
+class ReasoningResult:
+    consistent: bool
+    message: str = ""
+    #: (subject, predicate, object) IRIs or literal strings that the reasoner added
+    inferred: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def reasoner_view(triples: list[ox.Triple]) -> bytes:
+    """N-Triples of the graph without the literals OWL 2 reasoners reject."""
+    kept = (
+        t
+        for t in triples
+        if not (isinstance(t.object, ox.Literal) and t.object.datatype.value in NON_OWL_DATATYPES)
+    )
+    return ox.serialize(kept, format=ox.RdfFormat.N_TRIPLES)
+
+
+def java_available() -> bool:
+    return shutil.which("java") is not None
+
+
+def check_consistency(kg: KnowledgeGraph, *, infer: bool = False) -> ReasoningResult:
+    """Run HermiT over the graph; report whether it is consistent (and, if asked, what it infers)."""
+    if not java_available():
+        return ReasoningResult(False, "Java is not installed: HermiT needs a Java runtime (apt-get install default-jre-headless)")
+    import io
+
+    import owlready2
+
+    world = owlready2.World()
+    ontology = world.get_ontology("https://w3id.org/kosovo-kg/reasoning-view")
+    ontology.load(fileobj=io.BytesIO(reasoner_view(kg.triples)), format="ntriples")
+    before = set(world.as_rdflib_graph()) if infer else set()
+    try:
+        with ontology:
+            owlready2.sync_reasoner_hermit(world, infer_property_values=infer, debug=0)
+    except owlready2.OwlReadyInconsistentOntologyError:
+        return ReasoningResult(False, _explain_inconsistency(world))
+    except owlready2.OwlReadyJavaError as error:
+        return ReasoningResult(False, f"HermiT failed: {str(error).strip().splitlines()[-1]}")
+    inferred: list[tuple[str, str, str]] = []
+    if infer:
+        inferred = sorted(
+            (str(s), str(p), str(o))
+            for s, p, o in set(world.as_rdflib_graph()) - before
+            if not (str(s).startswith("_:") or str(o).startswith("_:"))
+        )
+    return ReasoningResult(True, "consistent", inferred)
+
+
+def _explain_inconsistency(world) -> str:
+    unsatisfiable = [str(c.iri) for c in world.inconsistent_classes() if hasattr(c, "iri")]
+    unsatisfiable = [iri for iri in unsatisfiable if not iri.endswith("#Nothing")]
+    if unsatisfiable:
+        return "the ontology is inconsistent; unsatisfiable classes: " + ", ".join(sorted(unsatisfiable))
+    return "the ontology and data are inconsistent (HermiT found a contradiction, for example a node typed with two disjoint classes)"

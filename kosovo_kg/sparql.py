@@ -1,0 +1,286 @@
+"""Query engines behind one interface: embedded Oxigraph (default), embedded rdflib, remote endpoint.
+
+Every engine returns a :class:`Result` whose terms are pyoxigraph terms, with numbers in
+canonical form, so the same query gives equal rows on each engine.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Literal, Protocol
+
+import pyoxigraph as ox
+
+from .errors import QueryError
+from .namespaces import PREFIXES, XSD
+from .sparqltext import insert_values, refuse_federation, tokens
+
+if TYPE_CHECKING:
+    from .store import KnowledgeGraph
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+ENGINES = ("oxigraph", "rdflib")
+_UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+_INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
+                                     "positiveInteger", "nonPositiveInteger", "negativeInteger",
+                                     "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
+
+
+class Row(Mapping[str, object]):
+    """One solution: ``row["name"]`` is the value as Python, ``row.term("name")`` the RDF term."""
+
+    def __init__(self, variables: list[str], terms: tuple[Term | None, ...]):
+        self._variables, self._terms = variables, terms
+
+    def term(self, name: str) -> Term | None:
+        return self._terms[self._variables.index(name)]
+
+    def __getitem__(self, name: str) -> object:
+        if name not in self._variables:
+            raise KeyError(name)
+        return to_python(self.term(name))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._variables)
+
+    def __len__(self) -> int:
+        return len(self._variables)
+
+    def __repr__(self) -> str:
+        return f"Row({dict(self)!r})"
+
+
+@dataclass
+class Result:
+    """What a query returned: solutions (SELECT), a boolean (ASK) or triples (CONSTRUCT/DESCRIBE)."""
+
+    kind: Literal["select", "ask", "graph"]
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Row]:
+        return (Row(self.variables, terms) for terms in self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows) if self.kind == "select" else len(self.triples)
+
+
+def to_python(term: Term | None) -> object:
+    """An RDF term as a plain Python value: IRIs as strings, numbers, dates and booleans typed.
+
+    >>> to_python(ox.Literal("4500", datatype=ox.NamedNode(XSD + "integer")))
+    4500
+    >>> to_python(ox.Literal("2012-07", datatype=ox.NamedNode(XSD + "gYearMonth")))
+    '2012-07'
+    """
+    if term is None:
+        return None
+    if isinstance(term, (ox.NamedNode, ox.BlankNode)):
+        return term.value
+    datatype = term.datatype.value
+    try:
+        if datatype in _INTEGER_TYPES:
+            return int(term.value)
+        if datatype == XSD + "decimal":
+            return Decimal(term.value)
+        if datatype in (XSD + "double", XSD + "float"):
+            return float(term.value)
+        if datatype == XSD + "boolean":
+            return term.value in ("true", "1")
+        if datatype == XSD + "date" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", term.value):
+            return datetime.date.fromisoformat(term.value)
+    except (ValueError, InvalidOperation):
+        pass
+    return term.value
+
+
+def canonical(term: Term | None) -> Term | None:
+    """Numbers in one lexical form, so engines that print 4.0 and 4.00 give equal rows."""
+    if not isinstance(term, ox.Literal):
+        return term
+    datatype = term.datatype.value
+    try:
+        if datatype in _INTEGER_TYPES:
+            return ox.Literal(str(int(term.value)), datatype=term.datatype)
+        if datatype == XSD + "decimal":
+            value = Decimal(term.value).normalize()
+            text = format(value, "f")
+            return ox.Literal(text if "." in text else text + ".0", datatype=term.datatype)
+    except (ValueError, InvalidOperation):
+        pass
+    return term
+
+
+class Engine(Protocol):
+    name: str
+
+    def run(self, query: str, bindings: dict[str, Term]) -> Result: ...
+
+
+class OxigraphEngine:
+    """Embedded Oxigraph; parameters bound by substitution (SEP-0007)."""
+
+    name = "oxigraph"
+
+    def __init__(self, kg: KnowledgeGraph):
+        self.store = kg.store
+
+    def run(self, query: str, bindings: dict[str, Term]) -> Result:
+        substitutions = {ox.Variable(name): value for name, value in bindings.items()}
+        try:
+            answer = self.store.query(query, prefixes=PREFIXES, substitutions=substitutions)
+        except SyntaxError as error:
+            raise QueryError(_syntax_message(str(error))) from None
+        except OSError as error:
+            raise QueryError(f"query failed: {error}") from None
+        if isinstance(answer, ox.QueryBoolean):
+            return Result("ask", boolean=bool(answer))
+        if isinstance(answer, ox.QuerySolutions):
+            variables = [v.value for v in answer.variables]
+            rows = [tuple(canonical(solution[v]) for v in variables) for solution in answer]
+            return Result("select", variables, rows)
+        return Result("graph", triples=list(answer))
+
+
+class RdflibEngine:
+    """Embedded rdflib, the reference engine; parameters bound with ``initBindings``."""
+
+    name = "rdflib"
+
+    def __init__(self, kg: KnowledgeGraph):
+        self.graph = kg.rdflib_graph
+
+    def run(self, query: str, bindings: dict[str, Term]) -> Result:
+        from pyparsing.exceptions import ParseException
+
+        from .store import from_rdflib, to_rdflib
+
+        init = {name: to_rdflib(value) for name, value in bindings.items()}
+        try:
+            answer = self.graph.query(query, initNs=PREFIXES, initBindings=init)
+            kind = answer.type
+            if kind == "ASK":
+                return Result("ask", boolean=bool(answer.askAnswer))
+            if kind == "SELECT":
+                variables = [str(v) for v in answer.vars]
+                rows = [
+                    tuple(canonical(None if value is None else from_rdflib(value)) for value in row)
+                    for row in answer
+                ]
+                return Result("select", variables, rows)
+            triples = [ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in answer.graph]
+            return Result("graph", triples=triples)
+        except ParseException as error:
+            raise QueryError(f"syntax error at line {error.lineno}, column {error.col}: {error.msg}") from None
+        except Exception as error:  # rdflib raises bare Exceptions for unknown prefixes and the like
+            raise QueryError(f"query failed on rdflib: {error}") from None
+
+
+class RemoteEngine:
+    """Any SPARQL 1.1 endpoint over HTTP; parameters bound by a VALUES block (see ``insert_values``)."""
+
+    def __init__(self, url: str, timeout: float = 60.0):
+        self.name = self.url = url
+        self.timeout = timeout
+
+    def run(self, query: str, bindings: dict[str, Term]) -> Result:
+        import urllib.error
+        import urllib.parse
+        import urllib.request
+
+        declared = {t.text[:-1].lower() for t in tokens(query) if t.kind == "word" and t.text.endswith(":")}
+        prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p not in declared)
+        text = prologue + insert_values(query, {name: str(value) for name, value in bindings.items()})
+        body = urllib.parse.urlencode({"query": text}).encode()
+        request = urllib.request.Request(
+            self.url,
+            data=body,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Accept": "application/sparql-results+json, application/n-triples;q=0.9",
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                content_type = response.headers.get("Content-Type", "")
+                payload = response.read()
+        except urllib.error.HTTPError as error:
+            detail = error.read().decode("utf-8", "replace").strip()[:500]
+            raise QueryError(f"{self.url} answered HTTP {error.code}: {detail}") from None
+        except (urllib.error.URLError, TimeoutError, OSError) as error:
+            reason = getattr(error, "reason", error)
+            raise QueryError(f"cannot reach {self.url}: {reason}") from None
+        if "n-triples" in content_type or "turtle" in content_type:
+            fmt = ox.RdfFormat.N_TRIPLES if "n-triples" in content_type else ox.RdfFormat.TURTLE
+            return Result("graph", triples=[q.triple for q in ox.parse(payload, fmt)])
+        try:
+            answer = ox.parse_query_results(payload, ox.QueryResultsFormat.JSON)
+        except SyntaxError as error:
+            raise QueryError(f"{self.url} sent results that are not SPARQL JSON: {error}") from None
+        if isinstance(answer, ox.QueryBoolean):
+            return Result("ask", boolean=bool(answer))
+        variables = [v.value for v in answer.variables]
+        return Result("select", variables, [tuple(canonical(s[v]) for v in variables) for s in answer])
+
+
+def make_engine(engine: str, kg: KnowledgeGraph | None) -> Engine:
+    if engine.startswith(("http://", "https://")):
+        return RemoteEngine(engine)
+    if engine not in ENGINES:
+        raise QueryError(f"unknown engine {engine!r}: use oxigraph, rdflib or the URL of a SPARQL endpoint")
+    from .store import load_graph
+
+    kg = kg or load_graph()
+    return OxigraphEngine(kg) if engine == "oxigraph" else RdflibEngine(kg)
+
+
+def refuse_update(query: str) -> None:
+    """The graph is read-only: SPARQL Update operations are refused before any engine sees them."""
+    for token in tokens(query):
+        if token.kind != "word":
+            continue
+        word = token.text.upper()
+        if word in ("PREFIX", "BASE") or ":" in token.text:
+            continue
+        if word in _UPDATE_WORDS:
+            raise QueryError(f"refused: {word} is a SPARQL Update operation and the graph is read-only")
+        return
+
+
+def run_query(
+    query: str,
+    *,
+    graph: KnowledgeGraph | None = None,
+    engine: str = "oxigraph",
+    bindings: dict[str, Term] | None = None,
+    allow_federation: bool = False,
+) -> Result:
+    """Run a SPARQL query on an engine, after refusing updates and (unless allowed) federation.
+
+    >>> result = run_query("SELECT (COUNT(*) AS ?n) WHERE { ?m kkg:organization kkr:nato ; kkg:membershipType kkg:FullMember }")
+    >>> [row["n"] for row in result]
+    [32]
+    """
+    refuse_update(query)
+    if not allow_federation:
+        refuse_federation(query)
+    return make_engine(engine, graph).run(query, bindings or {})
+
+
+def _syntax_message(raw: str) -> str:
+    """Oxigraph's "error at 2:9: ..." in the same words as rdflib's errors.
+
+    >>> _syntax_message("error at 2:9: expected one of LATERAL, SERVICE, [_]")
+    'syntax error at line 2, column 9: expected one of LATERAL, SERVICE, [_]'
+    """
+    match = re.match(r"error at (\d+):(\d+): (.*)", raw, re.DOTALL)
+    if match:
+        return f"syntax error at line {match.group(1)}, column {match.group(2)}: {match.group(3)}"
+    return f"syntax error: {raw}"

@@ -1,0 +1,116 @@
+"""Just enough lexing of SPARQL text to guard and bind queries without a full parser.
+
+The lexer skips comments, strings and IRIs, so a keyword inside them never counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .errors import FederationRefused
+
+_TOKEN = re.compile(
+    r"""
+    (?P<comment>\#[^\n]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\s]*>)
+  | (?P<variable>[?$][A-Za-z0-9_\u00C0-\uFFFF]+)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_\-.]*(?::[A-Za-z0-9_\-.%]*)?|:[A-Za-z0-9_\-.%]*)
+  | (?P<open>\{)
+  | (?P<close>\})
+  | (?P<space>\s+)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str
+    start: int
+
+
+def tokens(query: str) -> Iterator[Token]:
+    for match in _TOKEN.finditer(query):
+        kind = match.lastgroup or "other"
+        if kind not in ("space", "comment"):
+            yield Token(kind, match.group(), match.start())
+
+
+def keywords(query: str) -> set[str]:
+    """The bare words of a query, upper-cased (prefixed names and variables excluded).
+
+    >>> sorted(keywords('SELECT ?service WHERE { ?s <http://x/SERVICE> "LOAD" } # FROM'))
+    ['SELECT', 'WHERE']
+    """
+    return {t.text.upper() for t in tokens(query) if t.kind == "word" and ":" not in t.text}
+
+
+_FETCHING = {
+    "SERVICE": "SERVICE makes the engine query another endpoint",
+    "LOAD": "LOAD makes the engine fetch a document",
+    "FROM": "FROM / FROM NAMED makes the rdflib engine fetch the named graph's IRI",
+}
+
+
+def refuse_federation(query: str) -> None:
+    """Raise :class:`FederationRefused` if the query could make an engine fetch another URL.
+
+    >>> refuse_federation("SELECT * WHERE { ?s ?p ?o }")
+    >>> refuse_federation("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+    Traceback (most recent call last):
+    ...
+    kosovo_kg.errors.FederationRefused: refused: SERVICE makes the engine query another endpoint; pass --allow-federation to allow it
+    """
+    found = keywords(query) & _FETCHING.keys()
+    if found:
+        reasons = "; ".join(_FETCHING[word] for word in sorted(found))
+        raise FederationRefused(f"refused: {reasons}; pass --allow-federation to allow it")
+
+
+def parameter_variables(query: str) -> list[str]:
+    """Variables that follow grlc's parameter convention (``?_name_type`` or ``?__name_type``), in order.
+
+    >>> parameter_variables("SELECT ?x WHERE { ?x ?p ?_asof_date . FILTER(?x != ?__who_iri) } # ?_no")
+    ['_asof_date', '__who_iri']
+    """
+    seen: list[str] = []
+    for token in tokens(query):
+        name = token.text[1:]
+        if token.kind == "variable" and name.startswith("_") and name not in seen:
+            seen.append(name)
+    return seen
+
+
+def insert_values(query: str, bindings: dict[str, str]) -> str:
+    """Bind variables by a VALUES block opening the query's top-level WHERE group.
+
+    Used only for remote endpoints, which the SPARQL protocol gives no way to bind. The
+    values are serialized RDF terms (N-Triples syntax, escaped), so they cannot change the
+    query's structure.
+
+    >>> insert_values('SELECT ?x WHERE { ?x ?p ?_v }', {'_v': '"a\\\\"}"'})
+    'SELECT ?x WHERE { VALUES (?_v) { ("a\\\\"}") } ?x ?p ?_v }'
+    """
+    if not bindings:
+        return query
+    names = " ".join(f"?{name}" for name in bindings)
+    row = " ".join(bindings.values())
+    block = f" VALUES ({names}) {{ ({row}) }}"
+    seen_where = False
+    first_open: int | None = None
+    for token in tokens(query):
+        if token.kind == "word" and token.text.upper() == "WHERE":
+            seen_where = True
+        elif token.kind == "open":
+            if seen_where:
+                return query[: token.start + 1] + block + query[token.start + 1 :]
+            if first_open is None:
+                first_open = token.start
+    if first_open is None:
+        raise ValueError("query has no group pattern to bind parameters in")
+    return query[: first_open + 1] + block + query[first_open + 1 :]
