@@ -1,0 +1,190 @@
+"""The ``kosovo-kg`` command: a thin layer over the package's ``run_*`` functions.
+
+Exit codes: 0 success (or the graph conforms), 1 violations found, 2 load or usage error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import EXIT_USAGE, EXIT_VIOLATIONS, KosovoKGError
+
+OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
+EXPORT_FORMATS = ("turtle", "jsonld", "nt", "xml")
+
+
+class _Group(click.Group):
+    """Turns the package's errors into one readable line on stderr and the documented exit code."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KosovoKGError as error:
+            click.echo(f"error: {error}", err=True)
+            ctx.exit(error.exit_code)
+        except BrokenPipeError:
+            ctx.exit(0)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kosovo-kg")
+def cli() -> None:
+    """A knowledge graph of Kosovo–NATO relations: every fact dated, sourced and linked to Wikidata.
+
+    \b
+    Start with:
+      kosovo-kg queries                               the stored questions
+      kosovo-kg query non-recognizing-nato-members    one of them
+      kosovo-kg validate                              check the graph
+    """
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--no-reasoning", is_flag=True, help="Skip the OWL consistency check (HermiT needs Java).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def validate(files: tuple[Path, ...], no_reasoning: bool, output_format: str) -> None:
+    """SHACL shapes, OWL reasoning and quality checks over the graph plus any extra FILES.
+
+    Exit 0 when it conforms, 1 when it has errors, 2 when a file cannot be loaded.
+    """
+    from .validation import run_validation
+
+    if not no_reasoning:
+        click.echo("Validating: SHACL, OWL reasoning (HermiT), quality checks…", err=True)
+    report = run_validation(files, reasoning=not no_reasoning)
+    if output_format == "json":
+        import json
+
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(report.text)
+    if not report.conforms:
+        sys.exit(EXIT_VIOLATIONS)
+
+
+@cli.command(name="queries")
+def list_queries() -> None:
+    """List the stored questions with their summaries and parameters."""
+    from .catalogue import catalogue
+
+    for query in catalogue().values():
+        click.echo(click.style(query.name, bold=True) + f"  {query.summary}")
+        if query.parameters:
+            click.echo("    parameters: " + "; ".join(p.describe() for p in query.parameters))
+        if query.tags:
+            click.echo("    tags: " + ", ".join(query.tags))
+
+
+def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.UsageError(f"--param takes name=value, got {item!r}")
+        if name in params:
+            raise click.UsageError(f"--param {name} given twice")
+        params[name] = value
+    return params
+
+
+_engine_option = click.option(
+    "--engine",
+    default="oxigraph",
+    show_default=True,
+    help="oxigraph (embedded), rdflib (embedded) or the URL of a SPARQL 1.1 endpoint.",
+)
+_format_option = click.option(
+    "--format", "output_format", type=click.Choice(OUTPUT_FORMATS), default="table", show_default=True
+)
+_federation_option = click.option(
+    "--allow-federation", is_flag=True, help="Allow SERVICE, LOAD and FROM, which make the engine fetch other URLs."
+)
+
+
+def _print_result(result, output_format: str, kg) -> None:
+    from .output import render
+
+    sys.stdout.write(render(result, output_format, kg))
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter of the stored query (repeatable).")
+@_format_option
+@_engine_option
+@_federation_option
+def query(name: str, params: tuple[str, ...], output_format: str, engine: str, allow_federation: bool) -> None:
+    """Run the stored query NAME (see 'kosovo-kg queries')."""
+    from .catalogue import get_stored_query, run_stored_query
+
+    get_stored_query(name)
+    kg = None
+    if not engine.startswith(("http://", "https://")):
+        from .store import load_graph
+
+        kg = load_graph()
+    result = run_stored_query(name, _parse_params(params), graph=kg, engine=engine, allow_federation=allow_federation)
+    _print_result(result, output_format, kg)
+
+
+@cli.command()
+@click.argument("text", required=False)
+@click.option("-f", "--file", "query_file", type=click.Path(path_type=Path), help="Read the query from a file ('-' for stdin).")
+@_format_option
+@_engine_option
+@_federation_option
+def sparql(text: str | None, query_file: Path | None, output_format: str, engine: str, allow_federation: bool) -> None:
+    """Run any SPARQL query, given as TEXT or with -f FILE. Prefixes kkg:, kkr:, rdfs:, owl:, wd: … are predeclared."""
+    from .errors import QueryError
+    from .sparql import run_query
+
+    if (text is None) == (query_file is None):
+        raise click.UsageError("give the query either as TEXT or with -f FILE")
+    if query_file is not None:
+        if str(query_file) == "-":
+            text = sys.stdin.read()
+        else:
+            try:
+                text = query_file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                raise QueryError(f"{query_file}: cannot be read: {getattr(error, 'strerror', None) or error}") from None
+    kg = None
+    if not engine.startswith(("http://", "https://")):
+        from .store import load_graph
+
+        kg = load_graph()
+    assert text is not None
+    try:
+        result = run_query(text, graph=kg, engine=engine, allow_federation=allow_federation)
+    except QueryError as error:
+        if query_file is not None:
+            raise QueryError(f"{query_file}: {error}") from None
+        raise
+    _print_result(result, output_format, kg)
+
+
+@cli.command()
+@click.option("--format", "rdf_format", type=click.Choice(EXPORT_FORMATS), default="turtle", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file (atomically) instead of stdout.")
+def export(rdf_format: str, output: Path | None) -> None:
+    """Export the whole graph (ontology and data) as Turtle, JSON-LD, N-Triples or RDF/XML."""
+    from .export import serialize_graph, write_export
+    from .store import load_graph
+
+    kg = load_graph()
+    if output is None:
+        sys.stdout.buffer.write(serialize_graph(kg, rdf_format))
+        return
+    size = write_export(kg, rdf_format, output)
+    click.echo(f"wrote {output} ({size:,} bytes, {len(kg):,} triples, {rdf_format})", err=True)
+
+
+def main() -> None:
+    cli(prog_name="kosovo-kg")
+
+
+__all__ = ["EXIT_USAGE", "cli", "main"]

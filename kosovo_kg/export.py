@@ -1,0 +1,55 @@
+"""Serializing the graph: Turtle (sorted, prefixed), N-Triples, RDF/XML and compacted JSON-LD."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import paths
+from .errors import ExportError
+from .fileio import atomic_writer
+from .namespaces import PREFIXES
+from .store import KnowledgeGraph
+
+FORMATS = {"turtle": "ttl", "nt": "nt", "xml": "rdf", "jsonld": "jsonld"}
+
+
+def _sort_key(triple: ox.Triple) -> tuple:
+    return (str(triple.subject), str(triple.predicate), str(triple.object))
+
+
+def serialize_graph(kg: KnowledgeGraph, rdf_format: str) -> bytes:
+    """The whole graph in one format; the same graph always gives the same bytes.
+
+    >>> from kosovo_kg import load_graph
+    >>> text = serialize_graph(load_graph(), "turtle").decode()
+    >>> "@prefix kkr: <https://w3id.org/kosovo-kg/resource/> ." in text
+    True
+    """
+    if rdf_format not in FORMATS:
+        raise ExportError(f"unknown export format {rdf_format!r}: use one of {', '.join(FORMATS)}")
+    triples = sorted(kg.triples, key=_sort_key)
+    if rdf_format == "turtle":
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    if rdf_format == "nt":
+        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    if rdf_format == "xml":
+        return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
+    return _jsonld(kg)
+
+
+def _jsonld(kg: KnowledgeGraph) -> bytes:
+    """JSON-LD compacted with ``ontology/context.jsonld``, the context embedded (no remote fetch)."""
+    context = json.loads(paths.context_file().read_text(encoding="utf-8"))["@context"]
+    text = kg.rdflib_graph.serialize(format="json-ld", context=context, auto_compact=True, sort_keys=True, indent=1)
+    return text.encode("utf-8")
+
+
+def write_export(kg: KnowledgeGraph, rdf_format: str, output: Path | str) -> int:
+    """Write an export atomically; returns the number of bytes written."""
+    data = serialize_graph(kg, rdf_format)
+    with atomic_writer(output, "wb") as stream:
+        stream.write(data)
+    return len(data)

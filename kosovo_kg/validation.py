@@ -1,0 +1,236 @@
+"""Validation in three layers: SHACL shapes, OWL reasoning, and SPARQL quality checks.
+
+:func:`run_validation` returns a :class:`ValidationReport` with both the machine result
+(``conforms``, ``problems``, the SHACL report graph) and readable ``text``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import paths
+from .fileio import parse_file
+from .namespaces import SH, shorten
+from .store import KnowledgeGraph, load_graph
+
+if TYPE_CHECKING:
+    import rdflib
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass
+class Problem:
+    """One thing wrong, in words a maintainer can act on."""
+
+    layer: str  # "shacl", "reasoning" or "check"
+    severity: str  # "error", "warning" or "info"
+    message: str
+    node: str | None = None
+    node_label: str | None = None
+    file: str | None = None
+    property: str | None = None
+    value: str | None = None
+    check: str | None = None
+    solution: str | None = None
+
+    def line(self) -> str:
+        where = f"{self.file}: " if self.file else ""
+        subject = ""
+        if self.node:
+            shown = shorten(self.node)
+            subject = f"{self.node_label} ({shown})" if self.node_label and self.node_label != shown else shown
+        prop = f" {shorten(self.property)}" if self.property else ""
+        value = f" = {self.value}" if self.value else ""
+        head = f"{where}{subject}{prop}{value}".strip()
+        text = f"{head}: {self.message}" if head else self.message
+        if self.solution:
+            text += f" — {self.solution}"
+        return text
+
+
+@dataclass
+class QualityCheck:
+    name: str
+    path: Path
+    text: str
+    problem: str
+    solution: str
+    severity: str
+
+
+@dataclass
+class ValidationReport:
+    conforms: bool
+    problems: list[Problem]
+    triples: int
+    files: int
+    shapes: int
+    checks_run: int
+    reasoning: str
+    report_graph: rdflib.Graph | None = field(default=None, repr=False)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for p in self.problems if p.severity == severity)
+
+    @property
+    def text(self) -> str:
+        lines = []
+        for severity in SEVERITIES:
+            group = [p for p in self.problems if p.severity == severity]
+            if group:
+                lines.append(f"{severity.upper()}S ({len(group)})")
+                lines.extend(f"  {p.line()}" for p in group)
+        verdict = "conforms" if self.conforms else "does not conform"
+        lines.append(
+            f"Graph {verdict}: {self.triples} triples from {self.files} files; "
+            f"SHACL {self.shapes} shapes; reasoning {self.reasoning}; "
+            f"{self.checks_run} quality checks; {self.count('error')} errors, {self.count('warning')} warnings"
+        )
+        return "\n".join(lines)
+
+    def to_json(self) -> dict:
+        return {
+            "conforms": self.conforms,
+            "triples": self.triples,
+            "files": self.files,
+            "shapes": self.shapes,
+            "checks_run": self.checks_run,
+            "reasoning": self.reasoning,
+            "problems": [p.__dict__ for p in self.problems],
+        }
+
+
+def load_checks(folder: Path | None = None) -> list[QualityCheck]:
+    """Quality-check queries: each opens with ``# Problem:``, ``# Solution:`` and ``# Severity:`` lines."""
+    from .errors import QueryError
+
+    checks = []
+    for path in sorted((folder or paths.checks_dir()).glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        fields = dict(re.findall(r"^#\s*(Problem|Solution|Severity):\s*(.+?)\s*$", text, re.MULTILINE))
+        missing = [k for k in ("Problem", "Solution", "Severity") if k not in fields]
+        if missing:
+            raise QueryError(f"{paths.display_path(path)}: the check needs '# {missing[0]}:' at its top")
+        severity = fields["Severity"].lower()
+        if severity not in SEVERITIES:
+            raise QueryError(f"{paths.display_path(path)}: severity must be error, warning or info, not {severity!r}")
+        checks.append(QualityCheck(path.stem, path, text, fields["Problem"], fields["Solution"], severity))
+    return checks
+
+
+def run_checks(kg: KnowledgeGraph, checks: Iterable[QualityCheck]) -> list[Problem]:
+    """Run each check on the embedded Oxigraph engine; every row it returns is a problem.
+
+    The first column names the node at fault; the other columns are the values involved.
+    """
+    from .sparql import run_query
+
+    problems = []
+    for check in checks:
+        result = run_query(check.text, graph=kg)
+        for row in result.rows:
+            node = row[0].value if row and row[0] is not None else None
+            values = ", ".join(
+                f"{name}={_show(term, kg)}" for name, term in zip(result.variables[1:], row[1:], strict=True) if term is not None
+            )
+            problems.append(
+                Problem(
+                    "check",
+                    check.severity,
+                    check.problem,
+                    node=node,
+                    node_label=kg.label(node) if node else None,
+                    file=kg.file_of(node) if node else None,
+                    value=values or None,
+                    check=check.name,
+                    solution=check.solution,
+                )
+            )
+    return problems
+
+
+def _show(term, kg: KnowledgeGraph) -> str:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return kg.label(term.value)
+    return term.value
+
+
+def run_shacl(kg: KnowledgeGraph, shapes_path: Path | None = None) -> tuple[list[Problem], int, rdflib.Graph]:
+    import pyshacl
+    import rdflib
+
+    shapes_path = shapes_path or paths.shapes_file()
+    shapes = rdflib.Graph()
+    for triple in parse_file(shapes_path):
+        from .store import to_rdflib
+
+        shapes.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+    shape_count = len(set(shapes.subjects(rdflib.RDF.type, rdflib.URIRef(SH + "NodeShape")))) + len(
+        set(shapes.subjects(rdflib.RDF.type, rdflib.URIRef(SH + "PropertyShape")))
+    )
+    _, report, _ = pyshacl.validate(kg.rdflib_graph, shacl_graph=shapes, inference="none", advanced=False)
+    sh = rdflib.Namespace(SH)
+    problems = []
+    for result in report.subjects(rdflib.RDF.type, sh.ValidationResult):
+        focus = report.value(result, sh.focusNode)
+        path = report.value(result, sh.resultPath)
+        value = report.value(result, sh.value)
+        messages = [str(m) for m in report.objects(result, sh.resultMessage)]
+        severity = report.value(result, sh.resultSeverity)
+        node = str(focus) if isinstance(focus, rdflib.URIRef) else None
+        problems.append(
+            Problem(
+                "shacl",
+                {"Violation": "error", "Warning": "warning"}.get(str(severity).rsplit("#", 1)[-1], "info"),
+                messages[0] if messages else "shape not satisfied",
+                node=node,
+                node_label=kg.label(node) if node else str(focus),
+                file=kg.file_of(node) if node else None,
+                property=str(path) if isinstance(path, rdflib.URIRef) else None,
+                value=None if value is None or value == focus else str(value),
+            )
+        )
+    problems.sort(key=lambda p: (p.file or "", p.node or "", p.property or "", p.message))
+    return problems, shape_count, report
+
+
+def run_validation(
+    extra_files: Iterable[Path | str] = (), *, reasoning: bool = True, checks: bool = True
+) -> ValidationReport:
+    """Validate the repository's graph plus any extra Turtle files (a new poll, say).
+
+    >>> report = run_validation(reasoning=False)
+    >>> report.conforms, report.count("error")
+    (True, 0)
+    """
+    extra = list(extra_files)
+    kg = load_graph(extra)
+    problems, shape_count, report_graph = run_shacl(kg)
+    verdict = "skipped"
+    if reasoning:
+        from .reasoning import check_consistency
+
+        outcome = check_consistency(kg)
+        verdict = "HermiT: consistent" if outcome.consistent else "HermiT: INCONSISTENT"
+        if not outcome.consistent:
+            problems.append(Problem("reasoning", "error", outcome.message))
+    quality = load_checks() if checks else []
+    problems.extend(run_checks(kg, quality))
+    conforms = not any(p.severity == "error" for p in problems)
+    return ValidationReport(
+        conforms,
+        problems,
+        triples=len(kg),
+        files=len(paths.data_files()) + len(extra),
+        shapes=shape_count,
+        checks_run=len(quality),
+        reasoning=verdict,
+        report_graph=report_graph,
+    )
