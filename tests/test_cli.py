@@ -1,0 +1,146 @@
+"""The command line as a user meets it: exit codes, messages, no tracebacks, no partial files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kosovo_kg.cli import cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+CONTRACT_COLUMNS = {
+    "nato-members": ["state", "label", "wikidata", "joined"],
+    "non-recognizing-nato-members": ["state", "label", "wikidata"],
+    "recognition-status": ["state", "label", "wikidata", "recognizes", "date"],
+    "poll-trend": ["pollster", "start", "end", "sample_size", "support", "opposed", "neutral", "lead"],
+    "kfor-strength": ["date", "troops"],
+    "statements-on-nato": ["date", "speaker", "wikidata", "role", "stance", "source"],
+    "timeline": ["date", "label", "source"],
+    "wikidata-links": ["entity", "label", "wikidata"],
+}
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("name", sorted(CONTRACT_COLUMNS))
+def test_contract_query_columns_in_csv(name):
+    code, out, _ = run("query", name, "--format", "csv")
+    assert code == 0
+    header = next(csv.reader(io.StringIO(out)))
+    assert header[: len(CONTRACT_COLUMNS[name])] == CONTRACT_COLUMNS[name]
+
+
+def test_validate_conforms_and_prints_a_summary():
+    code, out, _ = run("validate")
+    assert code == 0
+    summary = out.strip().splitlines()[-1]
+    assert summary.startswith("Graph conforms:")
+    assert "triples" in summary and "SHACL" in summary and "HermiT: consistent" in summary and "quality checks" in summary
+
+
+def test_validate_json_is_machine_readable():
+    code, out, _ = run("validate", "--no-reasoning", "--format", "json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["conforms"] is True and report["triples"] > 2000
+    assert {p["check"] for p in report["problems"]} == {"duplicate-source", "fact-after-source", "poll-answers-sum"}
+
+
+def test_validate_reports_a_violation_with_file_node_label_and_property():
+    code, out, _ = run("validate", "--no-reasoning", str(FIXTURES / "invalid" / "poll-percentage-120.ttl"))
+    assert code == 1
+    line = next(line for line in out.splitlines() if "A poll result needs a percentage between 0 and 100" in line)
+    assert "poll-percentage-120.ttl" in line
+    assert "Fixture poll, 2025: support (kkr:fixture-poll-2025-support)" in line
+    assert "kkg:percentage" in line
+
+
+def test_validate_reports_an_inconsistent_graph():
+    code, out, _ = run("validate", str(FIXTURES / "invalid" / "person-and-state.ttl"))
+    assert code == 1
+    assert "reasoning HermiT: INCONSISTENT" in out
+    assert "inconsistent" in out.lower()
+
+
+@pytest.mark.parametrize(
+    ("fixture", "expected"),
+    [
+        ("syntax-error-line-4.ttl", "syntax-error-line-4.ttl:4:"),
+        ("unknown-prefix.ttl", "unknown-prefix.ttl:3:"),
+    ],
+)
+def test_malformed_turtle_names_file_and_line_without_traceback(fixture, expected):
+    code, out, err = run("validate", str(FIXTURES / "bad" / fixture))
+    assert code == 2
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("error: ") and expected in last
+    assert "Traceback" not in out + err
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["validate", "no-such-file.ttl"], "no-such-file.ttl: no such file"),
+        (["validate", "tests"], "tests: is a folder"),
+        (["query", "nato-membrs"], "did you mean nato-members"),
+        (["query", "nato-members", "--param", "asof=2020-01-01"], "nato-members takes no parameters"),
+        (["query", "nato-members", "--param", "asof"], "--param takes name=value"),
+        (["query", "nato-members", "--engine", "jena"], "unknown engine 'jena'"),
+        (["sparql", "SELECT * WHERE {\n  ?s ?p }"], "syntax error at line 2"),
+        (["sparql", "SELECT * WHERE { ?s ?p ?o }", "--engine", "rdflib", "--format", "csv", "-f", "x.rq"], "either as TEXT or with -f"),
+        (["sparql", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"], "refused: SERVICE"),
+        (["sparql", "INSERT DATA { kkr:a kkr:b kkr:c }"], "refused: INSERT is a SPARQL Update operation"),
+        (["sparql", "-f", "missing.rq"], "missing.rq: cannot be read"),
+        (["export", "--format", "turtle", "-o", "/no/such/folder/out.ttl"], "does not exist"),
+    ],
+)
+def test_bad_input_gets_a_clear_message_and_exit_2(args, expected):
+    code, out, err = run(*args)
+    assert code == 2
+    assert expected in err
+    assert "Traceback" not in out + err
+
+
+def test_sparql_engines_agree_and_prefixes_are_predeclared():
+    query = "SELECT ?label WHERE { ?s kkg:recognitionStatus kkg:DoesNotRecognize ; kkg:recognizer/rdfs:label ?label } ORDER BY ?label"
+    outputs = [run("sparql", query, "--engine", engine, "--format", "csv")[1] for engine in ("oxigraph", "rdflib")]
+    assert outputs[0] == outputs[1]
+    assert outputs[0].splitlines() == ["label", "Greece", "Romania", "Slovakia", "Spain"]
+
+
+def test_table_output_shows_labels_not_iris():
+    code, out, _ = run("query", "wikidata-links")
+    assert code == 0
+    assert "Vjosa Osmani" in out and "https://w3id.org" not in out
+
+
+def test_export_writes_the_file_atomically(tmp_path):
+    target = tmp_path / "graph.ttl"
+    code, _, err = run("export", "--format", "turtle", "-o", str(target))
+    assert code == 0 and "wrote" in err
+    assert target.read_text(encoding="utf-8").startswith("@prefix")
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.ttl"]
+
+
+def test_console_script_runs_as_a_real_process(tmp_path):
+    """The installed entry point, not the in-process runner: exit code and stderr as a shell sees them."""
+    env = dict(os.environ, COLUMNS="120")
+    done = subprocess.run(
+        [sys.executable, "-m", "kosovo_kg", "query", "kfor-strength", "--format", "tsv"],
+        capture_output=True, text=True, env=env, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "?date\t?troops"
+    assert len(done.stdout.splitlines()) == 3
