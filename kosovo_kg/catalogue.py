@@ -3,7 +3,8 @@
 A header is made of ``#+ key: value`` lines (YAML, as grlc reads them). Parameters are
 variables named the grlc way: ``?_name_type`` (required) or ``?__name_type`` (optional),
 where the type is ``iri``, ``string``, ``integer``, ``decimal``, ``date`` or ``gYear``.
-Values are checked, typed and bound as RDF terms, never pasted into the query text.
+Values are checked, typed and bound as RDF terms (a VALUES block, see
+``sparql.run_query``), never pasted into the query text as strings.
 """
 
 from __future__ import annotations

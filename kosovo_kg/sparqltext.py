@@ -89,8 +89,8 @@ def parameter_variables(query: str) -> list[str]:
 def insert_values(query: str, bindings: dict[str, str]) -> str:
     """Bind variables by a VALUES block opening the query's top-level WHERE group.
 
-    Used only for remote endpoints, which the SPARQL protocol gives no way to bind. The
-    values are serialized RDF terms (N-Triples syntax, escaped), so they cannot change the
+    The values are RDF terms serialized in N-Triples syntax (escaped by pyoxigraph), so a
+    value cannot end the block or add a pattern: it changes what matches, never the
     query's structure.
 
     >>> insert_values('SELECT ?x WHERE { ?x ?p ?_v }', {'_v': '"a\\\\"}"'})
