@@ -102,7 +102,9 @@ def _parameter(variable: str, defaults: dict[str, str], shown_path: str) -> Para
     name, _, kind = variable.lstrip("_").partition("_")
     kind = kind or "string"
     if kind not in PARAMETER_TYPES:
-        raise QueryError(f"{shown_path}: parameter ?{variable} has unknown type {kind!r}; use one of {', '.join(PARAMETER_TYPES)}")
+        raise QueryError(
+            f"{shown_path}: parameter ?{variable} has unknown type {kind!r}; use one of {', '.join(PARAMETER_TYPES)}"
+        )
     return Parameter(name, variable, kind, required, defaults.get(name))
 
 
@@ -142,7 +144,9 @@ def get_stored_query(name: str) -> StoredQuery:
     raise QueryError(f"no stored query named {name!r}{hint}")
 
 
-def bind_parameters(query: StoredQuery, values: dict[str, object], kg: KnowledgeGraph | None = None) -> dict[str, ox.NamedNode | ox.Literal]:
+def bind_parameters(
+    query: StoredQuery, values: dict[str, object], kg: KnowledgeGraph | None = None
+) -> dict[str, ox.NamedNode | ox.Literal]:
     """Check and type the given parameter values; returns variable name -> RDF term."""
     known = {p.name: p for p in query.parameters}
     for name in values:
@@ -158,7 +162,9 @@ def bind_parameters(query: StoredQuery, values: dict[str, object], kg: Knowledge
         raw = values.get(parameter.name, parameter.default)
         if raw is None:
             if parameter.required:
-                raise ParameterError(f"missing parameter {parameter.name!r} for {query.name}: give it as --param {parameter.name}=… ({parameter.describe()})")
+                raise ParameterError(
+                    f"missing parameter {parameter.name!r} for {query.name}: give it as --param {parameter.name}=… ({parameter.describe()})"
+                )
             continue
         bound[parameter.variable] = typed_value(parameter, raw, kg)
     return bound
@@ -217,21 +223,25 @@ def typed_value(parameter: Parameter, raw: object, kg: KnowledgeGraph | None = N
 def _expand_iri(name: str, text: str, kg: KnowledgeGraph | None) -> str:
     """A full IRI, a prefixed name (kkr:kosovo) or a bare resource name (kosovo) as a full IRI."""
     if not text or _IRI_FORBIDDEN.search(text):
-        raise ParameterError(f"parameter {name!r} must be an IRI, a prefixed name such as kkr:kosovo or a resource name such as kosovo, got {text!r}")
+        raise ParameterError(
+            f"parameter {name!r} must be an IRI, a prefixed name such as kkr:kosovo or a resource name such as kosovo, got {text!r}"
+        )
     if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", text) or text.startswith("urn:"):
         iri = text
     elif ":" in text:
         prefix, _, local = text.partition(":")
         if prefix not in PREFIXES:
-            raise ParameterError(f"parameter {name!r}: unknown prefix {prefix!r} in {text!r}; known prefixes: {', '.join(PREFIXES)}")
+            raise ParameterError(
+                f"parameter {name!r}: unknown prefix {prefix!r} in {text!r}; known prefixes: {', '.join(PREFIXES)}"
+            )
         iri = PREFIXES[prefix] + local
     else:
         iri = KKR + text
     if kg is not None and iri.startswith(KKR) and iri not in kg.files:
-        names = [i[len(KKR):] for i in kg.files if i.startswith(KKR)]
-        close = difflib.get_close_matches(iri[len(KKR):], names, n=3, cutoff=0.6)
+        names = [i[len(KKR) :] for i in kg.files if i.startswith(KKR)]
+        close = difflib.get_close_matches(iri[len(KKR) :], names, n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise ParameterError(f"parameter {name!r}: no resource {iri[len(KKR):]!r} in the graph{hint}")
+        raise ParameterError(f"parameter {name!r}: no resource {iri[len(KKR) :]!r} in the graph{hint}")
     return iri
 
 

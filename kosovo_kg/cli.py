@@ -113,7 +113,9 @@ def _print_result(result, output_format: str, kg) -> None:
 
 @cli.command()
 @click.argument("name")
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter of the stored query (repeatable).")
+@click.option(
+    "--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter of the stored query (repeatable)."
+)
 @_format_option
 @_engine_option
 @_federation_option
@@ -133,7 +135,9 @@ def query(name: str, params: tuple[str, ...], output_format: str, engine: str, a
 
 @cli.command()
 @click.argument("text", required=False)
-@click.option("-f", "--file", "query_file", type=click.Path(path_type=Path), help="Read the query from a file ('-' for stdin).")
+@click.option(
+    "-f", "--file", "query_file", type=click.Path(path_type=Path), help="Read the query from a file ('-' for stdin)."
+)
 @_format_option
 @_engine_option
 @_federation_option
@@ -169,7 +173,9 @@ def sparql(text: str | None, query_file: Path | None, output_format: str, engine
 
 @cli.command()
 @click.option("--format", "rdf_format", type=click.Choice(EXPORT_FORMATS), default="turtle", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file (atomically) instead of stdout.")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write to this file (atomically) instead of stdout."
+)
 def export(rdf_format: str, output: Path | None) -> None:
     """Export the whole graph (ontology and data) as Turtle, JSON-LD, N-Triples or RDF/XML."""
     from .export import serialize_graph, write_export

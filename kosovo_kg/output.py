@@ -43,7 +43,9 @@ def to_csv(result: Result) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(result.variables)
     for row in result.rows:
-        writer.writerow(["" if t is None else (f"_:{t.value}" if isinstance(t, ox.BlankNode) else t.value) for t in row])
+        writer.writerow(
+            ["" if t is None else (f"_:{t.value}" if isinstance(t, ox.BlankNode) else t.value) for t in row]
+        )
     return buffer.getvalue()
 
 
@@ -82,10 +84,13 @@ def to_json(result: Result) -> dict:
 
 def to_table(result: Result, kg: KnowledgeGraph | None = None) -> str:
     """A table for the terminal: resources shown by their labels, not bare IRIs."""
+    import shutil
+
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(width=200, record=True, file=io.StringIO(), highlight=False, soft_wrap=False)
+    width = shutil.get_terminal_size((160, 24)).columns
+    console = Console(width=width, record=True, file=io.StringIO(), highlight=False, soft_wrap=False)
     if result.kind == "ask":
         console.print("yes" if result.boolean else "no")
         return console.export_text()

@@ -32,9 +32,7 @@ class ReasoningResult:
 def reasoner_view(triples: list[ox.Triple]) -> bytes:
     """N-Triples of the graph without the literals OWL 2 reasoners reject."""
     kept = (
-        t
-        for t in triples
-        if not (isinstance(t.object, ox.Literal) and t.object.datatype.value in NON_OWL_DATATYPES)
+        t for t in triples if not (isinstance(t.object, ox.Literal) and t.object.datatype.value in NON_OWL_DATATYPES)
     )
     return ox.serialize(kept, format=ox.RdfFormat.N_TRIPLES)
 
@@ -46,7 +44,9 @@ def java_available() -> bool:
 def check_consistency(kg: KnowledgeGraph, *, infer: bool = False) -> ReasoningResult:
     """Run HermiT over the graph; report whether it is consistent (and, if asked, what it infers)."""
     if not java_available():
-        return ReasoningResult(False, "Java is not installed: HermiT needs a Java runtime (apt-get install default-jre-headless)")
+        return ReasoningResult(
+            False, "Java is not installed: HermiT needs a Java runtime (apt-get install default-jre-headless)"
+        )
     import io
 
     import owlready2

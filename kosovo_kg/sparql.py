@@ -26,9 +26,24 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 ENGINES = ("oxigraph", "rdflib")
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
-_INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
-                                     "positiveInteger", "nonPositiveInteger", "negativeInteger",
-                                     "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
+_INTEGER_TYPES = {
+    XSD + t
+    for t in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
 
 
 class Row(Mapping[str, object]):
@@ -169,8 +184,7 @@ class RdflibEngine:
             if kind == "SELECT":
                 variables = [str(v) for v in answer.vars]
                 rows = [
-                    tuple(canonical(None if value is None else from_rdflib(value)) for value in row)
-                    for row in answer
+                    tuple(canonical(None if value is None else from_rdflib(value)) for value in row) for row in answer
                 ]
                 return Result("select", variables, rows)
             triples = [ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in answer.graph]

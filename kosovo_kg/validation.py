@@ -136,7 +136,9 @@ def run_checks(kg: KnowledgeGraph, checks: Iterable[QualityCheck]) -> list[Probl
         for row in result.rows:
             node = row[0].value if row and row[0] is not None else None
             values = ", ".join(
-                f"{name}={_show(term, kg)}" for name, term in zip(result.variables[1:], row[1:], strict=True) if term is not None
+                f"{name}={_show(term, kg)}"
+                for name, term in zip(result.variables[1:], row[1:], strict=True)
+                if term is not None
             )
             problems.append(
                 Problem(

@@ -47,7 +47,9 @@ def test_validate_conforms_and_prints_a_summary():
     assert code == 0
     summary = out.strip().splitlines()[-1]
     assert summary.startswith("Graph conforms:")
-    assert "triples" in summary and "SHACL" in summary and "HermiT: consistent" in summary and "quality checks" in summary
+    assert (
+        "triples" in summary and "SHACL" in summary and "HermiT: consistent" in summary and "quality checks" in summary
+    )
 
 
 def test_validate_json_is_machine_readable():
@@ -99,7 +101,10 @@ def test_malformed_turtle_names_file_and_line_without_traceback(fixture, expecte
         (["query", "nato-members", "--param", "asof"], "--param takes name=value"),
         (["query", "nato-members", "--engine", "jena"], "unknown engine 'jena'"),
         (["sparql", "SELECT * WHERE {\n  ?s ?p }"], "syntax error at line 2"),
-        (["sparql", "SELECT * WHERE { ?s ?p ?o }", "--engine", "rdflib", "--format", "csv", "-f", "x.rq"], "either as TEXT or with -f"),
+        (
+            ["sparql", "SELECT * WHERE { ?s ?p ?o }", "--engine", "rdflib", "--format", "csv", "-f", "x.rq"],
+            "either as TEXT or with -f",
+        ),
         (["sparql", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"], "refused: SERVICE"),
         (["sparql", "INSERT DATA { kkr:a kkr:b kkr:c }"], "refused: INSERT is a SPARQL Update operation"),
         (["sparql", "-f", "missing.rq"], "missing.rq: cannot be read"),
@@ -139,7 +144,10 @@ def test_console_script_runs_as_a_real_process(tmp_path):
     env = dict(os.environ, COLUMNS="120")
     done = subprocess.run(
         [sys.executable, "-m", "kosovo_kg", "query", "kfor-strength", "--format", "tsv"],
-        capture_output=True, text=True, env=env, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == "?date\t?troops"

@@ -46,7 +46,16 @@ def test_every_recognizing_member_has_a_date_in_2008(kg):
 def test_the_four_polls_with_their_figures(kg):
     rows = run_stored_query("poll-trend", graph=kg)
     got = [
-        (row["pollster"], row["start"], row["end"], row["sample_size"], row["support"], row["opposed"], row["neutral"], row["lead"])
+        (
+            row["pollster"],
+            row["start"],
+            row["end"],
+            row["sample_size"],
+            row["support"],
+            row["opposed"],
+            row["neutral"],
+            row["lead"],
+        )
         for row in rows
     ]
     d = Decimal
@@ -91,7 +100,10 @@ def test_every_statement_on_nato_with_speaker_office_date_and_source(kg):
         ("Fatmir Sejdiu", "major objective"),
         ("Hashim Thaçi", "vital"),
         ("Vjosa Osmani", "imperative"),
-        ("Albin Kurti", "goal for NATO membership has been clearly communicated; we are daily working towards that goal."),
+        (
+            "Albin Kurti",
+            "goal for NATO membership has been clearly communicated; we are daily working towards that goal.",
+        ),
     ],
 )
 def test_quotations_are_the_speakers_words(kg, speaker, quotation):
@@ -108,7 +120,9 @@ def test_every_dated_fact_has_a_source(kg):
         graph=kg,
     )
     assert result.rows == []
-    dated = run_query("SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { { ?f kkg:date ?d } UNION { ?f kkg:startDate ?d } }", graph=kg)
+    dated = run_query(
+        "SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { { ?f kkg:date ?d } UNION { ?f kkg:startDate ?d } }", graph=kg
+    )
     assert next(iter(dated))["n"] > 90
 
 
@@ -142,15 +156,19 @@ def test_the_article_and_its_22_references_are_sources(kg):
 
 
 def test_reference_details_are_kept_as_printed(kg):
-    result = run_query(
-        """SELECT ?doi ?isbn WHERE { kkr:ref-01 kkg:doi ?doi . kkr:ref-17 kkg:isbn ?isbn }""", graph=kg
-    )
+    result = run_query("""SELECT ?doi ?isbn WHERE { kkr:ref-01 kkg:doi ?doi . kkr:ref-17 kkg:isbn ?isbn }""", graph=kg)
     assert [dict(row) for row in result] == [{"doi": "10.1080/09700160008455274", "isbn": "978-9951-679-23-7"}]
 
 
 @pytest.mark.parametrize(
     "node",
-    ["statement-vucic-2024", "ref-16", "poll-iri-2023-02", "tenure-milosevic-yugoslav-president", "obstacle-un-membership"],
+    [
+        "statement-vucic-2024",
+        "ref-16",
+        "poll-iri-2023-02",
+        "tenure-milosevic-yugoslav-president",
+        "obstacle-un-membership",
+    ],
 )
 def test_doubts_about_the_article_are_recorded_on_their_nodes(kg, node):
     result = run_query(f"SELECT ?doubt WHERE {{ kkr:{node} kkg:doubt ?doubt }}", graph=kg)
