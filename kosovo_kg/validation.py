@@ -180,7 +180,10 @@ def run_shacl(kg: KnowledgeGraph, shapes_path: Path | None = None) -> tuple[list
     _, report, _ = pyshacl.validate(kg.rdflib_graph, shacl_graph=shapes, inference="none", advanced=False)
     sh = rdflib.Namespace(SH)
     problems = []
+    nested = set(report.objects(None, sh.detail))
     for result in report.subjects(rdflib.RDF.type, sh.ValidationResult):
+        if result in nested:  # told by the result that holds it, in the shape's own message
+            continue
         focus = report.value(result, sh.focusNode)
         path = report.value(result, sh.resultPath)
         value = report.value(result, sh.value)
