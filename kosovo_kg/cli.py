@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .errors import EXIT_USAGE, EXIT_VIOLATIONS, KosovoKGError
+from .errors import EXIT_VIOLATIONS, KosovoKGError
 
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
 EXPORT_FORMATS = ("turtle", "jsonld", "nt", "xml")
@@ -193,4 +193,4 @@ def main() -> None:
     cli(prog_name="kosovo-kg")
 
 
-__all__ = ["EXIT_USAGE", "cli", "main"]
+__all__ = ["cli", "main"]

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from . import paths
 from .fileio import parse_file
-from .namespaces import RDFS_LABEL, XSD_STRING, shorten
+from .namespaces import PREFIXES, RDFS_LABEL, XSD_STRING, shorten
 
 if TYPE_CHECKING:
     import rdflib
@@ -49,7 +49,7 @@ class KnowledgeGraph:
         import rdflib
 
         graph = rdflib.Graph()
-        for prefix, namespace in _bindings():
+        for prefix, namespace in PREFIXES.items():
             graph.bind(prefix, namespace)
         add = graph.add
         for triple in self.triples:
@@ -70,12 +70,6 @@ class KnowledgeGraph:
 
     def file_of(self, iri: str) -> str | None:
         return self.files.get(iri)
-
-
-def _bindings() -> Iterable[tuple[str, str]]:
-    from .namespaces import PREFIXES
-
-    return PREFIXES.items()
 
 
 def load_graph(extra_files: Iterable[Path | str] = ()) -> KnowledgeGraph:

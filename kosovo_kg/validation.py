@@ -169,10 +169,10 @@ def run_shacl(kg: KnowledgeGraph, shapes_path: Path | None = None) -> tuple[list
     import rdflib
 
     shapes_path = shapes_path or paths.shapes_file()
+    from .store import to_rdflib
+
     shapes = rdflib.Graph()
     for triple in parse_file(shapes_path):
-        from .store import to_rdflib
-
         shapes.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
     shape_count = len(set(shapes.subjects(rdflib.RDF.type, rdflib.URIRef(SH + "NodeShape")))) + len(
         set(shapes.subjects(rdflib.RDF.type, rdflib.URIRef(SH + "PropertyShape")))

@@ -1,0 +1,78 @@
+"""The ontology documents itself, and HermiT catches what contradicts it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kosovo_kg import paths
+from kosovo_kg.fileio import parse_file
+from kosovo_kg.reasoning import check_consistency, reasoner_view
+from kosovo_kg.sparql import run_query
+from kosovo_kg.store import KnowledgeGraph, load_graph
+
+FIXTURES = Path(__file__).parent / "fixtures" / "invalid"
+
+
+def test_every_class_and_property_has_an_english_label_and_a_definition(kg):
+    result = run_query(
+        """SELECT ?term WHERE {
+             ?term a ?kind . VALUES ?kind { owl:Class owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty }
+             FILTER(STRSTARTS(STR(?term), STR(kkg:)))
+             MINUS { ?term rdfs:label ?label ; skos:definition ?definition . FILTER(LANG(?label) = "en") }
+           }""",
+        graph=kg,
+    )
+    assert result.rows == []
+
+
+def test_every_object_and_datatype_property_has_a_domain_and_a_range(kg):
+    result = run_query(
+        """SELECT ?property WHERE {
+             ?property a ?kind . VALUES ?kind { owl:ObjectProperty owl:DatatypeProperty }
+             FILTER(STRSTARTS(STR(?property), STR(kkg:)))
+             MINUS { ?property rdfs:domain ?domain ; rdfs:range ?range }
+           }""",
+        graph=kg,
+    )
+    assert sorted(row["property"].rsplit("#", 1)[-1] for row in result) == []
+
+
+def test_ontology_metadata(kg):
+    result = run_query(
+        """SELECT ?title ?version ?licence ?creator WHERE {
+             <https://w3id.org/kosovo-kg/ontology> dcterms:title ?title ; owl:versionInfo ?version ;
+               dcterms:license ?licence ; dcterms:creator ?creator }""",
+        graph=kg,
+    )
+    assert len(result.rows) == 1
+
+
+def test_reasoner_view_leaves_out_dates_owl2_rejects(kg):
+    view = reasoner_view(kg.triples).decode()
+    assert "XMLSchema#gYear>" not in view and "XMLSchema#date>" not in view
+    assert "XMLSchema#decimal>" in view
+
+
+def test_repository_graph_is_consistent(kg):
+    assert check_consistency(kg).consistent
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    [
+        "person-and-state.ttl",  # an individual in two disjoint classes
+        "person-subclass-of-state.ttl",  # a TBox axiom that empties kkg:Person, which has members
+    ],
+)
+def test_hermit_catches_an_inconsistent_ontology(fixture):
+    kg = load_graph([FIXTURES / fixture])
+    outcome = check_consistency(kg)
+    assert not outcome.consistent
+    assert "inconsistent" in outcome.message
+
+
+def test_ontology_alone_is_consistent():
+    kg = KnowledgeGraph(parse_file(paths.ontology_file()), {})
+    assert check_consistency(kg).consistent
