@@ -8,7 +8,7 @@ with literals of those datatypes left out. The source data is never changed.
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
@@ -25,8 +25,6 @@ NON_OWL_DATATYPES = frozenset(
 class ReasoningResult:
     consistent: bool
     message: str = ""
-    #: (subject, predicate, object) IRIs or literal strings that the reasoner added
-    inferred: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def reasoner_view(triples: list[ox.Triple]) -> bytes:
@@ -41,8 +39,8 @@ def java_available() -> bool:
     return shutil.which("java") is not None
 
 
-def check_consistency(kg: KnowledgeGraph, *, infer: bool = False) -> ReasoningResult:
-    """Run HermiT over the graph; report whether it is consistent (and, if asked, what it infers)."""
+def check_consistency(kg: KnowledgeGraph) -> ReasoningResult:
+    """Run HermiT over the graph and report whether it is consistent."""
     if not java_available():
         return ReasoningResult(
             False, "Java is not installed: HermiT needs a Java runtime (apt-get install default-jre-headless)"
@@ -54,22 +52,14 @@ def check_consistency(kg: KnowledgeGraph, *, infer: bool = False) -> ReasoningRe
     world = owlready2.World()
     ontology = world.get_ontology("https://w3id.org/kosovo-kg/reasoning-view")
     ontology.load(fileobj=io.BytesIO(reasoner_view(kg.triples)), format="ntriples")
-    before = set(world.as_rdflib_graph()) if infer else set()
     try:
         with ontology:
-            owlready2.sync_reasoner_hermit(world, infer_property_values=infer, debug=0)
+            owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
     except owlready2.OwlReadyInconsistentOntologyError:
         return ReasoningResult(False, _explain_inconsistency(world))
     except owlready2.OwlReadyJavaError as error:
         return ReasoningResult(False, f"HermiT failed: {str(error).strip().splitlines()[-1]}")
-    inferred: list[tuple[str, str, str]] = []
-    if infer:
-        inferred = sorted(
-            (str(s), str(p), str(o))
-            for s, p, o in set(world.as_rdflib_graph()) - before
-            if not (str(s).startswith("_:") or str(o).startswith("_:"))
-        )
-    return ReasoningResult(True, "consistent", inferred)
+    return ReasoningResult(True, "consistent")
 
 
 def _explain_inconsistency(world) -> str:
