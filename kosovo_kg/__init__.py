@@ -37,15 +37,15 @@ __all__ = [
 
 
 def query(name: str, *, graph: KnowledgeGraph | None = None, engine: str = "oxigraph", **params: object):
-    """Run the stored query ``name`` with typed parameters; returns a :class:`kosovo_kg.sparql.Result`."""
+    """Run the stored query ``name`` with typed parameters; returns a :class:`kosovo_kg.engines.Result`."""
     from .catalogue import run_stored_query
 
     return run_stored_query(name, params, graph=graph, engine=engine)
 
 
 def sparql(text: str, *, graph: KnowledgeGraph | None = None, engine: str = "oxigraph", allow_federation: bool = False):
-    """Run any SPARQL query over the graph; returns a :class:`kosovo_kg.sparql.Result`."""
-    from .sparql import run_query
+    """Run any SPARQL query over the graph; returns a :class:`kosovo_kg.engines.Result`."""
+    from .engines import run_query
 
     return run_query(text, graph=graph, engine=engine, allow_federation=allow_federation)
 
@@ -59,6 +59,6 @@ def validate(extra_files=(), *, reasoning: bool = True, checks: bool = True):
 
 def export(rdf_format: str = "turtle", *, graph: KnowledgeGraph | None = None) -> bytes:
     """The graph serialized as ``turtle``, ``jsonld``, ``nt`` or ``xml``."""
-    from .export import serialize_graph
+    from .serialize import serialize_graph
 
     return serialize_graph(graph or load_graph(), rdf_format)

@@ -4,7 +4,7 @@ A header is made of ``#+ key: value`` lines (YAML, as grlc reads them). Paramete
 variables named the grlc way: ``?_name_type`` (required) or ``?__name_type`` (optional),
 where the type is ``iri``, ``string``, ``integer``, ``decimal``, ``date`` or ``gYear``.
 Values are checked, typed and bound as RDF terms (a VALUES block, see
-``sparql.run_query``), never pasted into the query text as strings.
+``engines.run_query``), never pasted into the query text as strings.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from .namespaces import KKR, PREFIXES, XSD
 from .sparqltext import parameter_variables
 
 if TYPE_CHECKING:
-    from .sparql import Result
+    from .engines import Result
     from .store import KnowledgeGraph
 
 PARAMETER_TYPES = ("iri", "string", "integer", "decimal", "date", "gYear")
@@ -259,7 +259,7 @@ def run_stored_query(
     >>> [(str(row["date"]), row["troops"]) for row in rows]
     [('1999-06', 20000), ('2024', 4500)]
     """
-    from .sparql import run_query
+    from .engines import run_query
 
     query = get_stored_query(name)
     kg = graph

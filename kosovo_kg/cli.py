@@ -143,8 +143,8 @@ def query(name: str, params: tuple[str, ...], output_format: str, engine: str, a
 @_federation_option
 def sparql(text: str | None, query_file: Path | None, output_format: str, engine: str, allow_federation: bool) -> None:
     """Run any SPARQL query, given as TEXT or with -f FILE. Prefixes kkg:, kkr:, rdfs:, owl:, wd: … are predeclared."""
+    from .engines import run_query
     from .errors import QueryError
-    from .sparql import run_query
 
     if (text is None) == (query_file is None):
         raise click.UsageError("give the query either as TEXT or with -f FILE")
@@ -176,12 +176,18 @@ def sparql(text: str | None, query_file: Path | None, output_format: str, engine
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), help="Write to this file (atomically) instead of stdout."
 )
-def export(rdf_format: str, output: Path | None) -> None:
+@click.option("--inferred", is_flag=True, help="Add what the OWL reasoner (HermiT) entails; needs Java.")
+def export(rdf_format: str, output: Path | None, inferred: bool) -> None:
     """Export the whole graph (ontology and data) as Turtle, JSON-LD, N-Triples or RDF/XML."""
-    from .export import serialize_graph, write_export
+    from .serialize import serialize_graph, with_inferences, write_export
     from .store import load_graph
 
     kg = load_graph()
+    if inferred:
+        click.echo("Reasoning with HermiT…", err=True)
+        stated = len(kg)
+        kg = with_inferences(kg)
+        click.echo(f"HermiT added {len(kg) - stated:,} entailed triples", err=True)
     if output is None:
         sys.stdout.buffer.write(serialize_graph(kg, rdf_format))
         return

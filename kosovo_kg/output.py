@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from .engines import Result
 from .namespaces import XSD_STRING, shorten
-from .sparql import Result
 
 if TYPE_CHECKING:
     from .store import KnowledgeGraph

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from .errors import KosovoKGError
 from .namespaces import XSD
 from .store import KnowledgeGraph
 
@@ -19,6 +20,12 @@ from .store import KnowledgeGraph
 NON_OWL_DATATYPES = frozenset(
     XSD + name for name in ("date", "gYear", "gYearMonth", "gMonth", "gDay", "gMonthDay", "time", "duration")
 )
+
+
+class ReasoningError(KosovoKGError):
+    """The reasoner could not run, or found the graph inconsistent."""
+
+    exit_code = 1
 
 
 @dataclass
@@ -60,6 +67,38 @@ def check_consistency(kg: KnowledgeGraph) -> ReasoningResult:
     except owlready2.OwlReadyJavaError as error:
         return ReasoningResult(False, f"HermiT failed: {str(error).strip().splitlines()[-1]}")
     return ReasoningResult(True, "consistent")
+
+
+def inferred_triples(kg: KnowledgeGraph) -> list[ox.Triple]:
+    """The triples HermiT entails that the graph does not state (class memberships and object
+    property values, many of them through owl:sameAs). Raises :class:`ReasoningError` if the
+    graph is inconsistent or Java is missing."""
+    import io
+
+    import owlready2
+
+    if not java_available():
+        raise ReasoningError(
+            "Java is not installed: HermiT needs a Java runtime (apt-get install default-jre-headless)"
+        )
+    world = owlready2.World()
+    ontology = world.get_ontology("https://w3id.org/kosovo-kg/reasoning-view")
+    ontology.load(fileobj=io.BytesIO(reasoner_view(kg.triples)), format="ntriples")
+    before = set(world.get_triples())
+    try:
+        with ontology:
+            owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
+    except owlready2.OwlReadyInconsistentOntologyError:
+        raise ReasoningError(_explain_inconsistency(world)) from None
+    stated = set(kg.triples)
+    added = []
+    for s, p, o in set(world.get_triples()) - before:
+        if min(s, p, o) <= 0:  # blank nodes (negative ids) and literals have no IRI to give back
+            continue
+        triple = ox.Triple(*(ox.NamedNode(world._unabbreviate(x)) for x in (s, p, o)))
+        if triple not in stated:
+            added.append(triple)
+    return sorted(added, key=str)
 
 
 def _explain_inconsistency(world) -> str:

@@ -128,7 +128,7 @@ def run_checks(kg: KnowledgeGraph, checks: Iterable[QualityCheck]) -> list[Probl
 
     The first column names the node at fault; the other columns are the values involved.
     """
-    from .sparql import run_query
+    from .engines import run_query
 
     problems = []
     for check in checks:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from kosovo_kg.catalogue import run_stored_query
-from kosovo_kg.sparql import run_query
+from kosovo_kg.engines import run_query
 
 ACCESSION_YEARS = {
     "Albania": 2009, "Belgium": 1949, "Bulgaria": 2004, "Canada": 1949, "Croatia": 2009,

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from kosovo_kg.catalogue import catalogue, run_stored_query
-from kosovo_kg.export import serialize_graph
-from kosovo_kg.sparql import run_query
+from kosovo_kg.engines import run_query
+from kosovo_kg.serialize import serialize_graph
 
 STORED = sorted(catalogue())
 

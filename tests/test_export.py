@@ -7,7 +7,7 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from kosovo_kg.export import serialize_graph, write_export
+from kosovo_kg.serialize import serialize_graph, write_export
 
 FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -58,3 +58,22 @@ def test_write_export_leaves_no_temporary_file(kg, tmp_path):
     size = write_export(kg, "nt", target)
     assert size == target.stat().st_size
     assert [p.name for p in tmp_path.iterdir()] == ["graph.nt"]
+
+
+def test_inferred_export_adds_what_hermit_entails(kg):
+    from kosovo_kg.serialize import with_inferences
+
+    inferred = with_inferences(kg)
+    added = set(inferred.triples) - set(kg.triples)
+    assert set(kg.triples) <= set(inferred.triples)
+    # owl:sameAs makes the Wikidata item an instance of what kkr:kosovo is typed as.
+    assert (
+        ox.Triple(
+            ox.NamedNode("http://www.wikidata.org/entity/Q1246"),
+            ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            ox.NamedNode("https://w3id.org/kosovo-kg/ontology#StateWithLimitedRecognition"),
+        )
+        in added
+    )
+    parsed = [quad.triple for quad in ox.parse(serialize_graph(inferred, "turtle"), ox.RdfFormat.TURTLE)]
+    assert len(set(parsed)) == len(set(inferred.triples))

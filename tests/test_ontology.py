@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from kosovo_kg import paths
+from kosovo_kg.engines import run_query
 from kosovo_kg.fileio import parse_file
 from kosovo_kg.reasoning import check_consistency, reasoner_view
-from kosovo_kg.sparql import run_query
 from kosovo_kg.store import KnowledgeGraph, load_graph
 
 FIXTURES = Path(__file__).parent / "fixtures" / "invalid"

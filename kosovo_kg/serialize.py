@@ -20,6 +20,13 @@ def _sort_key(triple: ox.Triple) -> tuple:
     return (str(triple.subject), str(triple.predicate), str(triple.object))
 
 
+def with_inferences(kg: KnowledgeGraph) -> KnowledgeGraph:
+    """The graph plus what the OWL reasoner (HermiT) entails from it."""
+    from .reasoning import inferred_triples
+
+    return KnowledgeGraph([*kg.triples, *inferred_triples(kg)], kg.files)
+
+
 def serialize_graph(kg: KnowledgeGraph, rdf_format: str) -> bytes:
     """The whole graph in one format; the same graph always gives the same bytes.
 
