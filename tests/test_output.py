@@ -1,0 +1,55 @@
+"""Query results in the SPARQL 1.1 results formats, read back by an independent parser."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from kosovo_kg.catalogue import catalogue, run_stored_query
+from kosovo_kg.output import render
+
+PARSERS = {"json": ox.QueryResultsFormat.JSON, "tsv": ox.QueryResultsFormat.TSV, "csv": ox.QueryResultsFormat.CSV}
+
+
+@pytest.mark.parametrize("output_format", ["json", "tsv"])
+@pytest.mark.parametrize("name", sorted(catalogue()))
+def test_results_round_trip_through_pyoxigraphs_results_parser(kg, name, output_format):
+    result = run_stored_query(name, graph=kg)
+    text = render(result, output_format, kg)
+    parsed = ox.parse_query_results(text.encode(), PARSERS[output_format])
+    variables = [v.value for v in parsed.variables]
+    assert variables == result.variables
+    assert [tuple(solution[v] for v in variables) for solution in parsed] == result.rows
+
+
+def test_csv_gives_plain_values(kg):
+    text = render(run_stored_query("kfor-strength", graph=kg), "csv", kg)
+    assert text == "date,troops\r\n1999-06,20000\r\n2024,4500\r\n"
+
+
+def test_ask_and_construct_results(kg):
+    from kosovo_kg.engines import run_query
+
+    ask = run_query("ASK { kkr:greece kkg:recognitionStatus ?s }", graph=kg)
+    assert render(ask, "json", kg) == '{\n "head": {},\n "boolean": false\n}\n'
+    graph = run_query("CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s rdfs:label ?l ; a kkg:MilitaryAlliance }", graph=kg)
+    assert (
+        render(graph, "table", kg).strip()
+        == '<https://w3id.org/kosovo-kg/resource/nato> <http://www.w3.org/2000/01/rdf-schema#label> "North Atlantic Treaty Organization"@en .'
+    )
+
+
+def test_rdf_xml_export_loads_in_owlready2(kg, tmp_path):
+    """owlready2 reads RDF/XML the way OWL tools such as Protégé do."""
+    import owlready2
+
+    from kosovo_kg.serialize import write_export
+
+    target = tmp_path / "kosovo.rdf"
+    write_export(kg, "xml", target)
+    world = owlready2.World()
+    world.get_ontology(target.as_uri()).load()
+    kosovo = world["https://w3id.org/kosovo-kg/resource/kosovo"]
+    assert [c.iri for c in kosovo.is_a] == ["https://w3id.org/kosovo-kg/ontology#StateWithLimitedRecognition"]
+    spain = world["https://w3id.org/kosovo-kg/resource/recognition-spain-kosovo"]
+    assert spain.recognitionStatus.iri == "https://w3id.org/kosovo-kg/ontology#DoesNotRecognize"
