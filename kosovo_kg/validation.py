@@ -39,18 +39,25 @@ class Problem:
     solution: str | None = None
 
     def line(self) -> str:
-        where = f"{self.file}: " if self.file else ""
-        subject = ""
+        """One line: where, which node and property, what is wrong (with the values), how to fix it.
+
+        >>> Problem("check", "error", "A poll's lead is not its support minus its opposed share.",
+        ...         node="https://w3id.org/kosovo-kg/resource/poll-x", node_label="Poll X", file="graph/polls.ttl",
+        ...         value="lead=50.0, support=60.0", check="poll-lead", solution="Check the figures.").line()
+        "graph/polls.ttl: Poll X (kkr:poll-x): A poll's lead is not its support minus its opposed share. (lead=50.0, support=60.0) Check the figures. [poll-lead]"
+        """
+        parts = []
         if self.node:
             shown = shorten(self.node)
             subject = f"{self.node_label} ({shown})" if self.node_label and self.node_label != shown else shown
-        prop = f" {shorten(self.property)}" if self.property else ""
-        value = f" = {self.value}" if self.value else ""
-        head = f"{where}{subject}{prop}{value}".strip()
+            parts.append(subject + (f" {shorten(self.property)}" if self.property else ""))
+        head = ": ".join(filter(None, [self.file, *parts]))
         text = f"{head}: {self.message}" if head else self.message
+        if self.value:
+            text += f" ({self.value})"
         if self.solution:
-            text += f" — {self.solution}"
-        return text
+            text += f" {self.solution}"
+        return text + f" [{self.check or self.layer}]"
 
 
 @dataclass
@@ -89,7 +96,8 @@ class ValidationReport:
         lines.append(
             f"Graph {verdict}: {self.triples} triples from {self.files} files; "
             f"SHACL {self.shapes} shapes; reasoning {self.reasoning}; "
-            f"{self.checks_run} quality checks; {self.count('error')} errors, {self.count('warning')} warnings"
+            f"{self.checks_run} quality checks; {_plural(self.count('error'), 'error')}, "
+            f"{_plural(self.count('warning'), 'warning')}"
         )
         return "\n".join(lines)
 
@@ -103,6 +111,10 @@ class ValidationReport:
             "reasoning": self.reasoning,
             "problems": [p.__dict__ for p in self.problems],
         }
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def load_checks(folder: Path | None = None) -> list[QualityCheck]:
@@ -199,7 +211,7 @@ def run_shacl(kg: KnowledgeGraph, shapes_path: Path | None = None) -> tuple[list
                 node_label=kg.label(node) if node else str(focus),
                 file=kg.file_of(node) if node else None,
                 property=str(path) if isinstance(path, rdflib.URIRef) else None,
-                value=None if value is None or value == focus else str(value),
+                value=None if value is None or value == focus else f"value {value}",
             )
         )
     problems.sort(key=lambda p: (p.file or "", p.node or "", p.property or "", p.message))

@@ -57,7 +57,11 @@ def test_validate_json_is_machine_readable():
     assert code == 0
     report = json.loads(out)
     assert report["conforms"] is True and report["triples"] > 2000
-    assert {p["check"] for p in report["problems"]} == {"duplicate-source", "fact-after-source", "poll-answers-sum"}
+    assert {p["check"] for p in report["problems"]} == {
+        "duplicate-source",
+        "fact-after-source",
+        "poll-answers-rounding",
+    }
 
 
 def test_validate_reports_a_violation_with_file_node_label_and_property():
