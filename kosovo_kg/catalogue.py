@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from . import paths
 from .errors import ParameterError, QueryError
 from .namespaces import KKR, PREFIXES, XSD
-from .sparqltext import parameter_variables
+from .sparqltext import keywords, parameter_variables
 
 if TYPE_CHECKING:
     from .engines import Result
@@ -58,6 +58,11 @@ class StoredQuery:
     description: str = ""
     tags: tuple[str, ...] = ()
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+
+    @property
+    def federated(self) -> bool:
+        """Whether the query asks another endpoint (SERVICE), so needs --allow-federation."""
+        return "SERVICE" in keywords(self.text)
 
 
 def parse_header(text: str, shown_path: str) -> dict[str, object]:
@@ -252,6 +257,7 @@ def run_stored_query(
     graph: KnowledgeGraph | None = None,
     engine: str = "oxigraph",
     allow_federation: bool = False,
+    wikidata_endpoint: str | None = None,
 ) -> Result:
     """Run a stored query by name with parameter values (strings or Python values).
 
@@ -268,4 +274,11 @@ def run_stored_query(
 
         kg = load_graph()
     bindings = bind_parameters(query, dict(values or {}), kg)
-    return run_query(query.text, graph=kg, engine=engine, bindings=bindings, allow_federation=allow_federation)
+    return run_query(
+        query.text,
+        graph=kg,
+        engine=engine,
+        bindings=bindings,
+        allow_federation=allow_federation,
+        wikidata_endpoint=wikidata_endpoint,
+    )

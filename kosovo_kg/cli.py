@@ -75,8 +75,32 @@ def list_queries() -> None:
         click.echo(click.style(query.name, bold=True) + f"  {query.summary}")
         if query.parameters:
             click.echo("    parameters: " + "; ".join(p.describe() for p in query.parameters))
+        if query.federated:
+            click.echo("    asks Wikidata's query service (SERVICE): run with --allow-federation")
         if query.tags:
             click.echo("    tags: " + ", ".join(query.tags))
+
+
+@cli.command()
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def link(output_format: str) -> None:
+    """Report the Wikidata links: coverage by kind, entities without a link and why,
+    identifiers used twice, and links whose recorded Wikidata label differs from ours.
+
+    Exit 1 when an identifier is used by two entities.
+    """
+    from .linking import link_report
+    from .store import load_graph
+
+    report = link_report(load_graph())
+    if output_format == "json":
+        import json
+
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(report.text)
+    if not report.ok:
+        sys.exit(EXIT_VIOLATIONS)
 
 
 def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
@@ -103,6 +127,11 @@ _format_option = click.option(
 _federation_option = click.option(
     "--allow-federation", is_flag=True, help="Allow SERVICE, LOAD and FROM, which make the engine fetch other URLs."
 )
+_wikidata_option = click.option(
+    "--wikidata-endpoint",
+    metavar="URL",
+    help="Send the SERVICE clauses that name Wikidata's query service to this endpoint instead (a mirror, a test server).",
+)
 
 
 def _print_result(result, output_format: str, kg) -> None:
@@ -119,7 +148,15 @@ def _print_result(result, output_format: str, kg) -> None:
 @_format_option
 @_engine_option
 @_federation_option
-def query(name: str, params: tuple[str, ...], output_format: str, engine: str, allow_federation: bool) -> None:
+@_wikidata_option
+def query(
+    name: str,
+    params: tuple[str, ...],
+    output_format: str,
+    engine: str,
+    allow_federation: bool,
+    wikidata_endpoint: str | None,
+) -> None:
     """Run the stored query NAME (see 'kosovo-kg queries')."""
     from .catalogue import get_stored_query, run_stored_query
 
@@ -129,7 +166,14 @@ def query(name: str, params: tuple[str, ...], output_format: str, engine: str, a
         from .store import load_graph
 
         kg = load_graph()
-    result = run_stored_query(name, _parse_params(params), graph=kg, engine=engine, allow_federation=allow_federation)
+    result = run_stored_query(
+        name,
+        _parse_params(params),
+        graph=kg,
+        engine=engine,
+        allow_federation=allow_federation,
+        wikidata_endpoint=wikidata_endpoint,
+    )
     _print_result(result, output_format, kg)
 
 
@@ -141,7 +185,15 @@ def query(name: str, params: tuple[str, ...], output_format: str, engine: str, a
 @_format_option
 @_engine_option
 @_federation_option
-def sparql(text: str | None, query_file: Path | None, output_format: str, engine: str, allow_federation: bool) -> None:
+@_wikidata_option
+def sparql(
+    text: str | None,
+    query_file: Path | None,
+    output_format: str,
+    engine: str,
+    allow_federation: bool,
+    wikidata_endpoint: str | None,
+) -> None:
     """Run any SPARQL query, given as TEXT or with -f FILE. Prefixes kkg:, kkr:, rdfs:, owl:, wd: … are predeclared."""
     from .engines import run_query
     from .errors import QueryError
@@ -163,7 +215,9 @@ def sparql(text: str | None, query_file: Path | None, output_format: str, engine
         kg = load_graph()
     assert text is not None
     try:
-        result = run_query(text, graph=kg, engine=engine, allow_federation=allow_federation)
+        result = run_query(
+            text, graph=kg, engine=engine, allow_federation=allow_federation, wikidata_endpoint=wikidata_endpoint
+        )
     except QueryError as error:
         if query_file is not None:
             raise QueryError(f"{query_file}: {error}") from None

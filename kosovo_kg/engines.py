@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from .errors import QueryError
 from .namespaces import PREFIXES, XSD
-from .sparqltext import insert_values, refuse_federation, tokens
+from .sparqltext import insert_values, refuse_federation, replace_iri, tokens
 
 if TYPE_CHECKING:
     from .store import KnowledgeGraph
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 ENGINES = ("oxigraph", "rdflib")
+#: The endpoint federated queries name in their SERVICE clauses; ``wikidata_endpoint`` replaces it.
+WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 _INTEGER_TYPES = {
     XSD + t
@@ -273,6 +275,7 @@ def run_query(
     engine: str = "oxigraph",
     bindings: dict[str, Term] | None = None,
     allow_federation: bool = False,
+    wikidata_endpoint: str | None = None,
 ) -> Result:
     """Run a SPARQL query on an engine, after refusing updates and (unless allowed) federation.
 
@@ -288,6 +291,10 @@ def run_query(
     refuse_update(query)
     if not allow_federation:
         refuse_federation(query)
+    if wikidata_endpoint:
+        if not re.fullmatch(r"https?://[^\s<>\"{}|^`\\]+", wikidata_endpoint):
+            raise QueryError(f"--wikidata-endpoint must be an http(s) URL, got {wikidata_endpoint!r}")
+        query = replace_iri(query, WIKIDATA_SPARQL, wikidata_endpoint)
     if bindings:
         query = insert_values(query, {name: str(term) for name, term in bindings.items()})
     return make_engine(engine, graph).run(query)

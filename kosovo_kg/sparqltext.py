@@ -114,3 +114,18 @@ def insert_values(query: str, bindings: dict[str, str]) -> str:
     if first_open is None:
         raise ValueError("query has no group pattern to bind parameters in")
     return query[: first_open + 1] + block + query[first_open + 1 :]
+
+
+def replace_iri(query: str, old: str, new: str) -> str:
+    """Replace one IRI, written in full (``<old>``), by another wherever it stands as an IRI token.
+
+    >>> replace_iri('SELECT * { SERVICE <https://a.test/sparql> { ?s ?p "<https://a.test/sparql>" } }',
+    ...             "https://a.test/sparql", "http://127.0.0.1:7878/query")
+    'SELECT * { SERVICE <http://127.0.0.1:7878/query> { ?s ?p "<https://a.test/sparql>" } }'
+    """
+    pieces, last = [], 0
+    for token in tokens(query):
+        if token.kind == "iri" and token.text == f"<{old}>":
+            pieces += [query[last : token.start], f"<{new}>"]
+            last = token.start + len(token.text)
+    return "".join(pieces) + query[last:]

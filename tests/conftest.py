@@ -1,11 +1,64 @@
 from __future__ import annotations
 
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 import pytest
 
 from kosovo_kg import KnowledgeGraph, load_graph
+from kosovo_kg.catalogue import catalogue
+
+#: Stored questions that run on this graph alone, and those that ask Wikidata (SERVICE).
+LOCAL_QUERIES = sorted(name for name, query in catalogue().items() if not query.federated)
+FEDERATED_QUERIES = sorted(name for name, query in catalogue().items() if query.federated)
 
 
 @pytest.fixture(scope="session")
 def kg() -> KnowledgeGraph:
     """The repository's graph, parsed once for the whole session."""
     return load_graph()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def oxigraph_server(data: Path, folder: Path) -> Iterator[str]:
+    """An Oxigraph server (PyPI package ``oxigraph``) on a free loopback port, serving ``data``
+    read-only; yields its query URL and stops it on exit."""
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    if not Path(binary).exists():
+        pytest.fail("the oxigraph server (PyPI package 'oxigraph', in the dev extra) is not installed")
+    store = folder / "store"
+    subprocess.run([binary, "load", "--location", str(store), "--file", str(data)], check=True, capture_output=True)
+    port = free_port()
+    server = subprocess.Popen(
+        [binary, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}", "--timeout-s", "10"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1).read()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"oxigraph server did not start: {server.stderr.read().decode()}") from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

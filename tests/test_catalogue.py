@@ -13,6 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from conftest import LOCAL_QUERIES
 
 from kosovo_kg.catalogue import Parameter, bind_parameters, catalogue, get_stored_query, run_stored_query, typed_value
 from kosovo_kg.cli import cli
@@ -20,7 +21,7 @@ from kosovo_kg.errors import ParameterError, QueryError
 from kosovo_kg.output import to_csv
 
 EXPECTED = Path(__file__).parent / "expected"
-STORED = sorted(catalogue())
+STORED = LOCAL_QUERIES
 
 
 CONTRACT = {

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
+from conftest import LOCAL_QUERIES
 
-from kosovo_kg.catalogue import catalogue, run_stored_query
+from kosovo_kg.catalogue import run_stored_query
 from kosovo_kg.output import render
 
 PARSERS = {"json": ox.QueryResultsFormat.JSON, "tsv": ox.QueryResultsFormat.TSV, "csv": ox.QueryResultsFormat.CSV}
 
 
 @pytest.mark.parametrize("output_format", ["json", "tsv"])
-@pytest.mark.parametrize("name", sorted(catalogue()))
+@pytest.mark.parametrize("name", LOCAL_QUERIES)
 def test_results_round_trip_through_pyoxigraphs_results_parser(kg, name, output_format):
     result = run_stored_query(name, graph=kg)
     text = render(result, output_format, kg)
