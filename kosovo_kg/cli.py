@@ -13,7 +13,7 @@ import click
 from .errors import EXIT_VIOLATIONS, KosovoKGError
 
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
-EXPORT_FORMATS = ("turtle", "jsonld", "nt", "xml")
+EXPORT_FORMATS = ("turtle", "jsonld", "nt", "xml", "quickstatements")
 
 
 class _Group(click.Group):
@@ -232,11 +232,15 @@ def sparql(
 )
 @click.option("--inferred", is_flag=True, help="Add what the OWL reasoner (HermiT) entails; needs Java.")
 def export(rdf_format: str, output: Path | None, inferred: bool) -> None:
-    """Export the whole graph (ontology and data) as Turtle, JSON-LD, N-Triples or RDF/XML."""
+    """Export the whole graph (ontology and data) as Turtle, JSON-LD, N-Triples or RDF/XML,
+    or the facts Wikidata can take as QuickStatements commands, each with its reference."""
     from .serialize import serialize_graph, with_inferences, write_export
     from .store import load_graph
 
     kg = load_graph()
+    if rdf_format == "quickstatements":
+        _export_quickstatements(kg, output)
+        return
     if inferred:
         click.echo("Reasoning with HermiT…", err=True)
         stated = len(kg)
@@ -247,6 +251,21 @@ def export(rdf_format: str, output: Path | None, inferred: bool) -> None:
         return
     size = write_export(kg, rdf_format, output)
     click.echo(f"wrote {output} ({size:,} bytes, {len(kg):,} triples, {rdf_format})", err=True)
+
+
+def _export_quickstatements(kg, output: Path | None) -> None:
+    from .fileio import atomic_writer
+    from .quickstatements import quickstatements
+
+    statements = quickstatements(kg)
+    if output is None:
+        sys.stdout.write(statements.text)
+    else:
+        with atomic_writer(output) as stream:
+            stream.write(statements.text)
+        click.echo(f"wrote {output} ({len(statements.commands)} QuickStatements commands)", err=True)
+    for reason in statements.skipped:
+        click.echo(f"not exported: {reason}", err=True)
 
 
 def main() -> None:

@@ -1,0 +1,108 @@
+"""The facts Wikidata can take, as QuickStatements (V1) commands, each with its reference.
+
+One command per line, tab-separated: item, property, value, then qualifiers (P…) and
+reference fields (S…). Facts whose parts have no confirmed Wikidata identifier, or that no
+checked Wikidata property expresses, are left out and listed with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .engines import run_query
+from .store import KnowledgeGraph
+
+WD = "http://www.wikidata.org/entity/"
+MEMBER_OF, START_TIME, POSITION_HELD, SERIES_ORDINAL = "P463", "P580", "P39", "P1545"
+REFERENCE_URL = "S854"
+
+
+@dataclass
+class QuickStatements:
+    commands: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(command + "\n" for command in self.commands)
+
+
+def qs_time(lexical: str) -> str:
+    """A date at its precision as a QuickStatements time value.
+
+    >>> qs_time("2009-04-01"), qs_time("2012-07"), qs_time("2014")
+    ('+2009-04-01T00:00:00Z/11', '+2012-07-00T00:00:00Z/10', '+2014-00-00T00:00:00Z/9')
+    """
+    parts = lexical.split("-")
+    precision = {1: 9, 2: 10, 3: 11}[len(parts)]
+    year, month, day = [*parts, "00", "00"][:3]
+    return f"+{year}-{month}-{day}T00:00:00Z/{precision}"
+
+
+def qs_string(text: str) -> str:
+    """A string value: double-quoted, with no tab, newline or double quote inside it."""
+    cleaned = " ".join(text.replace('"', "'").split())
+    return f'"{cleaned}"'
+
+
+def _qid(iri: str | None) -> str | None:
+    return iri.removeprefix(WD) if iri and iri.startswith(WD) else None
+
+
+def _reference(url: str) -> list[str]:
+    # No S813 (retrieved): the outside sources were checked in stored copies, not at their URL.
+    return [REFERENCE_URL, qs_string(url)]
+
+
+def quickstatements(kg: KnowledgeGraph) -> QuickStatements:
+    """Commands for NATO memberships with their start and for numbered office holders.
+
+    >>> from kosovo_kg import load_graph
+    >>> out = quickstatements(load_graph())
+    >>> out.commands[0].split("\\t")[:5]
+    ['Q222', 'P463', 'Q7184', 'P580', '+2009-04-01T00:00:00Z/11']
+    """
+    result = QuickStatements()
+    article_url = next(iter(run_query("SELECT ?url WHERE { kkr:article kkg:url ?url }", graph=kg)))["url"]
+    for row in run_query(
+        """SELECT ?member ?label ?organization ?orgLabel ?start ?url WHERE {
+             ?fact kkg:member ?m ; kkg:organization ?o ; kkg:membershipType kkg:FullMember ; kkg:startDate ?start ;
+                   kkg:source ?source .
+             ?m rdfs:label ?label . ?o rdfs:label ?orgLabel .
+             OPTIONAL { ?m owl:sameAs ?member FILTER(STRSTARTS(STR(?member), "http://www.wikidata.org/entity/")) }
+             OPTIONAL { ?o owl:sameAs ?organization FILTER(STRSTARTS(STR(?organization), "http://www.wikidata.org/entity/")) }
+             OPTIONAL { ?source kkg:url ?url }
+           } ORDER BY ?label""",
+        graph=kg,
+    ):
+        member, organization = _qid(row["member"]), _qid(row["organization"])
+        if not (member and organization and row["url"]):
+            result.skipped.append(f"{row['label']} in {row['orgLabel']}: no Wikidata identifier or no source URL")
+            continue
+        command = [member, MEMBER_OF, organization, START_TIME, qs_time(str(row["start"]))]
+        result.commands.append("\t".join(command + _reference(row["url"])))
+    for row in run_query(
+        """SELECT ?holder ?holderLabel ?office ?officeLabel ?ordinal WHERE {
+             ?tenure kkg:holder ?h ; kkg:office ?o ; kkg:ordinal ?ordinal .
+             ?h rdfs:label ?holderLabel . ?o rdfs:label ?officeLabel .
+             OPTIONAL { ?h owl:sameAs ?holder FILTER(STRSTARTS(STR(?holder), "http://www.wikidata.org/entity/")) }
+             OPTIONAL { ?o owl:sameAs ?office FILTER(STRSTARTS(STR(?office), "http://www.wikidata.org/entity/")) }
+           } ORDER BY ?ordinal""",
+        graph=kg,
+    ):
+        holder, office = _qid(row["holder"]), _qid(row["office"])
+        if not (holder and office):
+            result.skipped.append(
+                f"{row['holderLabel']} as {row['officeLabel']} ({row['ordinal']}): no confirmed Wikidata identifier"
+            )
+            continue
+        command = [holder, POSITION_HELD, office, SERIES_ORDINAL, qs_string(str(row["ordinal"]))]
+        result.commands.append("\t".join(command + _reference(article_url)))
+    for row in run_query(
+        """SELECT ?label WHERE { ?fact kkg:member kkr:kosovo ; rdfs:label ?label } ORDER BY ?label""", graph=kg
+    ):
+        result.skipped.append(f"{row['label']}: the NATO Parliamentary Assembly has no confirmed Wikidata identifier")
+    for row in run_query("""SELECT ?label WHERE { ?fact a kkg:Application ; rdfs:label ?label }""", graph=kg):
+        result.skipped.append(f"{row['label']}: no Wikidata property for a pending application was checked")
+    result.skipped.append("recognitions of Kosovo: no Wikidata property for diplomatic recognition was checked")
+    return result

@@ -1,0 +1,52 @@
+"""QuickStatements output: valid by its syntax, one command per line, each with a reference."""
+
+from __future__ import annotations
+
+import re
+
+from click.testing import CliRunner
+
+from kosovo_kg.cli import cli
+from kosovo_kg.quickstatements import qs_string, quickstatements
+
+VALUE = r'(Q[1-9]\d*|"[^"\t\n]*"|\+\d{4}-\d{2}-\d{2}T00:00:00Z/(9|10|11))'
+COMMAND = re.compile(rf"Q[1-9]\d*\tP[1-9]\d*\t{VALUE}(\tP[1-9]\d*\t{VALUE})*(\tS[1-9]\d*\t{VALUE})+")
+
+
+def test_every_command_is_valid_and_carries_a_reference(kg):
+    commands = quickstatements(kg).commands
+    assert len(commands) == 33  # 32 NATO memberships and Osmani's numbered presidency
+    for command in commands:
+        assert COMMAND.fullmatch(command), command
+
+
+def test_nato_membership_with_start_time_and_reference_url(kg):
+    commands = quickstatements(kg).commands
+    spain = [c for c in commands if c.startswith("Q29\t")]
+    assert spain == ['Q29\tP463\tQ7184\tP580\t+1982-05-30T00:00:00Z/11\tS854\t"https://lexicals.info/?p=859"']
+
+
+def test_numbered_office_holder(kg):
+    osmani = [c for c in quickstatements(kg).commands if c.startswith("Q13047644\t")]
+    assert osmani == [
+        'Q13047644\tP39\tQ886947\tP1545\t"4"\tS854\t"https://en.wikipedia.org/wiki/Kosovo%E2%80%93NATO_relations"'
+    ]
+
+
+def test_facts_without_identifiers_are_reported_not_exported(kg):
+    skipped = quickstatements(kg).skipped
+    assert any("NATO Parliamentary Assembly has no confirmed Wikidata identifier" in s for s in skipped)
+    assert any(s.startswith("Hashim Thaçi as President of Kosovo (3)") for s in skipped)
+
+
+def test_strings_cannot_break_a_command():
+    assert qs_string('a\t"b"\nc') == "\"a 'b' c\""
+
+
+def test_cli_writes_the_commands_atomically(tmp_path):
+    target = tmp_path / "kosovo.qs"
+    result = CliRunner().invoke(cli, ["export", "--format", "quickstatements", "-o", str(target)])
+    assert result.exit_code == 0
+    assert "33 QuickStatements commands" in result.stderr
+    assert "not exported:" in result.stderr
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 33
