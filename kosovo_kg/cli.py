@@ -253,6 +253,29 @@ def export(rdf_format: str, output: Path | None, inferred: bool) -> None:
     click.echo(f"wrote {output} ({size:,} bytes, {len(kg):,} triples, {rdf_format})", err=True)
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0 picks a free one)."
+)
+@click.option(
+    "--timeout", default=10.0, show_default=True, type=click.FloatRange(1, 3600), help="Seconds a SPARQL query may run."
+)
+@click.option(
+    "--max-result-mb", default=20.0, show_default=True, type=click.FloatRange(0.001), help="Largest result sent, in MB."
+)
+@_federation_option
+def serve(host: str, port: int, timeout: float, max_result_mb: float, allow_federation: bool) -> None:
+    """Serve the graph until stopped (Ctrl-C): a read-only SPARQL endpoint at /sparql with a query
+    UI at /, the stored questions at /api/queries, OpenAPI at /openapi.json, and a page for every
+    resource at /resource/NAME (HTML, Turtle or JSON-LD by the Accept header)."""
+    from .server import ServeSettings, run_serve
+    from .store import load_graph
+
+    settings = ServeSettings(host, port, timeout, int(max_result_mb * 1_000_000), allow_federation)
+    run_serve(load_graph(), settings, announce=lambda line: click.echo(line, err=True))
+
+
 def _export_quickstatements(kg, output: Path | None) -> None:
     from .fileio import atomic_writer
     from .quickstatements import quickstatements

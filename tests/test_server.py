@@ -1,0 +1,284 @@
+"""``kosovo-kg serve`` over real HTTP on a free loopback port: the SPARQL protocol, safety,
+the stored-query API and its OpenAPI description, and the entity pages."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pyoxigraph as ox
+import pytest
+from conftest import free_port
+
+from kosovo_kg.server import Server, ServeSettings
+
+
+@pytest.fixture(scope="module")
+def server(kg):
+    running = Server(kg, ServeSettings(port=free_port(), timeout=2, max_result_bytes=2_000_000))
+    running.serve_in_thread()
+    try:
+        yield running.url
+    finally:
+        running.close()
+
+
+def get(url: str, accept: str | None = None, data: bytes | None = None, content_type: str | None = None):
+    headers = {}
+    if accept:
+        headers["Accept"] = accept
+    if content_type:
+        headers["Content-Type"] = content_type
+    request = urllib.request.Request(url, data=data, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+NON_RECOGNIZING = """PREFIX kkg: <https://w3id.org/kosovo-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?label WHERE { ?r kkg:recognitionStatus kkg:DoesNotRecognize ; kkg:recognizer/rdfs:label ?label } ORDER BY ?label"""
+FOUR = ["Greece", "Romania", "Slovakia", "Spain"]
+
+
+@pytest.mark.parametrize("return_format", ["json", "xml", "csv", "tsv"])
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_sparqlwrapper_gets_correct_results_in_each_format(server, return_format, method):
+    from SPARQLWrapper import SPARQLWrapper
+
+    client = SPARQLWrapper(f"{server}/sparql")
+    client.setQuery(NON_RECOGNIZING)
+    client.setReturnFormat(return_format)
+    client.setMethod(method)
+    result = client.query().convert()
+    if return_format == "json":
+        labels = [b["label"]["value"] for b in result["results"]["bindings"]]
+    elif return_format == "xml":
+        labels = [node.firstChild.data for node in result.getElementsByTagName("literal")]
+    elif return_format == "csv":
+        labels = result.decode().split()[1:]
+    else:
+        labels = [solution["label"].value for solution in ox.parse_query_results(result, ox.QueryResultsFormat.TSV)]
+    assert labels == FOUR
+
+
+@pytest.mark.parametrize(
+    ("accept", "rdf_format"),
+    [
+        ("text/turtle", ox.RdfFormat.TURTLE),
+        ("application/ld+json", ox.RdfFormat.JSON_LD),
+        ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+    ],
+)
+def test_construct_is_negotiated(server, accept, rdf_format):
+    query = "CONSTRUCT { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } WHERE { ?s a <https://w3id.org/kosovo-kg/ontology#MilitaryAlliance> ; <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+    status, _, body = get(f"{server}/sparql?" + urllib.parse.urlencode({"query": query}), accept=accept)
+    assert status == 200
+    triples = [q.triple for q in ox.parse(body, rdf_format)]
+    assert [t.object.value for t in triples] == ["North Atlantic Treaty Organization"]
+
+
+def test_direct_post_and_service_description(server):
+    status, _, body = get(f"{server}/sparql", "text/csv", NON_RECOGNIZING.encode(), "application/sparql-query")
+    assert status == 200 and body.decode().split() == ["label", *FOUR]
+    status, headers, body = get(f"{server}/sparql")
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+    assert b"sd:Service" in body and b"BasicFederatedQuery" not in body
+
+
+def count_triples(server) -> int:
+    _, _, body = get(
+        f"{server}/sparql?query=" + urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"), "text/csv"
+    )
+    return int(body.decode().split()[1])
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "content_type"),
+    [
+        (
+            "/sparql",
+            b"update=" + urllib.parse.quote("INSERT DATA { <urn:a> <urn:b> <urn:c> }").encode(),
+            "application/x-www-form-urlencoded",
+        ),
+        ("/sparql", b"INSERT DATA { <urn:a> <urn:b> <urn:c> }", "application/sparql-update"),
+        (
+            "/sparql",
+            b"query=" + urllib.parse.quote("DELETE WHERE { ?s ?p ?o }").encode(),
+            "application/x-www-form-urlencoded",
+        ),
+        ("/update", b"INSERT DATA { <urn:a> <urn:b> <urn:c> }", "application/sparql-update"),
+    ],
+)
+def test_updates_are_refused_and_the_graph_is_unchanged(server, kg, path, data, content_type):
+    before = count_triples(server)
+    status, _, body = get(f"{server}{path}", data=data, content_type=content_type)
+    assert status == 403
+    assert "read-only" in json.loads(body)["error"]
+    assert count_triples(server) == before == len(kg)
+
+
+def test_service_to_a_local_listener_makes_no_connection(server):
+    port = free_port()
+    connections = []
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", port))
+        listener.listen()
+        listener.settimeout(0.2)
+        stop = threading.Event()
+
+        def accept():
+            while not stop.is_set():
+                try:
+                    connections.append(listener.accept()[0])
+                except TimeoutError:
+                    continue
+
+        thread = threading.Thread(target=accept)
+        thread.start()
+        try:
+            query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+            status, _, body = get(f"{server}/sparql?" + urllib.parse.urlencode({"query": query}))
+            time.sleep(0.5)
+        finally:
+            stop.set()
+            thread.join()
+    assert status == 403 and "--allow-federation" in json.loads(body)["error"]
+    assert connections == []
+
+
+def test_a_pathological_query_times_out_with_the_stated_limit(server):
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    status, _, body = get(
+        f"{server}/sparql?" + urllib.parse.urlencode({"query": query}), "application/sparql-results+json"
+    )
+    assert status == 503
+    assert json.loads(body)["error"] == "query cancelled: it ran longer than this server's limit of 2 seconds"
+    assert count_triples(server) > 0  # and the server answers the next query
+
+
+def test_results_are_capped(server):
+    query = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 100000"
+    status, _, body = get(f"{server}/sparql?" + urllib.parse.urlencode({"query": query}), "text/csv")
+    assert status == 413
+    assert "larger than this server's limit of 2,000,000 bytes" in json.loads(body)["error"]
+
+
+def test_syntax_errors_are_client_errors(server):
+    status, _, body = get(f"{server}/sparql?" + urllib.parse.urlencode({"query": "SELECT * WHERE { ?s ?p }"}))
+    assert status == 400
+    assert "error" in json.loads(body)
+
+
+def test_cors_policy_is_explicit(server):
+    request = urllib.request.Request(f"{server}/sparql", method="OPTIONS")
+    with urllib.request.urlopen(request) as response:
+        assert response.status == 204
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        assert "POST" in response.headers["Access-Control-Allow-Methods"]
+
+
+def test_stored_query_api(server):
+    status, _, body = get(f"{server}/api/queries")
+    names = [q["name"] for q in json.loads(body)["queries"]]
+    assert status == 200 and "nato-members" in names and len(names) >= 33
+    status, _, body = get(f"{server}/api/queries/non-recognizing-nato-members")
+    rows = json.loads(body)["results"]["bindings"]
+    assert status == 200 and [r["label"]["value"] for r in rows] == FOUR
+    status, headers, body = get(f"{server}/api/queries/recognized-before?date=2008-02-19&format=csv")
+    assert status == 200 and headers["Content-Type"].startswith("text/csv")
+    assert [line.split(",")[1] for line in body.decode().splitlines()[1:]] == [
+        "Albania",
+        "France",
+        "Turkey",
+        "United Kingdom",
+        "United States",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "message"),
+    [
+        ("/api/queries/recognized-before?date=2008-02-30", 400, "must be a date"),
+        ("/api/queries/recognized-before?dat=2008-01-01", 400, "did you mean date?"),
+        ("/api/queries/nato-membrs", 404, "did you mean nato-members"),
+        ("/api/queries/other-memberships-of-kosovo", 403, "--allow-federation"),
+        ("/resource/nowhere", 404, "no resource kkr:nowhere"),
+    ],
+)
+def test_api_errors_are_json_with_a_message(server, path, status, message):
+    got, _, body = get(f"{server}{path}")
+    assert got == status
+    assert message in json.loads(body)["error"]
+
+
+def test_openapi_is_valid_and_every_operation_answers_without_server_error(server):
+    from openapi_spec_validator import validate
+
+    _, _, body = get(f"{server}/openapi.json")
+    spec = json.loads(body)
+    validate(spec)
+    checked = 0
+    for path, operations in spec["paths"].items():
+        for operation in operations.values():
+            params = {}
+            url_path = path
+            for parameter in operation.get("parameters", []):
+                example = parameter.get("example") or parameter["schema"].get("default")
+                if parameter["in"] == "path":
+                    url_path = url_path.replace("{" + parameter["name"] + "}", example)
+                elif example is not None:
+                    params[parameter["name"]] = example
+            for variant in (params, {**params, "format": "bogus"}, {**params, "unknown": "x"}):
+                status, _, _ = get(f"{server}{url_path}?" + urllib.parse.urlencode(variant))
+                assert status < 500, (url_path, variant, status)
+                checked += 1
+    assert checked > 100
+
+
+def test_entity_page_html_turtle_and_jsonld(server):
+    status, headers, body = get(f"{server}/resource/statement-osmani-2022")
+    page = body.decode()
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert "<h1>Osmani: NATO membership imperative; asks the United States for help</h1>" in page
+    assert "[11] Reuters 2022, Kosovo president asks Washington for help" in page
+    status, _, body = get(f"{server}/resource/kosovo")
+    page = body.decode()
+    assert 'href="https://www.wikidata.org/wiki/Q1246"' in page
+    assert "Facts about it, with their dates and sources" in page and "2012-07" in page
+    _, _, body = get(f"{server}/resource/kosovo", accept="text/turtle")
+    assert len(list(ox.parse(body, ox.RdfFormat.TURTLE))) > 50
+    _, _, body = get(f"{server}/resource/kosovo", accept="application/ld+json")
+    assert len(list(ox.parse(body, ox.RdfFormat.JSON_LD))) > 50
+
+
+def test_serve_command_stops_cleanly_on_ctrl_c(tmp_path):
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kosovo_kg", "serve", "--port", str(port)],
+        stderr=subprocess.PIPE, text=True, env=dict(os.environ, TMPDIR=str(tmp_path)),
+    )  # fmt: skip
+    try:
+        line = process.stderr.readline()
+        assert f"serving at http://127.0.0.1:{port}/" in line
+        assert get(f"http://127.0.0.1:{port}/api/queries")[0] == 200
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 0
+        assert "stopped" in process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert list(tmp_path.iterdir()) == []  # the backend's store is gone
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
