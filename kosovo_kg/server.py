@@ -663,6 +663,8 @@ SPARQL in the editor. <a href="/openapi.json">API</a> · <a href="/resource/koso
 <main><div id="yasgui"></div></main>
 <script>
 const questions = __QUESTIONS__;
+// The prefix and class/property autocompleters fetch from prefix.cc and LOV: off, to stay offline.
+Yasgui.Yasqe.defaults.autocompleters = [];
 const yasgui = new Yasgui(document.getElementById("yasgui"), {
   requestConfig: { endpoint: window.location.origin + "/sparql", method: "POST" },
   copyEndpointOnNewTab: true,

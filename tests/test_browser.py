@@ -1,0 +1,75 @@
+"""The query UI and an entity page in a real browser: Playwright driving Debian's Chromium
+(/usr/bin/chromium, installed by tests/run), headless, with no internet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import free_port
+
+from kosovo_kg.server import Server, ServeSettings
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def server(kg):
+    running = Server(kg, ServeSettings(port=free_port(), timeout=5))
+    running.serve_in_thread()
+    try:
+        yield running.url
+    finally:
+        running.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is not installed at /usr/bin/chromium: tests/run installs it (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"],
+        )  # fmt: skip
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def test_run_a_stored_question_in_the_ui_and_see_its_rows(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    outside = []
+    page.on("request", lambda request: outside.append(request.url) if not request.url.startswith(server) else None)
+    page.goto(f"{server}/")
+    page.click("button[data-question='non-recognizing-nato-members']")
+    table = page.locator(".yasr table tbody tr")
+    table.first.wait_for(timeout=15_000)
+    text = page.locator(".yasr").inner_text()
+    for state in ("Greece", "Romania", "Slovakia", "Spain"):
+        assert state in text
+    SCREENSHOTS.mkdir(exist_ok=True)
+    shot = SCREENSHOTS / "query-ui.png"
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 10_000
+    assert [url for url in outside if not url.startswith("data:")] == []  # no CDN, no outside request
+    page.close()
+
+
+def test_an_entity_page_shows_its_sourced_facts(server, browser):
+    page = browser.new_page()
+    page.goto(f"{server}/resource/vjosa-osmani")
+    assert page.locator("h1").inner_text() == "Vjosa Osmani"
+    facts = page.locator("table.facts").inner_text()
+    assert "Osmani: NATO membership imperative; asks the United States for help" in facts
+    assert "2022-03" in facts and "[11] Reuters 2022" in facts
+    page.click("text=Osmani: NATO membership imperative; asks the United States for help")
+    assert "imperative" in page.locator("table.properties").inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "entity-page.png"), full_page=True)
+    page.close()
