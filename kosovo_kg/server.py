@@ -530,6 +530,9 @@ class Handler(BaseHTTPRequestHandler):
     app: App
     server_version = "kosovo-kg"
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; with Nagle's algorithm on, a keep-alive
+    # client then waits ~40 ms for the delayed ACK on every request.
+    disable_nagle_algorithm = True
 
     def _serve(self, method: str) -> None:
         parsed = urllib.parse.urlsplit(self.path)

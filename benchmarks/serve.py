@@ -1,0 +1,117 @@
+"""Measure `kosovo-kg serve`: start-up time, the latency of a stored query over HTTP, and
+throughput with concurrent clients. Everything runs on 127.0.0.1; requests are bounded in
+number and time.
+
+    python benchmarks/serve.py                 # 8 clients for 10 s, 200 sequential requests
+    python benchmarks/serve.py --clients 8 --seconds 30 --query nato-members
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--sequential", type=int, default=200)
+    parser.add_argument("--query", default="non-recognizing-nato-members")
+    args = parser.parse_args()
+
+    port = free_port()
+    started = time.perf_counter()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kosovo_kg", "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    path = f"/api/queries/{args.query}"
+    try:
+        while True:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                connection.request("GET", path)
+                connection.getresponse().read()
+                break
+            except OSError:
+                if time.perf_counter() - started > 60:
+                    raise SystemExit("the server did not start within 60 s") from None
+                time.sleep(0.02)
+        startup = time.perf_counter() - started
+
+        latencies = []
+        for _ in range(args.sequential):
+            begin = time.perf_counter()
+            connection.request("GET", path)
+            response = connection.getresponse()
+            response.read()
+            assert response.status == 200, response.status
+            latencies.append(time.perf_counter() - begin)
+        connection.close()
+
+        results: list[list[float]] = [[] for _ in range(args.clients)]
+        errors = [0] * args.clients
+        deadline = time.perf_counter() + args.seconds
+
+        def client(index: int) -> None:
+            own = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            while time.perf_counter() < deadline:
+                begin = time.perf_counter()
+                own.request("GET", path)
+                response = own.getresponse()
+                response.read()
+                if response.status != 200:
+                    errors[index] += 1
+                results[index].append(time.perf_counter() - begin)
+            own.close()
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
+        begin = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - begin
+        concurrent = [value for per_client in results for value in per_client]
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+    print(
+        f"# kosovo-kg serve, {time.strftime('%Y-%m-%d %H:%M')} on {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(f"query: GET {path}")
+    print("| measure | value |")
+    print("|---|---|")
+    print(f"| start-up (process start to first answer) | {startup * 1000:.0f} ms |")
+    print(f"| sequential latency, median of {args.sequential} | {statistics.median(latencies) * 1000:.2f} ms |")
+    print(f"| sequential latency, p99 | {percentile(latencies, 0.99) * 1000:.2f} ms |")
+    print(f"| {args.clients} clients for {args.seconds:g} s: requests | {len(concurrent)} ({sum(errors)} errors) |")
+    print(f"| throughput | {len(concurrent) / elapsed:.0f} requests/s |")
+    print(
+        f"| concurrent latency p50 / p99 | {percentile(concurrent, 0.5) * 1000:.2f} / {percentile(concurrent, 0.99) * 1000:.2f} ms |"
+    )
+
+
+if __name__ == "__main__":
+    main()
