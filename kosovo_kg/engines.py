@@ -151,7 +151,7 @@ class OxigraphEngine:
 
     def run(self, query: str) -> Result:
         try:
-            answer = self.store.query(query, prefixes=PREFIXES)
+            answer = self.store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
         except SyntaxError as error:
             raise QueryError(_syntax_message(str(error))) from None
         except (OSError, RuntimeError) as error:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,19 +22,8 @@ _FORMATS_BY_SUFFIX = {
 }
 
 
-def parse_file(path: Path | str) -> list[ox.Triple]:
-    """Parse one RDF file into triples; a bad file raises :class:`LoadError` naming file and line.
-
-    >>> import tempfile, pathlib
-    >>> bad = pathlib.Path(tempfile.mkdtemp()) / "bad.ttl"
-    >>> _ = bad.write_text('@prefix ex: <http://x.test/> .\\nex:a ex:b "unclosed .\\n')
-    >>> try:
-    ...     parse_file(bad)
-    ... except LoadError as error:
-    ...     print(error.line, "unexpected end of file" in error.message.lower())
-    2 True
-    """
-    path = Path(path)
+def _read_rdf(path: Path) -> tuple[bytes, ox.RdfFormat]:
+    """The bytes and format of an RDF file, or :class:`LoadError` saying why it cannot be used."""
     shown = display_path(path)
     if not path.exists():
         raise LoadError(shown, "no such file")
@@ -56,13 +44,44 @@ def parse_file(path: Path | str) -> list[ox.Triple]:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise LoadError(shown, f"is not valid UTF-8 (byte {error.start})", line=line) from None
+    return data, rdf_format
+
+
+def _syntax_error(path: Path, error: SyntaxError) -> LoadError:
+    message = error.msg
+    if message.startswith("Parser error"):
+        message = message.split(": ", 1)[-1]
+    return LoadError(display_path(path), f"syntax error: {message}", line=error.lineno, column=error.offset)
+
+
+def parse_file(path: Path | str) -> list[ox.Triple]:
+    """Parse one RDF file into triples; a bad file raises :class:`LoadError` naming file and line.
+
+    >>> import tempfile, pathlib
+    >>> bad = pathlib.Path(tempfile.mkdtemp()) / "bad.ttl"
+    >>> _ = bad.write_text('@prefix ex: <http://x.test/> .\\nex:a ex:b "unclosed .\\n')
+    >>> try:
+    ...     parse_file(bad)
+    ... except LoadError as error:
+    ...     print(error.line, "unexpected end of file" in error.message.lower())
+    2 True
+    """
+    path = Path(path)
+    data, rdf_format = _read_rdf(path)
     try:
         return [quad.triple for quad in ox.parse(data, rdf_format, base_iri=path.resolve().as_uri())]
     except SyntaxError as error:
-        message = error.msg
-        if message.startswith("Parser error"):
-            message = message.split(": ", 1)[-1]
-        raise LoadError(shown, f"syntax error: {message}", line=error.lineno, column=error.offset) from None
+        raise _syntax_error(path, error) from None
+
+
+def load_file(store: ox.Store, path: Path | str, graph_name: ox.NamedNode) -> None:
+    """Load one RDF file into a named graph of the store, parsed in Rust with no Python triples."""
+    path = Path(path)
+    data, rdf_format = _read_rdf(path)
+    try:
+        store.load(data, rdf_format, base_iri=path.resolve().as_uri(), to_graph=graph_name)
+    except SyntaxError as error:
+        raise _syntax_error(path, error) from None
 
 
 @contextmanager
@@ -75,6 +94,8 @@ def atomic_writer(path: Path | str, mode: str = "w") -> Iterator[IO]:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ExportError(f"{display_path(path)}: folder {display_path(folder)} does not exist")
+    import tempfile
+
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     except OSError as error:

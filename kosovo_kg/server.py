@@ -429,7 +429,7 @@ class App:
         return HOME_PAGE.replace("__QUESTIONS__", json.dumps(questions, ensure_ascii=False).replace("</", "<\\/"))
 
     def entity(self, iri: str, accept: str) -> Reply:
-        if iri not in self.kg.files:
+        if not self.kg.describes(iri):
             return _error(HTTPStatus.NOT_FOUND, f"no resource {shorten(iri)} in the graph")
         node = ox.NamedNode(iri)
         outgoing = [t for t in self.kg.triples if t.subject == node]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from . import paths
-from .fileio import parse_file
+from .fileio import load_file
 from .namespaces import PREFIXES, RDFS_LABEL, XSD_STRING, shorten
 
 if TYPE_CHECKING:
@@ -18,31 +18,62 @@ if TYPE_CHECKING:
 
 
 class KnowledgeGraph:
-    """The triples of the ontology and the data, with the file each subject was stated in.
+    """The ontology and the data in an embedded Oxigraph store, each file in a named graph of
+    its own, so that every statement keeps the file it came from.
 
-    The embedded Oxigraph store is built on first use, the rdflib graph too (only
-    validation, the rdflib engine and JSON-LD export need rdflib).
+    Queries see the union of those graphs as their default graph. The triples as Python
+    objects, the file map and the rdflib graph are made on first use (only validation, the
+    rdflib engine and the exports need them), so a one-off query parses the Turtle once, in Rust.
 
     >>> kg = load_graph()
     >>> kg.label("https://w3id.org/kosovo-kg/resource/kosovo")
     'Kosovo'
+    >>> kg.file_of("https://w3id.org/kosovo-kg/resource/kosovo")
+    'graph/actors.ttl'
     >>> len(kg) > 1000
     True
     """
 
-    def __init__(self, triples: Sequence[ox.Triple], files: dict[str, str]):
-        self.triples = list(triples)
-        #: subject IRI -> the file (as shown to users) where it is first described
-        self.files = files
+    def __init__(
+        self,
+        triples: Sequence[ox.Triple] | None = None,
+        files: dict[str, str] | None = None,
+        *,
+        store: ox.Store | None = None,
+        graph_files: dict[str, str] | None = None,
+    ):
+        if store is None:
+            store = ox.Store()
+            store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples or ())
+        self.store = store
+        #: named graph (the file's URI) -> the file as shown to users
+        self.graph_files = graph_files or {}
+        if triples is not None:
+            self.__dict__["triples"] = list(dict.fromkeys(triples))
+        if files is not None:
+            self.__dict__["files"] = files
+
+    @cached_property
+    def triples(self) -> list[ox.Triple]:
+        """Every distinct triple, whichever file states it."""
+        return list(dict.fromkeys(quad.triple for quad in self.store))
+
+    @cached_property
+    def files(self) -> dict[str, str]:
+        """Subject IRI -> the file (as shown to users) where it is first described."""
+        found: dict[str, str] = {}
+        for quad in self.store:
+            if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.graph_name, ox.NamedNode):
+                shown = self.graph_files.get(quad.graph_name.value, quad.graph_name.value)
+                found.setdefault(quad.subject.value, shown)
+        return found
 
     def __len__(self) -> int:
         return len(self.triples)
 
-    @cached_property
-    def store(self) -> ox.Store:
-        store = ox.Store()
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in self.triples)
-        return store
+    def describes(self, iri: str) -> bool:
+        """Whether the graph states anything about this resource."""
+        return next(self.store.quads_for_pattern(ox.NamedNode(iri), None, None), None) is not None
 
     @cached_property
     def rdflib_graph(self) -> rdflib.Graph:
@@ -59,9 +90,9 @@ class KnowledgeGraph:
     @cached_property
     def labels(self) -> dict[str, str]:
         found: dict[str, str] = {}
-        for triple in self.triples:
-            if triple.predicate.value == RDFS_LABEL and isinstance(triple.subject, ox.NamedNode):
-                found.setdefault(triple.subject.value, triple.object.value)
+        for quad in self.store.quads_for_pattern(None, ox.NamedNode(RDFS_LABEL), None):
+            if isinstance(quad.subject, ox.NamedNode):
+                found.setdefault(quad.subject.value, quad.object.value)
         return found
 
     def label(self, iri: str) -> str:
@@ -73,17 +104,17 @@ class KnowledgeGraph:
 
 
 def load_graph(extra_files: Iterable[Path | str] = ()) -> KnowledgeGraph:
-    """Parse the ontology, every file of ``graph/`` and any extra files into one graph."""
-    triples: list[ox.Triple] = []
-    files: dict[str, str] = {}
+    """Load the ontology, every file of ``graph/`` and any extra files into one graph.
+
+    A file that cannot be read or parsed raises :class:`LoadError` naming it and the line.
+    """
+    store = ox.Store()
+    graph_files: dict[str, str] = {}
     for path in [*paths.data_files(), *map(Path, extra_files)]:
-        parsed = parse_file(path)
-        shown = paths.display_path(path)
-        for triple in parsed:
-            if isinstance(triple.subject, ox.NamedNode):
-                files.setdefault(triple.subject.value, shown)
-        triples.extend(parsed)
-    return KnowledgeGraph(triples, files)
+        graph_name = ox.NamedNode(Path(path).resolve().as_uri())
+        load_file(store, path, graph_name)
+        graph_files[graph_name.value] = paths.display_path(path)
+    return KnowledgeGraph(store=store, graph_files=graph_files)
 
 
 def to_rdflib(term):
