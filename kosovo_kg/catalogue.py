@@ -10,13 +10,10 @@ Values are checked, typed and bound as RDF terms (a VALUES block, see
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import pyoxigraph as ox
 
@@ -31,10 +28,12 @@ if TYPE_CHECKING:
 
 PARAMETER_TYPES = ("iri", "string", "integer", "decimal", "date", "gYear")
 _IRI_FORBIDDEN = re.compile(r'[\s<>"{}|^`\\]')
+_QUERY_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
-@dataclass(frozen=True)
-class Parameter:
+# NamedTuples rather than dataclasses: ``dataclasses`` imports ``inspect``, which alone
+# costs a one-off CLI query more than running it.
+class Parameter(NamedTuple):
     name: str
     variable: str
     type: str
@@ -49,15 +48,14 @@ class Parameter:
         return text + ")"
 
 
-@dataclass(frozen=True)
-class StoredQuery:
+class StoredQuery(NamedTuple):
     name: str
     path: Path
     text: str
     summary: str
     description: str = ""
     tags: tuple[str, ...] = ()
-    parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+    parameters: tuple[Parameter, ...] = ()
 
     @property
     def federated(self) -> bool:
@@ -130,21 +128,38 @@ def read_stored_query(path: Path) -> StoredQuery:
     return StoredQuery(path.stem, path, text, summary, str(description), tags, parameters)
 
 
-@lru_cache(maxsize=1)
-def _catalogue(folder: Path) -> dict[str, StoredQuery]:
-    return {path.stem: read_stored_query(path) for path in sorted(folder.glob("*.rq"))}
+@cache
+def _read_cached(path: Path, modified_ns: int) -> StoredQuery:
+    return read_stored_query(path)
+
+
+def _stored_query_at(path: Path) -> StoredQuery:
+    """The query in this file, read again only when the file has changed."""
+    return _read_cached(path, path.stat().st_mtime_ns)
 
 
 def catalogue() -> dict[str, StoredQuery]:
     """Every stored question, by name (quality checks live apart, in ``queries/checks/``)."""
-    return _catalogue(paths.queries_dir())
+    return {path.stem: _stored_query_at(path) for path in sorted(paths.queries_dir().glob("*.rq"))}
 
 
 def get_stored_query(name: str) -> StoredQuery:
-    queries = catalogue()
-    if name in queries:
-        return queries[name]
-    close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
+    """One stored question by name; a one-off query reads its own file and no other.
+
+    >>> get_stored_query("kfor-strength").summary
+    'KFOR troop strength at each date recorded'
+    >>> get_stored_query("../graph/actors")
+    Traceback (most recent call last):
+    ...
+    kosovo_kg.errors.QueryError: no stored query named '../graph/actors'; run 'kosovo-kg queries' for the list
+    """
+    if _QUERY_NAME.fullmatch(name):
+        path = paths.queries_dir() / f"{name}.rq"
+        if path.is_file():
+            return _stored_query_at(path)
+    import difflib
+
+    close = difflib.get_close_matches(name, list(catalogue()), n=3, cutoff=0.5)
     hint = f"; did you mean {' or '.join(close)}?" if close else "; run 'kosovo-kg queries' for the list"
     raise QueryError(f"no stored query named {name!r}{hint}")
 
@@ -156,6 +171,8 @@ def bind_parameters(
     known = {p.name: p for p in query.parameters}
     for name in values:
         if name not in known:
+            import difflib
+
             close = difflib.get_close_matches(name, list(known), n=1)
             if known:
                 hint = f"did you mean {close[0]}? " if close else ""
@@ -203,6 +220,8 @@ def typed_value(parameter: Parameter, raw: object, kg: KnowledgeGraph | None = N
             raise fail("a whole number")
         return ox.Literal(str(int(text)), datatype=ox.NamedNode(XSD + "integer"))
     if kind == "decimal":
+        from decimal import Decimal, InvalidOperation
+
         try:
             value = Decimal(text)
         except InvalidOperation:
@@ -242,7 +261,9 @@ def _expand_iri(name: str, text: str, kg: KnowledgeGraph | None) -> str:
         iri = PREFIXES[prefix] + local
     else:
         iri = KKR + text
-    if kg is not None and iri.startswith(KKR) and iri not in kg.files:
+    if kg is not None and iri.startswith(KKR) and not kg.describes(iri):
+        import difflib
+
         names = [i[len(KKR) :] for i in kg.files if i.startswith(KKR)]
         close = difflib.get_close_matches(iri[len(KKR) :], names, n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(close)}?" if close else ""

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -72,15 +71,26 @@ class Row(Mapping[str, object]):
         return f"Row({dict(self)!r})"
 
 
-@dataclass
 class Result:
     """What a query returned: solutions (SELECT), a boolean (ASK) or triples (CONSTRUCT/DESCRIBE)."""
 
-    kind: Literal["select", "ask", "graph"]
-    variables: list[str] = field(default_factory=list)
-    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[ox.Triple] = field(default_factory=list)
+    def __init__(
+        self,
+        kind: Literal["select", "ask", "graph"],
+        variables: list[str] | None = None,
+        rows: list[tuple[Term | None, ...]] | None = None,
+        boolean: bool | None = None,
+        triples: list[ox.Triple] | None = None,
+    ):
+        self.kind = kind
+        self.variables = variables if variables is not None else []
+        self.rows = rows if rows is not None else []
+        self.boolean = boolean
+        self.triples = triples if triples is not None else []
+
+    def __repr__(self) -> str:
+        size = f"{len(self)} rows" if self.kind == "select" else f"{len(self.triples)} triples"
+        return f"<Result {self.kind}: {self.boolean if self.kind == 'ask' else size}>"
 
     def __iter__(self) -> Iterator[Row]:
         return (Row(self.variables, terms) for terms in self.rows)
@@ -257,6 +267,9 @@ def make_engine(engine: str, kg: KnowledgeGraph | None) -> Engine:
 
 def refuse_update(query: str) -> None:
     """The graph is read-only: SPARQL Update operations are refused before any engine sees them."""
+    upper = query.upper()
+    if not any(word in upper for word in _UPDATE_WORDS):
+        return
     for token in tokens(query):
         if token.kind != "word":
             continue

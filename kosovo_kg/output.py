@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -26,6 +23,8 @@ def render(result: Result, output_format: str, kg: KnowledgeGraph | None = None)
     if output_format == "tsv":
         return to_tsv(result)
     if output_format == "json":
+        import json
+
         return json.dumps(to_json(result), ensure_ascii=False, indent=1) + "\n"
     return to_table(result, kg)
 
@@ -39,6 +38,9 @@ def to_csv(result: Result) -> str:
     """
     if result.kind == "ask":
         return f"boolean\r\n{str(result.boolean).lower()}\r\n"
+    import csv
+    import io
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(result.variables)
@@ -90,6 +92,8 @@ def to_table(result: Result, kg: KnowledgeGraph | None = None) -> str:
     from rich.table import Table
 
     width = shutil.get_terminal_size((160, 24)).columns
+    import io
+
     console = Console(width=width, record=True, file=io.StringIO(), highlight=False, soft_wrap=False)
     if result.kind == "ask":
         console.print("yes" if result.boolean else "no")

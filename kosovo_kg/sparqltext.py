@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from functools import cache
+from typing import NamedTuple
 
 from .errors import FederationRefused
 
-_TOKEN = re.compile(
-    r"""
+# Compiled on first use: compiling it costs more than a whole one-off query that never needs it.
+_TOKEN_PATTERN = r"""
     (?P<comment>\#[^\n]*)
   | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
   | (?P<iri><[^<>"{}|^`\\\s]*>)
@@ -22,20 +23,22 @@ _TOKEN = re.compile(
   | (?P<close>\})
   | (?P<space>\s+)
   | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+    """
 
 
-@dataclass(frozen=True)
-class Token:
+@cache
+def _token_regex() -> re.Pattern[str]:
+    return re.compile(_TOKEN_PATTERN, re.VERBOSE | re.DOTALL)
+
+
+class Token(NamedTuple):
     kind: str
     text: str
     start: int
 
 
 def tokens(query: str) -> Iterator[Token]:
-    for match in _TOKEN.finditer(query):
+    for match in _token_regex().finditer(query):
         kind = match.lastgroup or "other"
         if kind not in ("space", "comment"):
             yield Token(kind, match.group(), match.start())
@@ -66,6 +69,9 @@ def refuse_federation(query: str) -> None:
     ...
     kosovo_kg.errors.FederationRefused: refused: SERVICE makes the engine query another endpoint; pass --allow-federation to allow it
     """
+    upper = query.upper()
+    if not any(word in upper for word in _FETCHING):
+        return
     found = keywords(query) & _FETCHING.keys()
     if found:
         reasons = "; ".join(_FETCHING[word] for word in sorted(found))
@@ -79,6 +85,8 @@ def parameter_variables(query: str) -> list[str]:
     ['_asof_date', '__who_iri']
     """
     seen: list[str] = []
+    if "?_" not in query and "$_" not in query:
+        return seen
     for token in tokens(query):
         name = token.text[1:]
         if token.kind == "variable" and name.startswith("_") and name not in seen:
