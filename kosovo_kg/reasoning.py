@@ -3,15 +3,21 @@
 owlready2 does not read Turtle, and OWL 2's datatype map has no xsd:date, xsd:gYear or
 xsd:gYearMonth: the reasoner gets N-Triples made in memory from the one loaded graph,
 with literals of those datatypes left out. The source data is never changed.
+
+HermiT takes about a second: its answers are cached, keyed by the reasoner's exact input
+and the owlready2 version (see :mod:`kosovo_kg.cache`), so an unchanged graph is not
+reasoned over twice.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
+from .cache import cached
 from .errors import KosovoKGError
 from .namespaces import XSD
 from .store import KnowledgeGraph
@@ -28,69 +34,107 @@ class ReasoningError(KosovoKGError):
     exit_code = 1
 
 
-@dataclass
-class ReasoningResult:
+class ReasoningResult(NamedTuple):
     consistent: bool
     message: str = ""
 
 
 def reasoner_view(triples: list[ox.Triple]) -> bytes:
-    """N-Triples of the graph without the literals OWL 2 reasoners reject."""
-    kept = (
-        t for t in triples if not (isinstance(t.object, ox.Literal) and t.object.datatype.value in NON_OWL_DATATYPES)
+    """N-Triples of the graph without the literals OWL 2 reasoners reject.
+
+    Blank nodes get canonical labels and the lines are sorted, so the same graph always gives
+    the same bytes: they are both HermiT's input and the key of its cached answer.
+    """
+    kept = ox.Dataset(
+        ox.Quad(t.subject, t.predicate, t.object)
+        for t in triples
+        if not (isinstance(t.object, ox.Literal) and t.object.datatype.value in NON_OWL_DATATYPES)
     )
-    return ox.serialize(kept, format=ox.RdfFormat.N_TRIPLES)
+    kept.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return ox.serialize(sorted((quad.triple for quad in kept), key=str), format=ox.RdfFormat.N_TRIPLES)
 
 
 def java_available() -> bool:
     return shutil.which("java") is not None
 
 
-def check_consistency(kg: KnowledgeGraph) -> ReasoningResult:
-    """Run HermiT over the graph and report whether it is consistent."""
-    if not java_available():
-        return ReasoningResult(
-            False, "Java is not installed: HermiT needs a Java runtime (apt-get install default-jre-headless)"
-        )
+def _reasoner_version() -> bytes:
+    from importlib.metadata import version
+
+    # pyoxigraph's canonical blank node labels may differ between its versions
+    return f"owlready2 {version('owlready2')} pyoxigraph {version('pyoxigraph')}".encode()
+
+
+def _load_world(view: bytes):
     import io
 
     import owlready2
 
     world = owlready2.World()
     ontology = world.get_ontology("https://w3id.org/kosovo-kg/reasoning-view")
-    ontology.load(fileobj=io.BytesIO(reasoner_view(kg.triples)), format="ntriples")
+    ontology.load(fileobj=io.BytesIO(view), format="ntriples")
+    return world, ontology
+
+
+def check_consistency(kg: KnowledgeGraph) -> ReasoningResult:
+    """Run HermiT over the graph (or take its answer for this same input from the cache) and
+    report whether it is consistent."""
+    if not java_available():
+        return ReasoningResult(
+            False, "Java is not installed: HermiT needs a Java runtime (apt-get install default-jre-headless)"
+        )
+    view = reasoner_view(kg.triples)
+    try:
+        answer = cached(
+            "hermit-consistency", [_reasoner_version(), view], lambda: json.dumps(_hermit_consistency(view)).encode()
+        )
+    except ReasoningError as failure:  # HermiT did not decide: nothing is cached
+        return ReasoningResult(False, str(failure))
+    return ReasoningResult(*json.loads(answer))
+
+
+def _hermit_consistency(view: bytes) -> ReasoningResult:
+    import owlready2
+
+    world, ontology = _load_world(view)
     try:
         with ontology:
             owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
     except owlready2.OwlReadyInconsistentOntologyError:
         return ReasoningResult(False, _explain_inconsistency(world))
     except owlready2.OwlReadyJavaError as error:
-        return ReasoningResult(False, f"HermiT failed: {str(error).strip().splitlines()[-1]}")
+        raise ReasoningError(f"HermiT failed: {str(error).strip().splitlines()[-1]}") from None
     return ReasoningResult(True, "consistent")
 
 
 def inferred_triples(kg: KnowledgeGraph) -> list[ox.Triple]:
     """The triples HermiT entails that the graph does not state (class memberships and object
     property values, many of them through owl:sameAs). Raises :class:`ReasoningError` if the
-    graph is inconsistent or Java is missing."""
-    import io
-
-    import owlready2
-
+    graph is inconsistent or Java is missing. Cached like :func:`check_consistency`."""
     if not java_available():
         raise ReasoningError(
             "Java is not installed: HermiT needs a Java runtime (apt-get install default-jre-headless)"
         )
-    world = owlready2.World()
-    ontology = world.get_ontology("https://w3id.org/kosovo-kg/reasoning-view")
-    ontology.load(fileobj=io.BytesIO(reasoner_view(kg.triples)), format="ntriples")
+    view = reasoner_view(kg.triples)
+    stated = set(kg.triples)
+
+    def compute() -> bytes:
+        return ox.serialize(_hermit_inferred(view, stated), format=ox.RdfFormat.N_TRIPLES)
+
+    answer = cached("hermit-inferred", [_reasoner_version(), view], compute)
+    return [quad.triple for quad in ox.parse(answer, ox.RdfFormat.N_TRIPLES)]
+
+
+def _hermit_inferred(view: bytes, stated: set[ox.Triple]) -> list[ox.Triple]:
+    import owlready2
+
+    world, ontology = _load_world(view)
     before = set(world.get_triples())
     try:
         with ontology:
             owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
     except owlready2.OwlReadyInconsistentOntologyError:
         raise ReasoningError(_explain_inconsistency(world)) from None
-    stated = set(kg.triples)
     added = []
     for s, p, o in set(world.get_triples()) - before:
         if min(s, p, o) <= 0:  # blank nodes (negative ids) and literals have no IRI to give back

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -11,6 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+# A cache of this session's own, so every run reasons for real once and no user's cache is touched.
+os.environ["KOSOVO_KG_CACHE"] = tempfile.mkdtemp(prefix="kosovo-kg-test-cache-")
 
 from kosovo_kg import KnowledgeGraph, load_graph
 from kosovo_kg.catalogue import catalogue

@@ -76,3 +76,35 @@ def test_hermit_catches_an_inconsistent_ontology(fixture):
 def test_ontology_alone_is_consistent():
     kg = KnowledgeGraph(parse_file(paths.ontology_file()), {})
     assert check_consistency(kg).consistent
+
+
+def test_reasoner_answers_are_cached_by_content(monkeypatch, tmp_path):
+    """A second run over the same input takes HermiT's answer from the cache; a changed input
+    (an inconsistent extra file) is reasoned over afresh, so the cache cannot answer stale."""
+    from kosovo_kg import reasoning
+
+    monkeypatch.setenv("KOSOVO_KG_CACHE", str(tmp_path))
+    runs = []
+    real = reasoning._hermit_consistency
+    monkeypatch.setattr(reasoning, "_hermit_consistency", lambda view: runs.append(1) or real(view))
+
+    consistent = load_graph()
+    assert check_consistency(consistent).consistent
+    assert check_consistency(load_graph()).consistent
+    assert len(runs) == 1
+    assert len(list(tmp_path.glob("hermit-consistency-*"))) == 1
+
+    outcome = check_consistency(load_graph([FIXTURES / "person-and-state.ttl"]))
+    assert not outcome.consistent and len(runs) == 2
+
+
+def test_cache_can_be_turned_off(monkeypatch, tmp_path):
+    from kosovo_kg import reasoning
+
+    monkeypatch.setenv("KOSOVO_KG_CACHE", "off")
+    runs = []
+    real = reasoning._hermit_consistency
+    monkeypatch.setattr(reasoning, "_hermit_consistency", lambda view: runs.append(1) or real(view))
+    kg = KnowledgeGraph(parse_file(paths.ontology_file()), {})
+    check_consistency(kg), check_consistency(kg)
+    assert len(runs) == 2
