@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 import pyoxigraph as ox
 
-from .errors import QueryError
+from .errors import QueryError, QueryTimeout
 from .namespaces import PREFIXES, XSD
 from .sparqltext import insert_values, refuse_federation, replace_iri, tokens
 
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 ENGINES = ("oxigraph", "rdflib")
+#: The last words of the body Oxigraph server sends, with HTTP 200, when it cancels a query.
+OXIGRAPH_CANCELLED = "The SPARQL operation has been cancelled"
 #: The endpoint federated queries name in their SERVICE clauses; ``wikidata_endpoint`` replaces it.
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
@@ -198,9 +200,13 @@ class RdflibEngine:
 
 
 class RemoteEngine:
-    """Any SPARQL 1.1 endpoint over HTTP; the default prefixes are declared in the text it sends."""
+    """Any SPARQL 1.1 endpoint over HTTP; the default prefixes are declared in the text it sends.
 
-    def __init__(self, url: str, timeout: float = 60.0):
+    ``timeout`` is the HTTP client's: it bounds the connection and each wait for data, and the
+    whole exchange is cut at the same limit once the answer starts (a slow trickle cannot last).
+    """
+
+    def __init__(self, url: str, timeout: float | None = None):
         self.name = self.url = url
         self.timeout = timeout
 
@@ -221,16 +227,27 @@ class RemoteEngine:
                 "Accept": "application/sparql-results+json, application/n-triples;q=0.9",
             },
         )
+        import time
+
+        started = time.monotonic()
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with urllib.request.urlopen(request, timeout=self.timeout or 60.0) as response:
                 content_type = response.headers.get("Content-Type", "")
-                payload = response.read()
+                payload = self._read(response, started)
+        except QueryTimeout:
+            raise
+        except TimeoutError:
+            raise QueryTimeout(f"{self.url} did not answer within {self.timeout or 60.0:g} seconds") from None
         except urllib.error.HTTPError as error:
             detail = error.read().decode("utf-8", "replace").strip()[:500]
             raise QueryError(f"{self.url} answered HTTP {error.code}: {detail}") from None
-        except (urllib.error.URLError, TimeoutError, OSError) as error:
+        except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
+            if isinstance(reason, TimeoutError):
+                raise QueryTimeout(f"{self.url} did not answer within {self.timeout or 60.0:g} seconds") from None
             raise QueryError(f"cannot reach {self.url}: {reason}") from None
+        if payload.rstrip().endswith(OXIGRAPH_CANCELLED.encode()):
+            raise QueryTimeout(f"{self.url} cancelled the query: it ran past that server's own time limit")
         if "n-triples" in content_type or "turtle" in content_type:
             fmt = ox.RdfFormat.N_TRIPLES if "n-triples" in content_type else ox.RdfFormat.TURTLE
             return Result("graph", triples=[q.triple for q in ox.parse(payload, fmt)])
@@ -243,10 +260,23 @@ class RemoteEngine:
         variables = [v.value for v in answer.variables]
         return Result("select", variables, [tuple(canonical(s[v]) for v in variables) for s in answer])
 
+    def _read(self, response, started: float) -> bytes:
+        """The body, but no longer than the time limit in all (when one is given)."""
+        if self.timeout is None:
+            return response.read()
+        import time
 
-def make_engine(engine: str, kg: KnowledgeGraph | None) -> Engine:
+        chunks = []
+        while chunk := response.read(1 << 16):
+            chunks.append(chunk)
+            if time.monotonic() - started > self.timeout:
+                raise QueryTimeout(f"{self.url} did not finish its answer within {self.timeout:g} seconds")
+        return b"".join(chunks)
+
+
+def make_engine(engine: str, kg: KnowledgeGraph | None, timeout: float | None = None) -> Engine:
     if engine.startswith(("http://", "https://")):
-        return RemoteEngine(engine)
+        return RemoteEngine(engine, timeout)
     if engine not in ENGINES:
         raise QueryError(f"unknown engine {engine!r}: use oxigraph, rdflib or the URL of a SPARQL endpoint")
     from .store import load_graph
@@ -276,8 +306,13 @@ def run_query(
     bindings: dict[str, Term] | None = None,
     allow_federation: bool = False,
     wikidata_endpoint: str | None = None,
+    timeout: float | None = None,
 ) -> Result:
     """Run a SPARQL query on an engine, after refusing updates and (unless allowed) federation.
+
+    ``timeout`` (seconds) stops a query that runs longer with :class:`QueryTimeout`: an embedded
+    query runs in a forked child that is killed at the limit (see ``deadline``), a remote one
+    under the HTTP client's timeout. Without it nothing extra is started.
 
     ``bindings`` (variable name -> RDF term) are bound the same way on every engine: by a
     VALUES block opening the query's WHERE group (see ``insert_values``). Oxigraph's own
@@ -297,7 +332,14 @@ def run_query(
         query = replace_iri(query, WIKIDATA_SPARQL, wikidata_endpoint)
     if bindings:
         query = insert_values(query, {name: str(term) for name, term in bindings.items()})
-    return make_engine(engine, graph).run(query)
+    if timeout is not None and timeout <= 0:
+        raise QueryError(f"the time limit must be a positive number of seconds, got {timeout:g}")
+    runner = make_engine(engine, graph, timeout)
+    if timeout is None or isinstance(runner, RemoteEngine):
+        return runner.run(query)
+    from .deadline import run_with_deadline
+
+    return run_with_deadline(lambda: runner.run(query), timeout)
 
 
 def _syntax_message(raw: str) -> str:

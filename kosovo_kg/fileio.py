@@ -19,6 +19,8 @@ _FORMATS_BY_SUFFIX = {
     ".rdf": ox.RdfFormat.RDF_XML,
     ".owl": ox.RdfFormat.RDF_XML,
     ".xml": ox.RdfFormat.RDF_XML,
+    # Oxigraph's JSON-LD parser has no document loader: a remote @context is an error, never a fetch.
+    ".jsonld": ox.RdfFormat.JSON_LD,
 }
 
 
@@ -28,7 +30,7 @@ def _read_rdf(path: Path) -> tuple[bytes, ox.RdfFormat]:
     if not path.exists():
         raise LoadError(shown, "no such file")
     if path.is_dir():
-        raise LoadError(shown, "is a folder; expected an RDF file (.ttl, .nt, .rdf)")
+        raise LoadError(shown, "is a folder; expected an RDF file (.ttl, .nt, .rdf, .jsonld)")
     rdf_format = _FORMATS_BY_SUFFIX.get(path.suffix.lower())
     if rdf_format is None:
         known = ", ".join(sorted(_FORMATS_BY_SUFFIX))
@@ -51,6 +53,10 @@ def _syntax_error(path: Path, error: SyntaxError) -> LoadError:
     message = error.msg
     if message.startswith("Parser error"):
         message = message.split(": ", 1)[-1]
+    if "LoadDocumentCallback" in message:
+        message = "a remote JSON-LD @context is not fetched; embed the context in the file"
+    elif "<!ENTITY" in message:
+        message += " (external entities are never loaded)"
     return LoadError(display_path(path), f"syntax error: {message}", line=error.lineno, column=error.offset)
 
 

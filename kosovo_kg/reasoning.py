@@ -34,10 +34,18 @@ class ReasoningResult:
     message: str = ""
 
 
+#: owlready2 downloads every ontology named by owl:imports while it loads: no fetch by default.
+OWL_IMPORTS = ox.NamedNode("http://www.w3.org/2002/07/owl#imports")
+
+
 def reasoner_view(triples: list[ox.Triple]) -> bytes:
-    """N-Triples of the graph without the literals OWL 2 reasoners reject."""
+    """N-Triples of the graph without the literals OWL 2 reasoners reject, and without
+    ``owl:imports`` (the reasoner reasons over what was loaded and fetches nothing)."""
     kept = (
-        t for t in triples if not (isinstance(t.object, ox.Literal) and t.object.datatype.value in NON_OWL_DATATYPES)
+        t
+        for t in triples
+        if t.predicate != OWL_IMPORTS
+        and not (isinstance(t.object, ox.Literal) and t.object.datatype.value in NON_OWL_DATATYPES)
     )
     return ox.serialize(kept, format=ox.RdfFormat.N_TRIPLES)
 
