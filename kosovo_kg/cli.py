@@ -236,7 +236,8 @@ def sparql(
         )
     except QueryError as error:
         if query_file is not None:
-            raise QueryError(f"{query_file}: {error}") from None
+            shown = "<stdin>" if str(query_file) == "-" else query_file
+            raise QueryError(f"{shown}: {error}") from None
         raise
     _print_result(result, output_format, kg)
 

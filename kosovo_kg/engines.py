@@ -155,7 +155,7 @@ class OxigraphEngine:
         try:
             answer = self.store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
         except SyntaxError as error:
-            raise QueryError(_syntax_message(str(error))) from None
+            raise QueryError(_syntax_message(str(error), query)) from None
         except (OSError, RuntimeError) as error:
             raise QueryError(f"query failed: {error}") from None
         if isinstance(answer, ox.QueryBoolean):
@@ -323,6 +323,8 @@ def run_query(
     >>> [row["n"] for row in result]
     [32]
     """
+    if not query.strip():
+        raise QueryError("the query is empty")
     refuse_update(query)
     if not allow_federation:
         refuse_federation(query)
@@ -342,13 +344,28 @@ def run_query(
     return run_with_deadline(lambda: runner.run(query), timeout)
 
 
-def _syntax_message(raw: str) -> str:
-    """Oxigraph's "error at 2:9: ..." in the same words as rdflib's errors.
+def _syntax_message(raw: str, query: str = "") -> str:
+    """Oxigraph's "error at 2:9: ..." in the same words as rdflib's errors, on one line.
 
     >>> _syntax_message("error at 2:9: expected one of LATERAL, SERVICE, [_]")
     'syntax error at line 2, column 9: expected one of LATERAL, SERVICE, [_]'
+    >>> _syntax_message("error at 1:22: expected one of Prefix not found, ['%']", "SELECT * { ?s foo:bar ?o }")
+    "syntax error at line 1, column 22: unknown prefix 'foo:'; declare it with PREFIX foo: <…>"
     """
+    detail, where = raw, ""
     match = re.match(r"error at (\d+):(\d+): (.*)", raw, re.DOTALL)
     if match:
-        return f"syntax error at line {match.group(1)}, column {match.group(2)}: {match.group(3)}"
-    return f"syntax error: {raw}"
+        where, detail = f" at line {match.group(1)}, column {match.group(2)}", match.group(3)
+    if "Prefix not found" in detail:
+        words = [t.text for t in tokens(query) if t.kind == "word"]
+        declared = {words[i + 1].lower() for i, w in enumerate(words[:-1]) if w.upper() == "PREFIX"}
+        unknown = [w.split(":", 1)[0] for w in words if ":" in w and w.split(":", 1)[0].lower() not in PREFIXES]
+        unknown = [name for name in unknown if f"{name.lower()}:" not in declared]
+        if unknown:
+            name = unknown[0]
+            return f"syntax error{where}: unknown prefix '{name}:'; declare it with PREFIX {name}: <…>"
+    # Oxigraph lists every character class it expected, over several lines: one line, cut short.
+    detail = " ".join(detail.split())
+    if len(detail) > 200:
+        detail = detail[:200] + "…"
+    return f"syntax error{where}: {detail}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,7 +47,59 @@ def _read_rdf(path: Path) -> tuple[bytes, ox.RdfFormat]:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise LoadError(shown, f"is not valid UTF-8 (byte {error.start})", line=line) from None
+    if rdf_format == ox.RdfFormat.RDF_XML:
+        _check_xml_entities(shown, data)
     return data, rdf_format
+
+
+#: How much bigger than the file its XML entities may make it when expanded.
+_ENTITY_GROWTH_LIMIT = 10_000_000
+_ENTITY_DECLARATION = re.compile(rb'<!ENTITY\s+(%\s*)?([A-Za-z_][\w.-]*)\s+(?:"([^"]*)"|\'([^\']*)\'|(\w+))')
+_ENTITY_REFERENCE = re.compile(rb"&([A-Za-z_][\w.-]*);")
+
+
+def _check_xml_entities(shown: str, data: bytes) -> None:
+    """Refuse XML entities that Oxigraph's RDF/XML parser would expand without bound.
+
+    Internal entities such as ``<!ENTITY owl "http://www.w3.org/2002/07/owl#">`` (Protégé writes
+    them) are fine. Entities nested in each other ("billion laughs") made the parser allocate
+    until the process aborted, so the expanded size is computed first and capped. External
+    (``SYSTEM``/``PUBLIC``) and parameter entities are never loaded.
+    """
+    declarations = list(_ENTITY_DECLARATION.finditer(data))
+    if not declarations:
+        return
+    values: dict[bytes, bytes] = {}
+    for match in declarations:
+        line = data[: match.start()].count(b"\n") + 1
+        name = match.group(2)
+        if match.group(1):
+            raise LoadError(shown, f"declares a parameter entity %{name.decode()}; these are not read", line=line)
+        if match.group(5) is not None:
+            raise LoadError(
+                shown,
+                f"declares an external entity {name.decode()} ({match.group(5).decode()}); external entities are never loaded",
+                line=line,
+            )
+        values.setdefault(name, match.group(3) if match.group(3) is not None else match.group(4))
+    sizes: dict[bytes, int] = {}
+
+    def size(name: bytes, seen: tuple[bytes, ...] = ()) -> int:
+        if name in seen:
+            raise LoadError(shown, f"XML entity {name.decode()} refers to itself")
+        if name not in sizes:
+            value = values.get(name, b"")
+            nested = sum(size(ref, (*seen, name)) for ref in _ENTITY_REFERENCE.findall(value) if ref in values)
+            sizes[name] = min(len(value) + nested, _ENTITY_GROWTH_LIMIT + 1)
+        return sizes[name]
+
+    body = data[declarations[-1].end() :]
+    growth = sum(size(ref) for ref in _ENTITY_REFERENCE.findall(body) if ref in values)
+    if growth > _ENTITY_GROWTH_LIMIT:
+        raise LoadError(
+            shown,
+            f"its XML entities expand to more than {_ENTITY_GROWTH_LIMIT:,} bytes (nested entities, a 'billion laughs'); refused",
+        )
 
 
 def _syntax_error(path: Path, error: SyntaxError) -> LoadError:
@@ -100,6 +153,8 @@ def atomic_writer(path: Path | str, mode: str = "w") -> Iterator[IO]:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ExportError(f"{display_path(path)}: folder {display_path(folder)} does not exist")
+    if path.is_dir():
+        raise ExportError(f"{display_path(path)}: is a folder; give a file name")
     import tempfile
 
     try:
@@ -113,6 +168,9 @@ def atomic_writer(path: Path | str, mode: str = "w") -> Iterator[IO]:
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)
+    except OSError as error:  # a full disk, a file that became a folder: the message, not a traceback
+        Path(temporary).unlink(missing_ok=True)
+        raise ExportError(f"{display_path(path)}: cannot be written: {error.strerror or error}") from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
