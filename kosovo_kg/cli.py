@@ -236,7 +236,9 @@ def sparql(
         )
     except QueryError as error:
         if query_file is not None:
-            shown = "<stdin>" if str(query_file) == "-" else query_file
+            from .paths import display_path
+
+            shown = "<stdin>" if str(query_file) == "-" else display_path(query_file)
             raise QueryError(f"{shown}: {error}") from None
         raise
     _print_result(result, output_format, kg)
