@@ -237,14 +237,14 @@ class RemoteEngine:
         except QueryTimeout:
             raise
         except TimeoutError:
-            raise QueryTimeout(f"{self.url} did not answer within {self.timeout or 60.0:g} seconds") from None
+            raise QueryTimeout(f"{self.url} did not answer within {_seconds(self.timeout or 60.0)}") from None
         except urllib.error.HTTPError as error:
             detail = error.read().decode("utf-8", "replace").strip()[:500]
             raise QueryError(f"{self.url} answered HTTP {error.code}: {detail}") from None
         except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
             if isinstance(reason, TimeoutError):
-                raise QueryTimeout(f"{self.url} did not answer within {self.timeout or 60.0:g} seconds") from None
+                raise QueryTimeout(f"{self.url} did not answer within {_seconds(self.timeout or 60.0)}") from None
             raise QueryError(f"cannot reach {self.url}: {reason}") from None
         if payload.rstrip().endswith(OXIGRAPH_CANCELLED.encode()):
             raise QueryTimeout(f"{self.url} cancelled the query: it ran past that server's own time limit")
@@ -270,8 +270,12 @@ class RemoteEngine:
         while chunk := response.read(1 << 16):
             chunks.append(chunk)
             if time.monotonic() - started > self.timeout:
-                raise QueryTimeout(f"{self.url} did not finish its answer within {self.timeout:g} seconds")
+                raise QueryTimeout(f"{self.url} did not finish its answer within {_seconds(self.timeout)}")
         return b"".join(chunks)
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g} second" + ("" if value == 1 else "s")
 
 
 def make_engine(engine: str, kg: KnowledgeGraph | None, timeout: float | None = None) -> Engine:
