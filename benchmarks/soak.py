@@ -197,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"server RSS backend (Oxigraph) start / end / max: {backs[0] / 1024:.1f} / {backs[-1] / 1024:.1f} / {max(backs) / 1024:.1f} MB"
     )
+    print("backend RSS over time (MB): " + " ".join(f"{back / 1024:.0f}" for back in backs))
     print(f"memory samples: {len(samples)}, server alive at the end: {alive}")
     return 1 if unexpected or not alive or total == 0 else 0
 

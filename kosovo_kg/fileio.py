@@ -143,11 +143,31 @@ def load_file(store: ox.Store, path: Path | str, graph_name: ox.NamedNode) -> No
         raise _syntax_error(path, error) from None
 
 
+def _remove_stale_parts(path: Path) -> None:
+    """Delete the temporary files that writers of ``path`` killed midway (SIGKILL, power loss) left.
+
+    A ``.NAME.PID.XXXX.part`` file whose process no longer runs is a leftover; one whose process
+    runs may be another export in progress and is kept.
+    """
+    for part in path.parent.glob(f".{path.name}.*.part"):
+        pid = part.name[len(path.name) + 2 :].split(".", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            part.unlink(missing_ok=True)
+        except OSError:  # alive but not ours (PermissionError): keep it
+            pass
+
+
 @contextmanager
 def atomic_writer(path: Path | str, mode: str = "w") -> Iterator[IO]:
     """Write to a temporary file beside ``path`` and rename it into place only on success.
 
-    An error or a kill midway leaves any previous file at ``path`` untouched.
+    An error or a kill midway leaves any previous file at ``path`` untouched. An error removes
+    the temporary file at once; a kill (SIGKILL) cannot, so its ``.NAME.PID.XXXX.part`` stays
+    until the next write to ``path`` removes it.
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
@@ -157,8 +177,10 @@ def atomic_writer(path: Path | str, mode: str = "w") -> Iterator[IO]:
         raise ExportError(f"{display_path(path)}: is a folder; give a file name")
     import tempfile
 
+    _remove_stale_parts(path)
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+        # The writer's process id is in the name, so a later write can tell a leftover from a live one.
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".part", dir=folder)
     except OSError as error:
         raise ExportError(f"{display_path(path)}: cannot write here: {error.strerror or error}") from None
     try:
