@@ -102,15 +102,23 @@ def _check_xml_entities(shown: str, data: bytes) -> None:
         )
 
 
-def _syntax_error(path: Path, error: SyntaxError) -> LoadError:
+#: A JSON-LD @context given as (or listing) a URL.
+_REMOTE_CONTEXT = re.compile(rb'"@context"\s*:\s*(?:\[[^\]]*?)?"(?:https?:)?//')
+
+
+def _syntax_error(path: Path, error: SyntaxError, data: bytes = b"") -> LoadError:
     message = error.msg
+    line, column = error.lineno, error.offset
     if message.startswith("Parser error"):
         message = message.split(": ", 1)[-1]
     if "LoadDocumentCallback" in message:
         message = "a remote JSON-LD @context is not fetched; embed the context in the file"
+        found = _REMOTE_CONTEXT.search(data)
+        if found and line is None:
+            line = data[: found.start()].count(b"\n") + 1
     elif "<!ENTITY" in message:
         message += " (external entities are never loaded)"
-    return LoadError(display_path(path), f"syntax error: {message}", line=error.lineno, column=error.offset)
+    return LoadError(display_path(path), f"syntax error: {message}", line=line, column=column)
 
 
 def parse_file(path: Path | str) -> list[ox.Triple]:
@@ -130,7 +138,7 @@ def parse_file(path: Path | str) -> list[ox.Triple]:
     try:
         return [quad.triple for quad in ox.parse(data, rdf_format, base_iri=path.resolve().as_uri())]
     except SyntaxError as error:
-        raise _syntax_error(path, error) from None
+        raise _syntax_error(path, error, data) from None
 
 
 def load_file(store: ox.Store, path: Path | str, graph_name: ox.NamedNode) -> None:
@@ -140,7 +148,7 @@ def load_file(store: ox.Store, path: Path | str, graph_name: ox.NamedNode) -> No
     try:
         store.load(data, rdf_format, base_iri=path.resolve().as_uri(), to_graph=graph_name)
     except SyntaxError as error:
-        raise _syntax_error(path, error) from None
+        raise _syntax_error(path, error, data) from None
 
 
 def _remove_stale_parts(path: Path) -> None:

@@ -127,7 +127,7 @@ def test_validate_refuses_a_remote_jsonld_context(listener, tmp_path):
     with python_connects() as connects:
         code, _, err = run("validate", "--no-reasoning", str(data))
     assert code == 2
-    assert "remote.jsonld: syntax error: a remote JSON-LD @context is not fetched" in err
+    assert "remote.jsonld:1: syntax error: a remote JSON-LD @context is not fetched" in err
     assert listener.settled() == [] and connects == []
 
 
