@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from .errors import QueryError, QueryTimeout
 from .namespaces import PREFIXES, XSD
-from .sparqltext import insert_values, refuse_federation, replace_iri, tokens
+from .sparqltext import insert_values, refuse_deep_nesting, refuse_federation, replace_iri, tokens
 
 if TYPE_CHECKING:
     from .store import KnowledgeGraph
@@ -330,6 +330,7 @@ def run_query(
     if not query.strip():
         raise QueryError("the query is empty")
     refuse_update(query)
+    refuse_deep_nesting(query)
     if not allow_federation:
         refuse_federation(query)
     if wikidata_endpoint:

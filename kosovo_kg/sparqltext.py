@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .errors import FederationRefused
+from .errors import FederationRefused, QueryError
 
 _TOKEN = re.compile(
     r"""
@@ -96,6 +96,36 @@ def refuse_federation(query: str) -> None:
     if found:
         reasons = "; ".join(_FETCHING[word] for word in sorted(found))
         raise FederationRefused(f"refused: {reasons}; pass --allow-federation to allow it")
+
+
+#: Deepest nesting of { ( [ a query may have. Oxigraph's parser recurses per level and crashed the
+#: process (stack overflow, SIGSEGV) at a few thousand; stored queries need fewer than ten.
+MAX_NESTING = 64
+_OPENING, _CLOSING = {"{", "(", "["}, {"}", ")", "]"}
+
+
+def refuse_deep_nesting(query: str, limit: int = MAX_NESTING) -> None:
+    """Raise :class:`QueryError` for a query nested deeper than ``limit``, before an engine parses it.
+
+    >>> refuse_deep_nesting("SELECT * { " + "{ " * 100 + "}" * 100 + " }")
+    Traceback (most recent call last):
+    ...
+    kosovo_kg.errors.QueryError: refused: the query nests groups, lists or parentheses more than 64 deep (at line 1, column 138); simplify it
+    """
+    for text in dict.fromkeys((query, expand_codepoint_escapes(query))):
+        depth = 0
+        for token in tokens(text):
+            if token.text in _OPENING:
+                depth += 1
+                if depth > limit:
+                    line = text.count("\n", 0, token.start) + 1
+                    column = token.start - (text.rfind("\n", 0, token.start) + 1) + 1
+                    raise QueryError(
+                        f"refused: the query nests groups, lists or parentheses more than {limit} deep "
+                        f"(at line {line}, column {column}); simplify it"
+                    )
+            elif token.text in _CLOSING:
+                depth = max(0, depth - 1)
 
 
 def parameter_variables(query: str) -> list[str]:

@@ -51,7 +51,14 @@ def make(setup: str, tmp: Path) -> None:
     """Files that cannot live in git or would bloat it, made fresh for each run."""
     prefix = "@prefix ex: <https://w3id.org/kosovo-kg/test/> .\n"
     target = tmp / f"{setup}.ttl"
-    if setup == "huge-unclosed-literal":  # 8 MB of a string that never closes
+    deep = 5000  # Oxigraph's SPARQL parser overflowed its stack (SIGSEGV) at this depth
+    if setup == "deep-braces-query":
+        (tmp / f"{setup}.rq").write_text("SELECT * WHERE {\n" + "{ " * deep + "?s ?p ?o" + " }" * deep + "\n}\n")
+    elif setup == "deep-parentheses-query":
+        (tmp / f"{setup}.rq").write_text("SELECT * WHERE { ?s ?p ?o\nFILTER(" + "(" * deep + "1" + ")" * deep + ") }\n")
+    elif setup == "deep-brackets-query":
+        (tmp / f"{setup}.rq").write_text("SELECT * WHERE { ?s ?p\n" + "[ ?p " * deep + "?o" + " ]" * deep + " }\n")
+    elif setup == "huge-unclosed-literal":  # 8 MB of a string that never closes
         target.write_text(prefix + 'ex:a ex:b "' + "x" * 8_000_000 + "\n", encoding="utf-8")
     elif setup == "deep-unclosed-collection":  # 200,000 nested lists, never closed
         target.write_text(prefix + "ex:a ex:b " + "( " * 200_000 + "\n", encoding="utf-8")
@@ -135,3 +142,30 @@ def test_bad_input(case, tmp_path):
         assert not output.exists()
     assert [p.name for p in tmp.rglob("*.part")] == []
     assert data_fingerprint() == before
+
+
+def test_serve_refuses_a_deeply_nested_query_and_keeps_serving(kg):
+    """The Oxigraph server behind serve would crash on it, taking every later query down with it."""
+    import json
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from kosovo_kg.server import Server, ServeSettings
+
+    running = Server(kg, ServeSettings(port=free_port(), timeout=5))
+    running.serve_in_thread()
+    try:
+        deep = "SELECT * WHERE { " + "{ " * 5000 + "?s ?p ?o" + " }" * 5000 + " }"
+        request = urllib.request.Request(
+            f"{running.url}/sparql", data=deep.encode(), headers={"Content-Type": "application/sparql-query"}
+        )
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+        assert refused.value.code == 403
+        assert "more than 64 deep (at line 1, column 144)" in json.loads(refused.value.read())["error"]
+        count = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
+        with urllib.request.urlopen(f"{running.url}/sparql?{count}", timeout=30) as answer:
+            assert answer.status == 200
+    finally:
+        running.close()
