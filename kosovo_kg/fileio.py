@@ -49,7 +49,34 @@ def _read_rdf(path: Path) -> tuple[bytes, ox.RdfFormat]:
         raise LoadError(shown, f"is not valid UTF-8 (byte {error.start})", line=line) from None
     if rdf_format == ox.RdfFormat.RDF_XML:
         _check_xml_entities(shown, data)
+    elif rdf_format == ox.RdfFormat.JSON_LD:
+        _check_json_depth(shown, data)
     return data, rdf_format
+
+
+#: Deepest nesting of JSON objects and arrays read. Oxigraph's JSON-LD parser recurses per level
+#: and crashed the process (stack overflow, SIGSEGV) at some 10,000 levels.
+MAX_JSON_DEPTH = 512
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+
+
+#: Every byte but brackets and newlines, deleted before the depth is counted (fast on big files).
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"{}[]\n")
+
+
+def _check_json_depth(shown: str, data: bytes) -> None:
+    brackets = _JSON_STRING.sub(b'""', data).translate(None, _NOT_BRACKETS)
+    depth = 0
+    for position, byte in enumerate(brackets):
+        if byte in b"{[":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                line = brackets[:position].count(b"\n") + 1
+                raise LoadError(
+                    shown, f"nests JSON objects or arrays more than {MAX_JSON_DEPTH} deep; refused", line=line
+                )
+        elif byte in b"}]":
+            depth -= 1
 
 
 #: How much bigger than the file its XML entities may make it when expanded.

@@ -58,6 +58,14 @@ def make(setup: str, tmp: Path) -> None:
         (tmp / f"{setup}.rq").write_text("SELECT * WHERE { ?s ?p ?o\nFILTER(" + "(" * deep + "1" + ")" * deep + ") }\n")
     elif setup == "deep-brackets-query":
         (tmp / f"{setup}.rq").write_text("SELECT * WHERE { ?s ?p\n" + "[ ?p " * deep + "?o" + " ]" * deep + " }\n")
+    elif setup == "deep-json-ld":  # Oxigraph's JSON-LD parser overflowed its stack at ~10,000 levels
+        (tmp / f"{setup}.jsonld").write_text(
+            '{"@context": {"ex": "https://w3id.org/kosovo-kg/test/"},\n "@id": "ex:a",\n "ex:p": '
+            + '{"ex:p": ' * 20_000
+            + '"x"'
+            + "}" * 20_000
+            + "}\n"
+        )
     elif setup == "huge-unclosed-literal":  # 8 MB of a string that never closes
         target.write_text(prefix + 'ex:a ex:b "' + "x" * 8_000_000 + "\n", encoding="utf-8")
     elif setup == "deep-unclosed-collection":  # 200,000 nested lists, never closed
