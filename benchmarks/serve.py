@@ -31,6 +31,31 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
+def start_server(port: int, *options: str) -> subprocess.Popen:
+    """``kosovo-kg serve`` on 127.0.0.1:port as a child process (stop it with terminate())."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "kosovo_kg", "serve", "--port", str(port), *options],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def wait_until_ready(server: subprocess.Popen, port: int, path: str, limit: float = 60) -> http.client.HTTPConnection:
+    """Poll ``path`` until the server answers; returns the open connection."""
+    started = time.perf_counter()
+    while True:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", path)
+            connection.getresponse().read()
+            return connection
+        except OSError:
+            if server.poll() is not None:
+                raise SystemExit(f"the server exited with code {server.returncode}") from None
+            if time.perf_counter() - started > limit:
+                raise SystemExit(f"the server did not start within {limit:g} s") from None
+            time.sleep(0.02)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=8)
@@ -41,22 +66,10 @@ def main() -> None:
 
     port = free_port()
     started = time.perf_counter()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kosovo_kg", "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    server = start_server(port)
     path = f"/api/queries/{args.query}"
     try:
-        while True:
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                connection.request("GET", path)
-                connection.getresponse().read()
-                break
-            except OSError:
-                if time.perf_counter() - started > 60:
-                    raise SystemExit("the server did not start within 60 s") from None
-                time.sleep(0.02)
+        connection = wait_until_ready(server, port, path)
         startup = time.perf_counter() - started
 
         latencies = []

@@ -20,9 +20,9 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kosovo_kg import paths  # noqa: E402
-from kosovo_kg.fileio import parse_file  # noqa: E402
-from kosovo_kg.namespaces import KKR  # noqa: E402
+from kosovo_kg import paths
+from kosovo_kg.fileio import parse_file
+from kosovo_kg.namespaces import KKR
 
 SHARED_HUBS = frozenset(KKR + name for name in ("nato", "kosovo", "kfor"))
 

@@ -36,18 +36,36 @@ __all__ = [
 ]
 
 
-def query(name: str, *, graph: KnowledgeGraph | None = None, engine: str = "oxigraph", **params: object):
-    """Run the stored query ``name`` with typed parameters; returns a :class:`kosovo_kg.engines.Result`."""
+def query(
+    name: str,
+    *,
+    graph: KnowledgeGraph | None = None,
+    engine: str = "oxigraph",
+    timeout: float | None = None,
+    **params: object,
+):
+    """Run the stored query ``name`` with typed parameters; returns a :class:`kosovo_kg.engines.Result`.
+
+    ``timeout`` (seconds) raises :class:`QueryTimeout` for a query that runs longer."""
     from .catalogue import run_stored_query
 
-    return run_stored_query(name, params, graph=graph, engine=engine)
+    return run_stored_query(name, params, graph=graph, engine=engine, timeout=timeout)
 
 
-def sparql(text: str, *, graph: KnowledgeGraph | None = None, engine: str = "oxigraph", allow_federation: bool = False):
-    """Run any SPARQL query over the graph; returns a :class:`kosovo_kg.engines.Result`."""
+def sparql(
+    text: str,
+    *,
+    graph: KnowledgeGraph | None = None,
+    engine: str = "oxigraph",
+    allow_federation: bool = False,
+    timeout: float | None = None,
+):
+    """Run any SPARQL query over the graph; returns a :class:`kosovo_kg.engines.Result`.
+
+    ``timeout`` (seconds) raises :class:`QueryTimeout` for a query that runs longer."""
     from .engines import run_query
 
-    return run_query(text, graph=graph, engine=engine, allow_federation=allow_federation)
+    return run_query(text, graph=graph, engine=engine, allow_federation=allow_federation, timeout=timeout)
 
 
 def validate(extra_files=(), *, reasoning: bool = True, checks: bool = True):

@@ -279,6 +279,7 @@ def run_stored_query(
     engine: str = "oxigraph",
     allow_federation: bool = False,
     wikidata_endpoint: str | None = None,
+    timeout: float | None = None,
 ) -> Result:
     """Run a stored query by name with parameter values (strings or Python values).
 
@@ -302,4 +303,5 @@ def run_stored_query(
         bindings=bindings,
         allow_federation=allow_federation,
         wikidata_endpoint=wikidata_endpoint,
+        timeout=timeout,
     )

@@ -127,6 +127,12 @@ _format_option = click.option(
 _federation_option = click.option(
     "--allow-federation", is_flag=True, help="Allow SERVICE, LOAD and FROM, which make the engine fetch other URLs."
 )
+_timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Stop the query after this many seconds (exit 2). Embedded engines run it in a child process; a URL gets an HTTP timeout.",
+)
 _wikidata_option = click.option(
     "--wikidata-endpoint",
     metavar="URL",
@@ -149,6 +155,7 @@ def _print_result(result, output_format: str, kg) -> None:
 @_engine_option
 @_federation_option
 @_wikidata_option
+@_timeout_option
 def query(
     name: str,
     params: tuple[str, ...],
@@ -156,6 +163,7 @@ def query(
     engine: str,
     allow_federation: bool,
     wikidata_endpoint: str | None,
+    timeout: float | None,
 ) -> None:
     """Run the stored query NAME (see 'kosovo-kg queries')."""
     from .catalogue import get_stored_query, run_stored_query
@@ -173,6 +181,7 @@ def query(
         engine=engine,
         allow_federation=allow_federation,
         wikidata_endpoint=wikidata_endpoint,
+        timeout=timeout,
     )
     _print_result(result, output_format, kg)
 
@@ -186,6 +195,7 @@ def query(
 @_engine_option
 @_federation_option
 @_wikidata_option
+@_timeout_option
 def sparql(
     text: str | None,
     query_file: Path | None,
@@ -193,6 +203,7 @@ def sparql(
     engine: str,
     allow_federation: bool,
     wikidata_endpoint: str | None,
+    timeout: float | None,
 ) -> None:
     """Run any SPARQL query, given as TEXT or with -f FILE. Prefixes kkg:, kkr:, rdfs:, owl:, wd: … are predeclared."""
     from .engines import run_query
@@ -216,11 +227,19 @@ def sparql(
     assert text is not None
     try:
         result = run_query(
-            text, graph=kg, engine=engine, allow_federation=allow_federation, wikidata_endpoint=wikidata_endpoint
+            text,
+            graph=kg,
+            engine=engine,
+            allow_federation=allow_federation,
+            wikidata_endpoint=wikidata_endpoint,
+            timeout=timeout,
         )
     except QueryError as error:
         if query_file is not None:
-            raise QueryError(f"{query_file}: {error}") from None
+            from .paths import display_path
+
+            shown = "<stdin>" if str(query_file) == "-" else display_path(query_file)
+            raise QueryError(f"{shown}: {error}") from None
         raise
     _print_result(result, output_format, kg)
 

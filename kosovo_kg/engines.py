@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 import pyoxigraph as ox
 
-from .errors import QueryError
+from .errors import QueryError, QueryTimeout
 from .namespaces import PREFIXES, XSD
-from .sparqltext import insert_values, refuse_federation, replace_iri, tokens
+from .sparqltext import insert_values, refuse_deep_nesting, refuse_federation, replace_iri, tokens
 
 if TYPE_CHECKING:
     from .store import KnowledgeGraph
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 ENGINES = ("oxigraph", "rdflib")
+#: The last words of the body Oxigraph server sends, with HTTP 200, when it cancels a query.
+OXIGRAPH_CANCELLED = "The SPARQL operation has been cancelled"
 #: The endpoint federated queries name in their SERVICE clauses; ``wikidata_endpoint`` replaces it.
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
@@ -163,7 +165,7 @@ class OxigraphEngine:
         try:
             answer = self.store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
         except SyntaxError as error:
-            raise QueryError(_syntax_message(str(error))) from None
+            raise QueryError(_syntax_message(str(error), query)) from None
         except (OSError, RuntimeError) as error:
             raise QueryError(f"query failed: {error}") from None
         if isinstance(answer, ox.QueryBoolean):
@@ -208,9 +210,13 @@ class RdflibEngine:
 
 
 class RemoteEngine:
-    """Any SPARQL 1.1 endpoint over HTTP; the default prefixes are declared in the text it sends."""
+    """Any SPARQL 1.1 endpoint over HTTP; the default prefixes are declared in the text it sends.
 
-    def __init__(self, url: str, timeout: float = 60.0):
+    ``timeout`` is the HTTP client's: it bounds the connection and each wait for data, and the
+    whole exchange is cut at the same limit once the answer starts (a slow trickle cannot last).
+    """
+
+    def __init__(self, url: str, timeout: float | None = None):
         self.name = self.url = url
         self.timeout = timeout
 
@@ -231,16 +237,27 @@ class RemoteEngine:
                 "Accept": "application/sparql-results+json, application/n-triples;q=0.9",
             },
         )
+        import time
+
+        started = time.monotonic()
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with urllib.request.urlopen(request, timeout=self.timeout or 60.0) as response:
                 content_type = response.headers.get("Content-Type", "")
-                payload = response.read()
+                payload = self._read(response, started)
+        except QueryTimeout:
+            raise
+        except TimeoutError:
+            raise QueryTimeout(f"{self.url} did not answer within {_seconds(self.timeout or 60.0)}") from None
         except urllib.error.HTTPError as error:
             detail = error.read().decode("utf-8", "replace").strip()[:500]
             raise QueryError(f"{self.url} answered HTTP {error.code}: {detail}") from None
-        except (urllib.error.URLError, TimeoutError, OSError) as error:
+        except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
+            if isinstance(reason, TimeoutError):
+                raise QueryTimeout(f"{self.url} did not answer within {_seconds(self.timeout or 60.0)}") from None
             raise QueryError(f"cannot reach {self.url}: {reason}") from None
+        if payload.rstrip().endswith(OXIGRAPH_CANCELLED.encode()):
+            raise QueryTimeout(f"{self.url} cancelled the query: it ran past that server's own time limit")
         if "n-triples" in content_type or "turtle" in content_type:
             fmt = ox.RdfFormat.N_TRIPLES if "n-triples" in content_type else ox.RdfFormat.TURTLE
             return Result("graph", triples=[q.triple for q in ox.parse(payload, fmt)])
@@ -253,10 +270,27 @@ class RemoteEngine:
         variables = [v.value for v in answer.variables]
         return Result("select", variables, [tuple(canonical(s[v]) for v in variables) for s in answer])
 
+    def _read(self, response, started: float) -> bytes:
+        """The body, but no longer than the time limit in all (when one is given)."""
+        if self.timeout is None:
+            return response.read()
+        import time
 
-def make_engine(engine: str, kg: KnowledgeGraph | None) -> Engine:
+        chunks = []
+        while chunk := response.read(1 << 16):
+            chunks.append(chunk)
+            if time.monotonic() - started > self.timeout:
+                raise QueryTimeout(f"{self.url} did not finish its answer within {_seconds(self.timeout)}")
+        return b"".join(chunks)
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g} second" + ("" if value == 1 else "s")
+
+
+def make_engine(engine: str, kg: KnowledgeGraph | None, timeout: float | None = None) -> Engine:
     if engine.startswith(("http://", "https://")):
-        return RemoteEngine(engine)
+        return RemoteEngine(engine, timeout)
     if engine not in ENGINES:
         raise QueryError(f"unknown engine {engine!r}: use oxigraph, rdflib or the URL of a SPARQL endpoint")
     from .store import load_graph
@@ -289,8 +323,13 @@ def run_query(
     bindings: dict[str, Term] | None = None,
     allow_federation: bool = False,
     wikidata_endpoint: str | None = None,
+    timeout: float | None = None,
 ) -> Result:
     """Run a SPARQL query on an engine, after refusing updates and (unless allowed) federation.
+
+    ``timeout`` (seconds) stops a query that runs longer with :class:`QueryTimeout`: an embedded
+    query runs in a forked child that is killed at the limit (see ``deadline``), a remote one
+    under the HTTP client's timeout. Without it nothing extra is started.
 
     ``bindings`` (variable name -> RDF term) are bound the same way on every engine: by a
     VALUES block opening the query's WHERE group (see ``insert_values``). Oxigraph's own
@@ -301,7 +340,10 @@ def run_query(
     >>> [row["n"] for row in result]
     [32]
     """
+    if not query.strip():
+        raise QueryError("the query is empty")
     refuse_update(query)
+    refuse_deep_nesting(query)
     if not allow_federation:
         refuse_federation(query)
     if wikidata_endpoint:
@@ -310,16 +352,38 @@ def run_query(
         query = replace_iri(query, WIKIDATA_SPARQL, wikidata_endpoint)
     if bindings:
         query = insert_values(query, {name: str(term) for name, term in bindings.items()})
-    return make_engine(engine, graph).run(query)
+    if timeout is not None and timeout <= 0:
+        raise QueryError(f"the time limit must be a positive number of seconds, got {timeout:g}")
+    runner = make_engine(engine, graph, timeout)
+    if timeout is None or isinstance(runner, RemoteEngine):
+        return runner.run(query)
+    from .deadline import run_with_deadline
+
+    return run_with_deadline(lambda: runner.run(query), timeout)
 
 
-def _syntax_message(raw: str) -> str:
-    """Oxigraph's "error at 2:9: ..." in the same words as rdflib's errors.
+def _syntax_message(raw: str, query: str = "") -> str:
+    """Oxigraph's "error at 2:9: ..." in the same words as rdflib's errors, on one line.
 
     >>> _syntax_message("error at 2:9: expected one of LATERAL, SERVICE, [_]")
     'syntax error at line 2, column 9: expected one of LATERAL, SERVICE, [_]'
+    >>> _syntax_message("error at 1:22: expected one of Prefix not found, ['%']", "SELECT * { ?s foo:bar ?o }")
+    "syntax error at line 1, column 22: unknown prefix 'foo:'; declare it with PREFIX foo: <…>"
     """
+    detail, where = raw, ""
     match = re.match(r"error at (\d+):(\d+): (.*)", raw, re.DOTALL)
     if match:
-        return f"syntax error at line {match.group(1)}, column {match.group(2)}: {match.group(3)}"
-    return f"syntax error: {raw}"
+        where, detail = f" at line {match.group(1)}, column {match.group(2)}", match.group(3)
+    if "Prefix not found" in detail:
+        words = [t.text for t in tokens(query) if t.kind == "word"]
+        declared = {words[i + 1].lower() for i, w in enumerate(words[:-1]) if w.upper() == "PREFIX"}
+        unknown = [w.split(":", 1)[0] for w in words if ":" in w and w.split(":", 1)[0].lower() not in PREFIXES]
+        unknown = [name for name in unknown if f"{name.lower()}:" not in declared]
+        if unknown:
+            name = unknown[0]
+            return f"syntax error{where}: unknown prefix '{name}:'; declare it with PREFIX {name}: <…>"
+    # Oxigraph lists every character class it expected, over several lines: one line, cut short.
+    detail = " ".join(detail.split())
+    if len(detail) > 200:
+        detail = detail[:200] + "…"
+    return f"syntax error{where}: {detail}"

@@ -39,8 +39,13 @@ class ReasoningResult(NamedTuple):
     message: str = ""
 
 
+#: owlready2 downloads every ontology named by owl:imports while it loads: no fetch by default.
+OWL_IMPORTS = ox.NamedNode("http://www.w3.org/2002/07/owl#imports")
+
+
 def reasoner_view(triples: list[ox.Triple]) -> bytes:
-    """N-Triples of the graph without the literals OWL 2 reasoners reject.
+    """N-Triples of the graph without the literals OWL 2 reasoners reject, and without
+    ``owl:imports`` (the reasoner reasons over what was loaded and fetches nothing).
 
     Blank nodes get canonical labels and the lines are sorted, so the same graph always gives
     the same bytes: they are both HermiT's input and the key of its cached answer.
@@ -48,7 +53,8 @@ def reasoner_view(triples: list[ox.Triple]) -> bytes:
     kept = ox.Dataset(
         ox.Quad(t.subject, t.predicate, t.object)
         for t in triples
-        if not (isinstance(t.object, ox.Literal) and t.object.datatype.value in NON_OWL_DATATYPES)
+        if t.predicate != OWL_IMPORTS
+        and not (isinstance(t.object, ox.Literal) and t.object.datatype.value in NON_OWL_DATATYPES)
     )
     kept.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
     return ox.serialize(sorted((quad.triple for quad in kept), key=str), format=ox.RdfFormat.N_TRIPLES)

@@ -48,10 +48,51 @@ def serialize_graph(kg: KnowledgeGraph, rdf_format: str) -> bytes:
 
 
 def _jsonld(kg: KnowledgeGraph) -> bytes:
-    """JSON-LD compacted with ``ontology/context.jsonld``, the context embedded (no remote fetch)."""
+    """JSON-LD compacted with ``ontology/context.jsonld``, the context embedded (no remote fetch).
+
+    Oxigraph writes the expanded form and the IRIs are then shortened with the context's
+    prefixes here. rdflib's JSON-LD serializer is not used: it drops a value that is falsy in
+    Python (an empty string, a 0) when its property has another value on the same node.
+    """
     context = json.loads(paths.context_file().read_text(encoding="utf-8"))["@context"]
-    text = kg.rdflib_graph.serialize(format="json-ld", context=context, auto_compact=True, sort_keys=True, indent=1)
-    return text.encode("utf-8")
+    namespaces = sorted(
+        (
+            (namespace, prefix)
+            for prefix, namespace in context.items()
+            if isinstance(namespace, str) and ":" in namespace
+        ),
+        key=lambda item: -len(item[0]),
+    )
+
+    def compact(iri: str) -> str:
+        for namespace, prefix in namespaces:
+            local = iri[len(namespace) :]
+            # "prefix:" + a local part that starts with "//" would read as an absolute IRI
+            if iri.startswith(namespace) and local and not local.startswith("//"):
+                return f"{prefix}:{local}"
+        return iri
+
+    def value(item: dict) -> object:
+        if "@id" in item:
+            return {"@id": compact(item["@id"])}
+        if "@type" in item:
+            return {"@value": item["@value"], "@type": compact(item["@type"])}
+        if "@language" in item:
+            return item
+        return item["@value"]  # a plain string: a bare JSON string is read back as xsd:string
+
+    nodes = []
+    for node in json.loads(ox.serialize(sorted(kg.triples, key=_sort_key), format=ox.RdfFormat.JSON_LD)):
+        compacted: dict[str, object] = {"@id": compact(node["@id"])}
+        for key, items in node.items():
+            if key == "@id":
+                continue
+            values = sorted((value(item) for item in items), key=lambda v: json.dumps(v, sort_keys=True))
+            compacted[compact(key)] = values[0] if len(values) == 1 else values
+        nodes.append(compacted)
+    nodes.sort(key=lambda n: n["@id"])
+    document = {"@context": context, "@graph": nodes}
+    return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
 
 
 def write_export(kg: KnowledgeGraph, rdf_format: str, output: Path | str) -> int:

@@ -35,7 +35,7 @@ from .errors import FederationRefused, KosovoKGError, ParameterError, QueryError
 from .namespaces import KKG, KKR, PREFIXES, RDFS_LABEL, WD, shorten
 from .output import to_csv, to_json
 from .serialize import serialize_graph
-from .sparqltext import insert_values, refuse_federation
+from .sparqltext import insert_values, refuse_deep_nesting, refuse_federation
 from .store import KnowledgeGraph
 
 #: The last words of the body Oxigraph server sends, with HTTP 200, when it cancels a query.
@@ -216,6 +216,7 @@ class App:
             return Reply(HTTPStatus.OK, self.service_description().encode(), "text/turtle; charset=utf-8")
         try:
             refuse_update(text)
+            refuse_deep_nesting(text)  # Oxigraph server's parser overflows its stack on very deep nesting
             if not self.settings.allow_federation:
                 refuse_federation(text)
         except FederationRefused as error:

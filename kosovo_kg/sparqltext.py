@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import NamedTuple
 
-from .errors import FederationRefused
+from .errors import FederationRefused, QueryError
 
 # Compiled on first use: compiling it costs more than a whole one-off query that never needs it.
 _TOKEN_PATTERN = r"""
@@ -60,8 +60,34 @@ _FETCHING = {
 }
 
 
+#: A codepoint escape. SPARQL lets \uXXXX or \UXXXXXXXX stand for a character anywhere in a query,
+#: and rdflib expands them over the whole text before it parses (Oxigraph only inside strings).
+_CODEPOINT_ESCAPE = re.compile(r"\\[uU]([0-9A-Fa-f]{4}(?:[0-9A-Fa-f]{4})?)")
+#: In N-Triples text, an escaped backslash (an even run) right before u or U: a value's own "\u".
+_BACKSLASH_BEFORE_U = re.compile(r"(?<!\\)((?:\\\\)+)([uU])")
+
+
+def expand_codepoint_escapes(query: str) -> str:
+    """The query as rdflib's parser reads it: every codepoint escape replaced by its character.
+
+    >>> expand_codepoint_escapes(r"SELECT * { \\u0053ERVICE <http://127.0.0.1:9/> {} }")
+    'SELECT * { SERVICE <http://127.0.0.1:9/> {} }'
+    """
+
+    def expand(match: re.Match) -> str:
+        try:
+            return chr(int(match.group(1), 16))
+        except ValueError:  # beyond U+10FFFF: leave it for the parser to reject
+            return match.group()
+
+    return _CODEPOINT_ESCAPE.sub(expand, query)
+
+
 def refuse_federation(query: str) -> None:
     """Raise :class:`FederationRefused` if the query could make an engine fetch another URL.
+
+    The keywords are read both as written and with codepoint escapes expanded, so that
+    ``\\u0053ERVICE`` (which rdflib reads as SERVICE) is refused too.
 
     >>> refuse_federation("SELECT * WHERE { ?s ?p ?o }")
     >>> refuse_federation("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
@@ -70,12 +96,43 @@ def refuse_federation(query: str) -> None:
     kosovo_kg.errors.FederationRefused: refused: SERVICE makes the engine query another endpoint; pass --allow-federation to allow it
     """
     upper = query.upper()
-    if not any(word in upper for word in _FETCHING):
+    # \u escapes can spell a keyword (rdflib expands them before parsing): only then tokenize twice
+    if "\\U" not in upper and not any(word in upper for word in _FETCHING):
         return
-    found = keywords(query) & _FETCHING.keys()
+    found = (keywords(query) | keywords(expand_codepoint_escapes(query))) & _FETCHING.keys()
     if found:
         reasons = "; ".join(_FETCHING[word] for word in sorted(found))
         raise FederationRefused(f"refused: {reasons}; pass --allow-federation to allow it")
+
+
+#: Deepest nesting of { ( [ a query may have. Oxigraph's parser recurses per level and crashed the
+#: process (stack overflow, SIGSEGV) at a few thousand; stored queries need fewer than ten.
+MAX_NESTING = 64
+_OPENING, _CLOSING = {"{", "(", "["}, {"}", ")", "]"}
+
+
+def refuse_deep_nesting(query: str, limit: int = MAX_NESTING) -> None:
+    """Raise :class:`QueryError` for a query nested deeper than ``limit``, before an engine parses it.
+
+    >>> refuse_deep_nesting("SELECT * { " + "{ " * 100 + "}" * 100 + " }")
+    Traceback (most recent call last):
+    ...
+    kosovo_kg.errors.QueryError: refused: the query nests groups, lists or parentheses more than 64 deep (at line 1, column 138); simplify it
+    """
+    for text in dict.fromkeys((query, expand_codepoint_escapes(query))):
+        depth = 0
+        for token in tokens(text):
+            if token.text in _OPENING:
+                depth += 1
+                if depth > limit:
+                    line = text.count("\n", 0, token.start) + 1
+                    column = token.start - (text.rfind("\n", 0, token.start) + 1) + 1
+                    raise QueryError(
+                        f"refused: the query nests groups, lists or parentheses more than {limit} deep "
+                        f"(at line {line}, column {column}); simplify it"
+                    )
+            elif token.text in _CLOSING:
+                depth = max(0, depth - 1)
 
 
 def parameter_variables(query: str) -> list[str]:
@@ -107,7 +164,7 @@ def insert_values(query: str, bindings: dict[str, str]) -> str:
     if not bindings:
         return query
     names = " ".join(f"?{name}" for name in bindings)
-    row = " ".join(bindings.values())
+    row = " ".join(_shield_codepoint_escapes(value) for value in bindings.values())
     block = f" VALUES ({names}) {{ ({row}) }}"
     seen_where = False
     first_open: int | None = None
@@ -122,6 +179,19 @@ def insert_values(query: str, bindings: dict[str, str]) -> str:
     if first_open is None:
         raise ValueError("query has no group pattern to bind parameters in")
     return query[: first_open + 1] + block + query[first_open + 1 :]
+
+
+def _shield_codepoint_escapes(term: str) -> str:
+    r"""An N-Triples term that reads the same after rdflib's codepoint-escape pre-pass.
+
+    A string value holding a backslash then ``u0022`` is written ``"\\u0022"``; rdflib would expand
+    the ``\u0022`` inside that text to a quote and so change the value. Writing the ``u`` itself as
+    ``\U00000075`` keeps the value whole on both engines (Oxigraph reads that escape in strings).
+
+    >>> print(_shield_codepoint_escapes(r'"a\\u0022b"'))
+    "a\\\U000000750022b"
+    """
+    return _BACKSLASH_BEFORE_U.sub(lambda m: m.group(1) + (r"\U00000075" if m.group(2) == "u" else r"\U00000055"), term)
 
 
 def replace_iri(query: str, old: str, new: str) -> str:

@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -67,3 +68,52 @@ def oxigraph_server(data: Path, folder: Path) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+class ConnectionListener:
+    """A TCP listener on a free loopback port that records every connection made to it.
+
+    It stands where a SERVICE, LOAD, FROM, owl:imports or remote @context points, so a test
+    can tell whether anything tried to fetch. It answers nothing: a client that does connect
+    gets its connection closed, which is enough to count it.
+    """
+
+    def __init__(self) -> None:
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(16)
+        self.socket.settimeout(0.05)
+        self.port: int = self.socket.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.connections: list[tuple[str, int]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, peer = self.socket.accept()
+            except (TimeoutError, OSError):
+                continue
+            self.connections.append(peer)
+            connection.close()
+
+    def settled(self) -> list[tuple[str, int]]:
+        """The connections so far, after a moment for one still in flight to arrive."""
+        time.sleep(0.2)
+        return list(self.connections)
+
+    def __enter__(self) -> ConnectionListener:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.socket.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[ConnectionListener]:
+    with ConnectionListener() as running:
+        yield running

@@ -1,0 +1,179 @@
+"""The bad-input corpus: every case of ``tests/bad/manifest.toml`` run through the command line.
+
+Each case must end with the documented exit code and one ``error:`` line that contains the
+manifest's fragment (the file and line, the parameter or the node), with no traceback, no file
+left behind, and the repository's data untouched. Most cases run in-process (click's runner,
+fast); those marked ``process`` run as a real ``python -m kosovo_kg``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import resource
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import free_port
+
+from kosovo_kg import paths
+from kosovo_kg.cli import cli
+
+BAD = Path(__file__).parent / "bad"
+FIXTURES = Path(__file__).parent / "fixtures"
+CASES = tomllib.loads((BAD / "manifest.toml").read_text(encoding="utf-8"))["case"]
+RUNNING_AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def test_the_corpus_is_large_and_its_names_are_unique():
+    assert len(CASES) >= 50
+    assert len({case["id"] for case in CASES}) == len(CASES)
+    used = {arg for case in CASES for arg in case["args"]}
+    unused = [p.name for p in BAD.iterdir() if p.name != "manifest.toml" and not any(p.name in a for a in used)]
+    assert unused == []
+
+
+def data_fingerprint() -> str:
+    """A hash of every file under graph/ and ontology/ (names and bytes)."""
+    digest = hashlib.sha256()
+    for folder in (paths.graph_dir(), paths.ontology_dir()):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(str(path.relative_to(folder.parent)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def make(setup: str, tmp: Path) -> None:
+    """Files that cannot live in git or would bloat it, made fresh for each run."""
+    prefix = "@prefix ex: <https://w3id.org/kosovo-kg/test/> .\n"
+    target = tmp / f"{setup}.ttl"
+    deep = 5000  # Oxigraph's SPARQL parser overflowed its stack (SIGSEGV) at this depth
+    if setup == "deep-braces-query":
+        (tmp / f"{setup}.rq").write_text("SELECT * WHERE {\n" + "{ " * deep + "?s ?p ?o" + " }" * deep + "\n}\n")
+    elif setup == "deep-parentheses-query":
+        (tmp / f"{setup}.rq").write_text("SELECT * WHERE { ?s ?p ?o\nFILTER(" + "(" * deep + "1" + ")" * deep + ") }\n")
+    elif setup == "deep-brackets-query":
+        (tmp / f"{setup}.rq").write_text("SELECT * WHERE { ?s ?p\n" + "[ ?p " * deep + "?o" + " ]" * deep + " }\n")
+    elif setup == "deep-json-ld":  # Oxigraph's JSON-LD parser overflowed its stack at ~10,000 levels
+        (tmp / f"{setup}.jsonld").write_text(
+            '{"@context": {"ex": "https://w3id.org/kosovo-kg/test/"},\n "@id": "ex:a",\n "ex:p": '
+            + '{"ex:p": ' * 20_000
+            + '"x"'
+            + "}" * 20_000
+            + "}\n"
+        )
+    elif setup == "huge-unclosed-literal":  # 8 MB of a string that never closes
+        target.write_text(prefix + 'ex:a ex:b "' + "x" * 8_000_000 + "\n", encoding="utf-8")
+    elif setup == "deep-unclosed-collection":  # 200,000 nested lists, never closed
+        target.write_text(prefix + "ex:a ex:b " + "( " * 200_000 + "\n", encoding="utf-8")
+    elif setup == "deep-unclosed-blank-nodes":
+        target.write_text(prefix + "ex:a ex:b " + "[ ex:b " * 200_000 + "\n", encoding="utf-8")
+    elif setup == "folder-named-like-a-file":
+        target.mkdir()
+    elif setup == "dangling-symlink":
+        target.symlink_to(tmp / "gone.ttl")
+    elif setup == "unreadable":
+        if RUNNING_AS_ROOT:
+            pytest.skip("root reads a file whatever its mode; the folder-named-like-a-file case covers this")
+        target.write_text(prefix, encoding="utf-8")
+        target.chmod(0)
+    elif setup == "read-only-folder":
+        if RUNNING_AS_ROOT:
+            pytest.skip("root writes into a folder whatever its mode; the missing-folder cases cover this")
+        (tmp / "read-only").mkdir()
+        (tmp / "read-only").chmod(0o500)
+    else:
+        raise AssertionError(f"unknown setup {setup!r}")
+
+
+def fill(text: str, tmp: Path, closed_port: int) -> str:
+    return (
+        text.replace("{bad}", str(BAD))
+        .replace("{fixtures}", str(FIXTURES))
+        .replace("{tmp}", str(tmp))
+        .replace("{closed_port}", str(closed_port))
+    )
+
+
+def limit_memory() -> None:  # in the child: a runaway parser fails there, within 2 GB
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+
+def run_case(case: dict, args: list[str], stdin: str | None) -> tuple[int, str, str]:
+    if case.get("process"):
+        done = subprocess.run(
+            [sys.executable, "-m", "kosovo_kg", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            preexec_fn=limit_memory,
+            check=False,
+        )
+        return done.returncode, done.stdout, done.stderr
+    result = CliRunner().invoke(cli, args, input=stdin, catch_exceptions=True)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        import traceback
+
+        raise AssertionError(
+            "the command raised instead of reporting:\n" + "".join(traceback.format_exception(result.exception))
+        )
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+def test_bad_input(case, tmp_path):
+    tmp = tmp_path.resolve()
+    closed_port = free_port()  # bound and released: nothing listens there
+    if "setup" in case:
+        make(case["setup"], tmp)
+    args = [fill(arg, tmp, closed_port) for arg in case["args"]]
+    shown_tmp = paths.display_path(tmp)
+    expected = fill(case["expect"], Path(shown_tmp), closed_port)
+    output = Path(fill(case["output"], tmp, closed_port)) if "output" in case else None
+    before = data_fingerprint()
+
+    code, out, err = run_case(case, args, case.get("stdin"))
+
+    assert code == case["code"], f"exit {code}, stdout {out[-500:]!r}, stderr {err[-500:]!r}"
+    stream = out if case.get("stream") == "stdout" else err
+    assert expected in stream, f"{expected!r} not in {stream[-1000:]!r}"
+    assert "Traceback" not in out + err
+    if case.get("stream") != "stdout":
+        message = [line for line in err.splitlines() if line.startswith(("error:", "Error:"))]
+        assert len(message) == 1 and expected in message[0], err
+    if output is not None:
+        assert not output.exists()
+    assert [p.name for p in tmp.rglob("*.part")] == []
+    assert data_fingerprint() == before
+
+
+def test_serve_refuses_a_deeply_nested_query_and_keeps_serving(kg):
+    """The Oxigraph server behind serve would crash on it, taking every later query down with it."""
+    import json
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from kosovo_kg.server import Server, ServeSettings
+
+    running = Server(kg, ServeSettings(port=free_port(), timeout=5))
+    running.serve_in_thread()
+    try:
+        deep = "SELECT * WHERE { " + "{ " * 5000 + "?s ?p ?o" + " }" * 5000 + " }"
+        request = urllib.request.Request(
+            f"{running.url}/sparql", data=deep.encode(), headers={"Content-Type": "application/sparql-query"}
+        )
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+        assert refused.value.code == 403
+        assert "more than 64 deep (at line 1, column 144)" in json.loads(refused.value.read())["error"]
+        count = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
+        with urllib.request.urlopen(f"{running.url}/sparql?{count}", timeout=30) as answer:
+            assert answer.status == 200
+    finally:
+        running.close()

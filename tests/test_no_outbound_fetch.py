@@ -1,0 +1,188 @@
+"""No entry point fetches anything from the network unless the user passes --allow-federation.
+
+A listener on 127.0.0.1 (``conftest.ConnectionListener``) stands where each query, data file or
+context points, and must record no connection. It sees connections from any client, including
+pyoxigraph's own HTTP client, which Python's audit hooks cannot see; an audit hook on
+``socket.connect`` adds a second net for Python code (rdflib, owlready2, pyld) fetching from
+anywhere else. The positive controls show the listener does see a fetch when one is allowed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+
+import pytest
+from click.testing import CliRunner
+from conftest import free_port
+
+from kosovo_kg.cli import cli
+from kosovo_kg.server import Server, ServeSettings
+
+_connects: list[object] | None = None
+
+
+def _audit(event: str, args: tuple) -> None:
+    if event == "socket.connect" and _connects is not None:
+        _connects.append(args[1])
+
+
+sys.addaudithook(_audit)  # audit hooks cannot be removed; it records only inside python_connects()
+
+
+@contextmanager
+def python_connects():
+    """Every address Python code connects a socket to inside the block."""
+    global _connects
+    _connects = []
+    try:
+        yield _connects
+    finally:
+        _connects = None
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def fetching_queries(url: str) -> dict[str, str]:
+    return {
+        "SERVICE": f"SELECT * WHERE {{ SERVICE <{url}/sparql> {{ ?s ?p ?o }} }}",
+        "SERVICE SILENT": f"SELECT * WHERE {{ SERVICE SILENT <{url}/sparql> {{ ?s ?p ?o }} }}",
+        "escaped SERVICE": f"SELECT * WHERE {{ \\u0053ERVICE <{url}/sparql> {{ ?s ?p ?o }} }}",
+        "LOAD": f"LOAD <{url}/x.ttl>",
+        "FROM": f"SELECT * FROM <{url}/g> WHERE {{ ?s ?p ?o }}",
+        "FROM NAMED": f"SELECT * FROM NAMED <{url}/g> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+    }
+
+
+KINDS = list(fetching_queries("http://x"))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_sparql_is_refused_and_connects_nowhere(listener, engine, kind):
+    with python_connects() as connects:
+        code, _, err = run("sparql", fetching_queries(listener.url)[kind], "--engine", engine)
+    assert code == 2
+    assert "error: refused:" in err
+    assert listener.settled() == [] and connects == []
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_remote_engine_is_not_even_asked_a_refused_query(listener, kind):
+    """The listener is the remote engine too: a refused query is never sent to it."""
+    code, _, err = run("sparql", fetching_queries(listener.url)[kind], "--engine", f"{listener.url}/query")
+    assert code == 2 and "error: refused:" in err
+    assert listener.settled() == []
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_stored_federated_question_is_refused_and_connects_nowhere(listener, engine):
+    with python_connects() as connects:
+        code, _, err = run(
+            "query", "other-memberships-of-kosovo", "--engine", engine, "--wikidata-endpoint", f"{listener.url}/sparql"
+        )
+    assert code == 2 and "pass --allow-federation" in err
+    assert listener.settled() == [] and connects == []
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_positive_control_allowed_service_reaches_the_listener(listener, engine):
+    """With --allow-federation the same SERVICE does connect: the listener can see a fetch."""
+    code, _, err = run(
+        "sparql", fetching_queries(listener.url)["SERVICE"], "--engine", engine, "--allow-federation", "--timeout", "20"
+    )
+    assert code == 2 and "error:" in err  # the listener hangs up without answering
+    assert len(listener.settled()) >= 1
+
+
+def test_validate_ignores_owl_imports(listener, tmp_path):
+    """owlready2 downloads every owl:imports while it loads: the reasoner is never given them."""
+    data = tmp_path / "imports.ttl"
+    data.write_text(
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        f"<https://w3id.org/kosovo-kg/ontology> owl:imports <{listener.url}/onto.ttl> .\n"
+        f"<https://w3id.org/kosovo-kg/test/extension> a owl:Ontology ; owl:imports <{listener.url}/onto2.ttl> .\n",
+        encoding="utf-8",
+    )
+    with python_connects() as connects:
+        code, out, err = run("validate", str(data))
+    assert code == 0, out + err
+    assert "HermiT: consistent" in out
+    assert listener.settled() == [] and connects == []
+
+
+def test_validate_refuses_a_remote_jsonld_context(listener, tmp_path):
+    data = tmp_path / "remote.jsonld"
+    data.write_text(
+        json.dumps({"@context": f"{listener.url}/ctx.jsonld", "@id": "https://w3id.org/kosovo-kg/test/a", "name": "A"}),
+        encoding="utf-8",
+    )
+    with python_connects() as connects:
+        code, _, err = run("validate", "--no-reasoning", str(data))
+    assert code == 2
+    assert "remote.jsonld:1: syntax error: a remote JSON-LD @context is not fetched" in err
+    assert listener.settled() == [] and connects == []
+
+
+def test_validate_reads_jsonld_with_its_context_embedded(tmp_path):
+    data = tmp_path / "local.jsonld"
+    data.write_text(
+        json.dumps(
+            {
+                "@context": {"rdfs": "http://www.w3.org/2000/01/rdf-schema#"},
+                "@id": "https://w3id.org/kosovo-kg/resource/kosovo",
+                "rdfs:comment": {"@value": "A comment from a JSON-LD file", "@language": "en"},
+            }
+        ),
+        encoding="utf-8",
+    )
+    code, out, err = run("validate", "--no-reasoning", str(data))
+    assert code == 0, out + err
+
+
+@pytest.mark.parametrize("rdf_format", ["jsonld", "turtle", "xml", "nt"])
+def test_export_connects_nowhere(rdf_format, tmp_path):
+    with python_connects() as connects:
+        code, _, err = run("export", "--format", rdf_format, "-o", str(tmp_path / "graph"))
+    assert code == 0, err
+    assert connects == []
+
+
+@pytest.fixture(scope="module")
+def server(kg):
+    running = Server(kg, ServeSettings(port=free_port(), timeout=2))
+    running.serve_in_thread()
+    try:
+        yield running.url
+    finally:
+        running.close()
+
+
+def http_get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_serve_refuses_and_connects_nowhere(server, listener, kind):
+    status, body = http_get(
+        f"{server}/sparql?" + urllib.parse.urlencode({"query": fetching_queries(listener.url)[kind]})
+    )
+    assert status == 403
+    assert "refused" in json.loads(body)["error"]
+    assert listener.settled() == []
+
+
+def test_serve_refuses_a_federated_stored_question(server):
+    status, body = http_get(f"{server}/api/queries/other-memberships-of-kosovo")
+    assert status == 403 and "--allow-federation" in json.loads(body)["error"]

@@ -1,0 +1,173 @@
+"""--timeout: a pathological query stops within twice its limit, with a clear error, on every
+engine, and the process answers the next query. Wall-clock bounds are loose on purpose:
+"within 2x the limit plus a margin", never tighter."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from click.testing import CliRunner
+from conftest import free_port
+
+from kosovo_kg.catalogue import run_stored_query
+from kosovo_kg.cli import cli
+from kosovo_kg.engines import OXIGRAPH_CANCELLED, run_query
+from kosovo_kg.errors import QueryTimeout
+from kosovo_kg.server import Server, ServeSettings
+
+#: ~2,500 triples cubed: some 15 billion rows to count, far beyond any limit used here.
+PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+MARGIN = 1.5  # seconds for process start, scheduling and a loaded CI machine
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_embedded_query_stops_at_the_limit_and_the_next_query_runs(kg, engine):
+    limit = 1.0
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout, match=r"ran longer than the limit of 1 second \(--timeout\)"):
+        run_query(PATHOLOGICAL, graph=kg, engine=engine, timeout=limit)
+    assert time.monotonic() - started < 2 * limit + MARGIN
+    # the same process, healthy: with and without a limit
+    expected = len(set(kg.triples))
+    assert [row["n"] for row in run_query(COUNT, graph=kg, engine=engine, timeout=30)] == [expected]
+    assert [row["n"] for row in run_query(COUNT, graph=kg, engine=engine)] == [expected]
+
+
+def test_a_query_within_its_limit_gives_the_same_rows(kg):
+    limited = run_stored_query("recognized-before", {"date": "2008-02-20"}, graph=kg, timeout=30)
+    unlimited = run_stored_query("recognized-before", {"date": "2008-02-20"}, graph=kg)
+    assert limited.variables == unlimited.variables and limited.rows == unlimited.rows
+
+
+def test_errors_inside_the_limited_run_reach_the_caller(kg):
+    with pytest.raises(Exception, match="syntax error at line 1"):
+        run_query("SELECT * WHERE { ?s ?p }", graph=kg, timeout=10)
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_cli_timeout_exits_2_with_one_line(engine):
+    started = time.monotonic()
+    result = CliRunner().invoke(cli, ["sparql", PATHOLOGICAL, "--engine", engine, "--timeout", "1"])
+    assert time.monotonic() - started < 2 * 1 + MARGIN + 1  # + loading the graph
+    assert result.exit_code == 2
+    assert result.stderr == "error: query stopped: it ran longer than the limit of 1 second (--timeout)\n"
+
+
+def test_a_query_without_timeout_starts_no_process():
+    """The default path stays as it was: no deadline module, no multiprocessing, no fork."""
+    probe = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from kosovo_kg.cli import cli\n"
+        "result = CliRunner().invoke(cli, ['query', 'kfor-strength', '--format', 'csv'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "print('kosovo_kg.deadline' in sys.modules, 'multiprocessing' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]
+
+
+@contextmanager
+def silent_endpoint() -> Iterator[str]:
+    """An endpoint that accepts connections and never answers."""
+    held: list[socket.socket] = []
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        server.settimeout(0.05)
+        stop = threading.Event()
+
+        def accept() -> None:
+            while not stop.is_set():
+                try:
+                    held.append(server.accept()[0])
+                except TimeoutError:
+                    continue
+
+        thread = threading.Thread(target=accept)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.getsockname()[1]}/sparql"
+        finally:
+            stop.set()
+            thread.join()
+            for connection in held:
+                connection.close()
+
+
+def test_remote_engine_times_out_on_a_silent_endpoint():
+    with silent_endpoint() as url:
+        started = time.monotonic()
+        result = CliRunner().invoke(cli, ["sparql", COUNT, "--engine", url, "--timeout", "1"])
+        elapsed = time.monotonic() - started
+    assert elapsed < 2 * 1 + MARGIN
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {url} did not answer within 1 second\n"
+
+
+@contextmanager
+def cancelling_endpoint() -> Iterator[str]:
+    """An endpoint that answers like Oxigraph server does a query it cancelled: HTTP 200 and a
+    body cut short, ending in its cancellation notice."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            body = b'{"head":{"vars":["n"]},"results":{"bindings":[' + OXIGRAPH_CANCELLED.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/query"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_remote_engine_reports_oxigraph_servers_cancelled_answer_as_a_timeout():
+    with cancelling_endpoint() as url:
+        with pytest.raises(QueryTimeout, match="cancelled the query: it ran past that server's own time limit"):
+            run_query(COUNT, engine=url)
+
+
+def test_serve_stops_a_pathological_query_within_twice_its_limit(kg):
+    running = Server(kg, ServeSettings(port=free_port(), timeout=1))
+    running.serve_in_thread()
+    try:
+        url = f"{running.url}/sparql?" + urllib.parse.urlencode({"query": PATHOLOGICAL})
+        started = time.monotonic()
+        with pytest.raises(urllib.error.HTTPError) as raised:
+            urllib.request.urlopen(url, timeout=30)
+        elapsed = time.monotonic() - started
+        assert raised.value.code == 503
+        assert json.loads(raised.value.read())["error"] == (
+            "query cancelled: it ran longer than this server's limit of 1 seconds"
+        )
+        assert elapsed < 2 * 1 + MARGIN
+        with urllib.request.urlopen(f"{running.url}/sparql?" + urllib.parse.urlencode({"query": COUNT})) as answer:
+            assert answer.status == 200  # and it answers the next query
+    finally:
+        running.close()
