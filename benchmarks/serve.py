@@ -56,24 +56,20 @@ def wait_until_ready(server: subprocess.Popen, port: int, path: str, limit: floa
             time.sleep(0.02)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--sequential", type=int, default=200)
-    parser.add_argument("--query", default="non-recognizing-nato-members")
-    args = parser.parse_args()
-
+def measure_serve(
+    clients: int = 8, seconds: float = 10.0, sequential: int = 200, query: str = "non-recognizing-nato-members"
+) -> dict:
+    """Start ``kosovo-kg serve`` on a free loopback port, measure it, stop it; the figures in seconds."""
     port = free_port()
     started = time.perf_counter()
     server = start_server(port)
-    path = f"/api/queries/{args.query}"
+    path = f"/api/queries/{query}"
     try:
         connection = wait_until_ready(server, port, path)
         startup = time.perf_counter() - started
 
         latencies = []
-        for _ in range(args.sequential):
+        for _ in range(sequential):
             begin = time.perf_counter()
             connection.request("GET", path)
             response = connection.getresponse()
@@ -82,9 +78,9 @@ def main() -> None:
             latencies.append(time.perf_counter() - begin)
         connection.close()
 
-        results: list[list[float]] = [[] for _ in range(args.clients)]
-        errors = [0] * args.clients
-        deadline = time.perf_counter() + args.seconds
+        results: list[list[float]] = [[] for _ in range(clients)]
+        errors = [0] * clients
+        deadline = time.perf_counter() + seconds
 
         def client(index: int) -> None:
             own = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -98,7 +94,7 @@ def main() -> None:
                 results[index].append(time.perf_counter() - begin)
             own.close()
 
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
         begin = time.perf_counter()
         for thread in threads:
             thread.start()
@@ -109,21 +105,51 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+    return {
+        "path": path,
+        "startup": startup,
+        "sequential": sequential,
+        "sequential_median": statistics.median(latencies),
+        "sequential_p99": percentile(latencies, 0.99),
+        "clients": clients,
+        "seconds": seconds,
+        "requests": len(concurrent),
+        "errors": sum(errors),
+        "throughput": len(concurrent) / elapsed,
+        "p50": percentile(concurrent, 0.5),
+        "p99": percentile(concurrent, 0.99),
+    }
 
+
+def serve_table(figures: dict) -> list[str]:
+    """The figures as Markdown table lines."""
+    f = figures
+    return [
+        f"query: GET {f['path']}",
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| start-up (process start to first answer) | {f['startup'] * 1000:.0f} ms |",
+        f"| sequential latency, median of {f['sequential']} | {f['sequential_median'] * 1000:.2f} ms |",
+        f"| sequential latency, p99 | {f['sequential_p99'] * 1000:.2f} ms |",
+        f"| {f['clients']} clients for {f['seconds']:g} s: requests | {f['requests']} ({f['errors']} errors) |",
+        f"| throughput | {f['throughput']:.0f} requests/s |",
+        f"| concurrent latency p50 / p99 | {f['p50'] * 1000:.2f} / {f['p99'] * 1000:.2f} ms |",
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--sequential", type=int, default=200)
+    parser.add_argument("--query", default="non-recognizing-nato-members")
+    args = parser.parse_args()
+    figures = measure_serve(args.clients, args.seconds, args.sequential, args.query)
     print(
         f"# kosovo-kg serve, {time.strftime('%Y-%m-%d %H:%M')} on {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )
-    print(f"query: GET {path}")
-    print("| measure | value |")
-    print("|---|---|")
-    print(f"| start-up (process start to first answer) | {startup * 1000:.0f} ms |")
-    print(f"| sequential latency, median of {args.sequential} | {statistics.median(latencies) * 1000:.2f} ms |")
-    print(f"| sequential latency, p99 | {percentile(latencies, 0.99) * 1000:.2f} ms |")
-    print(f"| {args.clients} clients for {args.seconds:g} s: requests | {len(concurrent)} ({sum(errors)} errors) |")
-    print(f"| throughput | {len(concurrent) / elapsed:.0f} requests/s |")
-    print(
-        f"| concurrent latency p50 / p99 | {percentile(concurrent, 0.5) * 1000:.2f} / {percentile(concurrent, 0.99) * 1000:.2f} ms |"
-    )
+    print("\n".join(serve_table(figures)))
 
 
 if __name__ == "__main__":

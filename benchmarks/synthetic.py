@@ -25,6 +25,7 @@ from kosovo_kg import paths
 from kosovo_kg.fileio import parse_file
 from kosovo_kg.namespaces import KKR
 
+
 def _renamer(copy: int):
     names: dict[ox.NamedNode | ox.BlankNode, ox.NamedNode | ox.BlankNode] = {}
 

@@ -1,0 +1,315 @@
+"""Measure kosovo-kg and write the figures, with date and machine, to benchmarks/RESULTS.md.
+
+Every figure is a median over repeated runs after a warm-up, and each comparison is made in
+the same run: a cold CLI query against the floor ``python -c "import pyoxigraph"``, Oxigraph
+against rdflib on each stored query, the phases of ``validate``, ``export`` per format,
+synthetic graphs of 10k, 100k and 1M triples, and ``serve`` under 8 concurrent clients.
+
+    .venv/bin/python benchmarks/run.py            # the full run, a few minutes
+    .venv/bin/python benchmarks/run.py --quick    # small sizes and few repeats, to try it out
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path[:0] = [str(ROOT), str(HERE)]
+
+CONTRACT_QUERIES = (
+    "nato-members",
+    "non-recognizing-nato-members",
+    "recognition-status",
+    "poll-trend",
+    "kfor-strength",
+    "statements-on-nato",
+    "timeline",
+    "wikidata-links",
+)
+#: The rdflib engine is measured at synthetic sizes up to this one; above it runs take minutes.
+RDFLIB_LIMIT = 100_000
+#: An rdflib query slower than this once is not repeated.
+SLOW_SECONDS = 5.0
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def median_seconds(action: Callable[[], object], repeats: int, warmup: int = 1) -> float:
+    for _ in range(warmup):
+        action()
+    times = []
+    for _ in range(repeats):
+        begin = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - begin)
+    return statistics.median(times)
+
+
+def ms(seconds: float) -> str:
+    if seconds >= 10:
+        return f"{seconds:.1f} s"
+    return f"{seconds * 1000:.1f} ms" if seconds >= 0.01 else f"{seconds * 1000:.2f} ms"
+
+
+def machine() -> list[str]:
+    from importlib.metadata import version
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
+    return [
+        f"- date: {time.strftime('%Y-%m-%d %H:%M %Z')}; commit {commit.strip() or 'unknown'}",
+        f"- machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}",
+        f"- Python {platform.python_version()}; pyoxigraph {version('pyoxigraph')}, rdflib {version('rdflib')}, "
+        f"pyshacl {version('pyshacl')}, owlready2 {version('owlready2')}, click {version('click')}",
+    ]
+
+
+def cold_cli(repeats: int) -> list[str]:
+    """Whole processes, as a user starts them."""
+    python = sys.executable
+    cli = [python, "-m", "kosovo_kg"]
+    cache = tempfile.mkdtemp(prefix="kosovo-kg-bench-cache-")
+    commands = [
+        ("floor: python -c 'import pyoxigraph'", [python, "-c", "import pyoxigraph"], repeats),
+        ("python -c 'import click'", [python, "-c", "import click"], repeats),
+        ("kosovo-kg query kfor-strength --format csv", [*cli, "query", "kfor-strength", "--format", "csv"], repeats),
+        ("kosovo-kg query non-recognizing-nato-members", [*cli, "query", "non-recognizing-nato-members"], repeats),
+        ("kosovo-kg queries", [*cli, "queries"], repeats),
+        ("kosovo-kg validate --no-reasoning", [*cli, "validate", "--no-reasoning"], max(3, repeats // 5)),
+        ("kosovo-kg validate (HermiT's answer cached)", [*cli, "validate"], max(3, repeats // 5)),
+    ]
+    env = {**os.environ, "KOSOVO_KG_CACHE": cache}
+    rows, floor = [], None
+    for label, command, count in commands:
+        progress(f"cold: {label}")
+
+        def run(command=command) -> None:
+            subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env, cwd=ROOT)
+
+        seconds = median_seconds(run, count)
+        floor = floor or seconds
+        rows.append(f"| `{label}` | {count} | {ms(seconds)} | {seconds / floor:.1f}× |")
+    uncached = median_seconds(
+        lambda: subprocess.run(
+            [*cli, "validate"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "KOSOVO_KG_CACHE": "off"},
+            cwd=ROOT,
+            check=True,
+        ),
+        3,
+        warmup=0,
+    )
+    rows.append(f"| `kosovo-kg validate` (cache off: HermiT runs) | 3 | {ms(uncached)} | {uncached / floor:.1f}× |")
+    return ["| command | runs | median | × floor |", "|---|---|---|---|", *rows]
+
+
+def warm_queries(repeats: int) -> tuple[list[str], float]:
+    from kosovo_kg.catalogue import catalogue, run_stored_query
+    from kosovo_kg.store import load_graph
+
+    kg = load_graph()
+    rows, slowest = [], 0.0
+    for name, query in catalogue().items():
+        if query.federated:
+            continue  # they ask Wikidata: not this machine's speed
+        progress(f"warm: {name}")
+        fast = median_seconds(lambda name=name: run_stored_query(name, graph=kg), repeats * 10)
+        slow = median_seconds(lambda name=name: run_stored_query(name, graph=kg, engine="rdflib"), max(3, repeats // 3))
+        slowest = max(slowest, fast)
+        rows.append(f"| {name} | {ms(fast)} | {ms(slow)} | {slow / fast:.0f}× |")
+    header = "| stored query (with its default parameters) | Oxigraph | rdflib | rdflib ÷ Oxigraph |"
+    return [header, "|---|---|---|---|", *rows], slowest
+
+
+def validate_phases(repeats: int) -> list[str]:
+    os.environ["KOSOVO_KG_CACHE"] = "off"  # the reasoner is measured, not its cache
+    from kosovo_kg.reasoning import check_consistency
+    from kosovo_kg.store import load_graph
+    from kosovo_kg.validation import load_checks, run_checks, run_shacl
+
+    kg = load_graph()
+    phases = [
+        ("load (Oxigraph parses ontology/ and graph/)", lambda: load_graph(), repeats * 5),
+        ("rdflib graph for pyshacl (built once per run)", lambda: load_graph().rdflib_graph, repeats),
+        ("SHACL (pyshacl)", lambda: run_shacl(kg), repeats),
+        ("OWL reasoning (owlready2 + HermiT, uncached)", lambda: check_consistency(kg), repeats),
+        ("quality checks (SPARQL on Oxigraph)", lambda: run_checks(kg, load_checks()), repeats * 5),
+    ]
+    rows = []
+    for label, action, count in phases:
+        progress(f"validate: {label}")
+        rows.append(f"| {label} | {ms(median_seconds(action, count))} |")
+    return ["| phase (in one process, after a warm-up) | median |", "|---|---|", *rows]
+
+
+def export_formats(repeats: int) -> list[str]:
+    from kosovo_kg.serialize import serialize_graph
+    from kosovo_kg.store import load_graph
+
+    rows = []
+    for rdf_format in ("turtle", "nt", "xml", "jsonld"):
+        progress(f"export: {rdf_format}")
+        size = len(serialize_graph(load_graph(), rdf_format))
+        seconds = median_seconds(lambda rdf_format=rdf_format: serialize_graph(load_graph(), rdf_format), repeats)
+        rows.append(f"| {rdf_format} | {size:,} bytes | {ms(seconds)} |")
+    return ["| format | size | median (load + serialize) |", "|---|---|---|", *rows]
+
+
+def scale_worker(size: int, path: str, repeats: int) -> dict:
+    """One synthetic size in a process of its own, so its peak memory is its own."""
+    import pyoxigraph as ox
+
+    from kosovo_kg.catalogue import get_stored_query
+    from kosovo_kg.engines import OxigraphEngine, RdflibEngine
+    from kosovo_kg.errors import QueryTimeout
+    from kosovo_kg.store import KnowledgeGraph
+
+    begin = time.perf_counter()
+    store = ox.Store()
+    store.bulk_load(path=path, format=ox.RdfFormat.N_TRIPLES)
+    load = time.perf_counter() - begin
+    kg = KnowledgeGraph(store=store)
+    figures: dict = {"size": size, "triples": len(store), "load": load, "queries": {}}
+    oxigraph = OxigraphEngine(kg)
+    for name in CONTRACT_QUERIES:
+        text = get_stored_query(name).text
+        rows = len(oxigraph.run(text))
+        figures["queries"][name] = {
+            "rows": rows,
+            "oxigraph": median_seconds(lambda text=text: oxigraph.run(text), repeats),
+        }
+    figures["rss_oxigraph_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if size <= RDFLIB_LIMIT:
+        from kosovo_kg.engines import run_query
+
+        begin = time.perf_counter()
+        kg.rdflib_graph  # noqa: B018 - building it is what is measured
+        figures["rdflib_load"] = time.perf_counter() - begin
+        rdflib_engine = RdflibEngine(kg)
+        for name in CONTRACT_QUERIES:
+            text = get_stored_query(name).text
+            begin = time.perf_counter()
+            try:
+                run_query(text, graph=kg, engine="rdflib", timeout=120)
+            except QueryTimeout:
+                figures["queries"][name]["rdflib"] = None
+                continue
+            once = time.perf_counter() - begin
+            if once < SLOW_SECONDS:
+                once = median_seconds(lambda text=text: rdflib_engine.run(text), max(2, repeats // 3), warmup=0)
+            figures["queries"][name]["rdflib"] = once
+        figures["rss_with_rdflib_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return figures
+
+
+def synthetic(sizes: list[int], repeats: int) -> tuple[list[str], dict]:
+    from synthetic import write_synthetic
+
+    folder = Path(tempfile.mkdtemp(prefix="kosovo-kg-synthetic-"))
+    lines, by_size = [], {}
+    for size in sizes:
+        path = folder / f"synthetic-{size}.nt"
+        progress(f"synthetic: writing about {size:,} triples")
+        write_synthetic(size, path)
+        progress(
+            f"synthetic: measuring {size:,} (rdflib too)" if size <= RDFLIB_LIMIT else f"synthetic: measuring {size:,}"
+        )
+        worker = subprocess.run(
+            [sys.executable, __file__, "--scale-worker", str(size), str(path), "--repeats", str(repeats)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        figures = json.loads(worker.stdout)
+        by_size[size] = figures
+        path.unlink()
+        rdflib_part = ""
+        if "rdflib_load" in figures:
+            rdflib_part = f"; rdflib graph built in {ms(figures['rdflib_load'])}, peak {figures['rss_with_rdflib_mb']:.0f} MB with it"
+        lines += [
+            "",
+            f"**{figures['triples']:,} triples**: loaded into Oxigraph in {ms(figures['load'])}, "
+            f"peak memory {figures['rss_oxigraph_mb']:.0f} MB{rdflib_part}.",
+            "",
+            "| contract query | rows | Oxigraph | rdflib | rdflib ÷ Oxigraph |",
+            "|---|---|---|---|---|",
+        ]
+        for name, figure in figures["queries"].items():
+            slow = figure.get("rdflib", "absent")
+            if slow == "absent":
+                rdflib_cells = "not run | –"
+            elif slow is None:
+                rdflib_cells = "> 120 s (stopped) | –"
+            else:
+                rdflib_cells = f"{ms(slow)} | {slow / figure['oxigraph']:.0f}×"
+            lines.append(f"| {name} | {figure['rows']:,} | {ms(figure['oxigraph'])} | {rdflib_cells} |")
+    return lines, by_size
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small sizes and few repeats (a minute)")
+    parser.add_argument("-o", "--output", type=Path, default=HERE / "RESULTS.md", help="where the Markdown goes")
+    parser.add_argument("--scale-worker", nargs=2, metavar=("SIZE", "FILE"), help=argparse.SUPPRESS)
+    parser.add_argument("--repeats", type=int, default=None, help="repeats per measurement (default 15, quick 3)")
+    args = parser.parse_args()
+    repeats = args.repeats or (3 if args.quick else 15)
+    if args.scale_worker:
+        size, path = args.scale_worker
+        print(json.dumps(scale_worker(int(size), path, repeats)))
+        return
+
+    sizes = [2_000, 10_000] if args.quick else [10_000, 100_000, 1_000_000]
+    started = time.perf_counter()
+    lines = [
+        "# kosovo-kg benchmarks",
+        "",
+        "Written by `benchmarks/run.py`" + (" --quick" if args.quick else "") + ".",
+        "",
+    ]
+    lines += machine()
+    lines += ["", "## Cold command line (whole processes)", "", *cold_cli(repeats)]
+    warm, slowest = warm_queries(repeats)
+    lines += ["", "## Stored queries on the real graph, warm (one process)", "", *warm]
+    lines += ["", f"Slowest stored query on Oxigraph: {ms(slowest)}."]
+    lines += ["", "## validate, by phase", "", *validate_phases(max(3, repeats // 3))]
+    lines += ["", "## export, per format", "", *export_formats(max(3, repeats // 3))]
+    scale_lines, _ = synthetic(sizes, max(3, repeats // 3))
+    lines += ["", "## Synthetic graphs (`benchmarks/synthetic.py`), each size in its own process", *scale_lines]
+    progress("serve: 8 clients")
+    from serve import measure_serve, serve_table
+
+    figures = measure_serve(clients=8, seconds=3 if args.quick else 10, sequential=50 if args.quick else 200)
+    lines += ["", "## serve, 8 concurrent clients (`benchmarks/serve.py`)", "", *serve_table(figures)]
+    lines += ["", f"Whole run: {time.perf_counter() - started:.0f} s."]
+    partial = args.output.with_name(args.output.name + ".part")
+    partial.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    partial.replace(args.output)
+    progress(f"wrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()
