@@ -313,7 +313,25 @@ def chart(name: str, output: Path) -> None:
     check_chart_name(name)
     chart_format(output)
     data = draw_chart(name, load_graph(), output)
-    click.echo(f"wrote {output} ({output.stat().st_size:,} bytes, {len(data.points)} points from {data.query})", err=True)
+    click.echo(
+        f"wrote {output} ({output.stat().st_size:,} bytes, {len(data.points)} points from {data.query})", err=True
+    )
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="The folder to write into.")
+def docs(output: Path) -> None:
+    """Build the ontology's documentation into a folder: index.html (pyLODE: every class and
+    property with its label, definition, domain and range) and a diagram of the classes and
+    their relations (classes.svg, drawn by Graphviz's dot; classes.dot is its source)."""
+    from .docs import build_docs
+
+    build = build_docs(output)
+    for path in build.files:
+        click.echo(f"wrote {path}", err=True)
+    click.echo(f"{len(build.classes)} classes and {len(build.properties)} properties documented", err=True)
+    if not build.diagram_drawn:
+        click.echo("Graphviz's dot is not installed: classes.svg was not drawn (apt-get install graphviz)", err=True)
 
 
 def main() -> None:
