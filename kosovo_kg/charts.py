@@ -476,3 +476,67 @@ def draw_chart(name: str, kg: KnowledgeGraph, path: Path | str) -> ChartData:
         stream.write(image)
     make_readable(Path(path))
     return data
+
+
+# --- key facts: what the web page says beside each chart --------------------------------------
+
+
+def _day(value: object) -> str:
+    return f"{value:%-d %B %Y}" if isinstance(value, datetime.date) else str(value)
+
+
+def key_facts(data: ChartData) -> list[tuple[str, list[str]]]:
+    """Sentences stating what a chart shows, each with the sources of the facts it names.
+
+    Every number comes from ``data.points``, the stored query's rows."""
+    points = data.points
+    if not points:
+        return [(f"The stored query {data.query} returned nothing to draw.", [])]
+    if data.name == "polls":
+        facts = []
+        for point in (points[0], points[-1]) if len(points) > 1 else (points[0],):
+            facts.append(
+                (
+                    f"{point['pollster']} ({point['start']}, {point['sample_size']:,} respondents): "
+                    f"{point['support']:g}% for NATO membership, {point['opposed']:g}% against, "
+                    f"{point['neutral']:g}% neutral or undecided.",
+                    point["sources"],
+                )
+            )
+        return facts
+    if data.name == "recognition":
+        recognizing = [p for p in points if p["recognizes"]]
+        refusing = [p for p in points if not p["recognizes"]]
+        first = [p for p in recognizing if p["date"] == recognizing[0]["date"]] if recognizing else []
+        last = [p for p in recognizing if p["date"] == recognizing[-1]["date"]] if recognizing else []
+        facts = [
+            (
+                f"{len(recognizing)} of the {len(points)} NATO members recognize Kosovo; "
+                f"{len(refusing)} do not: {', '.join(p['label'] for p in refusing)}.",
+                sorted({s for p in refusing for s in p["sources"]}),
+            )
+        ]
+        if first:
+            facts.append(
+                (
+                    f"First to recognize, on {_day(first[0]['date'])}: {', '.join(p['label'] for p in first)}; "
+                    f"last among the members, on {_day(last[0]['date'])}: {', '.join(p['label'] for p in last)}.",
+                    sorted({s for p in first + last for s in p["sources"]}),
+                )
+            )
+        return facts
+    if data.name == "kfor":
+        return [(f"{p['troops']:,} KFOR troops in {p['date']}.", p["sources"]) for p in points]
+    kinds: dict[str, int] = {}
+    for point in points:
+        kinds[point["kind"]] = kinds.get(point["kind"], 0) + 1
+    commonest = sorted(kinds.items(), key=lambda item: (-item[1], item[0]))[:3]
+    return [
+        (
+            f"{len(points)} dated facts from {points[0]['date']} to {points[-1]['date']}, of {len(kinds)} kinds; "
+            f"the most: {', '.join(f'{kind} ({count})' for kind, count in commonest)}.",
+            [],
+        ),
+        (f"First: {points[0]['label']} ({points[0]['date']}).", points[0]["sources"]),
+        (f"Latest: {points[-1]['label']} ({points[-1]['date']}).", points[-1]["sources"]),
+    ]
