@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import html
 import re
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -101,3 +103,18 @@ def test_docs_into_a_file_is_an_error(tmp_path):
     assert result.exit_code == 2
     assert "is a file; give a folder" in result.stderr
     assert target.read_text() == "x"
+
+
+def test_the_build_opens_no_network_connection(tmp_path):
+    # A fresh process, so pyLODE is imported and run under the audit hook from the start.
+    code = (
+        "import sys\n"
+        "seen = []\n"
+        "sys.addaudithook(lambda event, args: seen.append(event) if event in ('socket.connect', 'socket.getaddrinfo') else None)\n"
+        "from kosovo_kg.docs import build_docs\n"
+        f"build_docs({str(tmp_path / 'docs')!r})\n"
+        "print(seen)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300)
+    assert done.stdout.strip() == "[]"
+    assert (tmp_path / "docs" / "index.html").stat().st_size > 100_000
