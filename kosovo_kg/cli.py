@@ -310,6 +310,49 @@ def _export_quickstatements(kg, output: Path | None) -> None:
         click.echo(f"not exported: {reason}", err=True)
 
 
+@cli.command()
+@click.argument("name")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), required=True, help="The image to write: FILE.png or FILE.svg."
+)
+def chart(name: str, output: Path) -> None:
+    """Draw chart NAME from its stored query into a PNG or SVG file (written atomically).
+
+    \b
+    Charts:
+      polls        support, opposed and neutral in each poll (poll-trend)
+      timeline     dated events and statements by kind (timeline)
+      recognition  NATO members by date of recognition (recognition-status)
+      kfor         KFOR troop strength at the dates recorded (kfor-strength)
+    """
+    # charts.py imports matplotlib only when it draws, and the name and suffix are checked first.
+    from .charts import chart_format, check_chart_name, draw_chart
+    from .store import load_graph
+
+    check_chart_name(name)
+    chart_format(output)
+    data = draw_chart(name, load_graph(), output)
+    click.echo(
+        f"wrote {output} ({output.stat().st_size:,} bytes, {len(data.points)} points from {data.query})", err=True
+    )
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="The folder to write into.")
+def docs(output: Path) -> None:
+    """Build the ontology's documentation into a folder: index.html (pyLODE: every class and
+    property with its label, definition, domain and range) and a diagram of the classes and
+    their relations (classes.svg, drawn by Graphviz's dot; classes.dot is its source)."""
+    from .docs import build_docs
+
+    build = build_docs(output)
+    for path in build.files:
+        click.echo(f"wrote {path}", err=True)
+    click.echo(f"{len(build.classes)} classes and {len(build.properties)} properties documented", err=True)
+    if not build.diagram_drawn:
+        click.echo("Graphviz's dot is not installed: classes.svg was not drawn (apt-get install graphviz)", err=True)
+
+
 def main() -> None:
     cli(prog_name="kosovo-kg")
 

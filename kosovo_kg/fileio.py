@@ -231,3 +231,11 @@ def atomic_writer(path: Path | str, mode: str = "w") -> Iterator[IO]:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def make_readable(path: Path | str) -> None:
+    """Give a file written by :func:`atomic_writer` (its temporary file is created 0600) the
+    permissions a new file gets, for files meant to be shared such as pictures and web pages."""
+    umask = os.umask(0)
+    os.umask(umask)
+    Path(path).chmod(0o666 & ~umask)

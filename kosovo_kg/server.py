@@ -154,6 +154,10 @@ class App:
         self.kg, self.backend, self.settings = kg, backend, settings
         self.engine = OxigraphEngine(kg)
         self.assets = {name: backend.asset(name) for name in ("yasgui.min.js", "yasgui.min.css")}
+        # Charts are drawn on first request and kept: the graph does not change while serving.
+        self.charts: dict[str, bytes] = {}
+        self.chart_lock = threading.Lock()
+        self._charts_section: str | None = None
 
     # --- routing -------------------------------------------------------------------------------
 
@@ -182,6 +186,8 @@ class App:
             return self.stored_query(path.removeprefix("/api/queries/"), query, accept)
         if path.startswith("/resource/"):
             return self.entity(KKR + urllib.parse.unquote(path.removeprefix("/resource/")), accept)
+        if path.startswith("/charts/"):
+            return self.chart(path.removeprefix("/charts/"))
         if path == "/ontology":
             return Reply(HTTPStatus.OK, self._ontology_turtle(), "text/turtle; charset=utf-8")
         return _error(HTTPStatus.NOT_FOUND, f"nothing at {path}; see / for the query UI and /openapi.json for the API")
@@ -427,7 +433,44 @@ class App:
                 else ""
             )
             questions.append({"name": query.name, "summary": query.summary + note, "query": text})
-        return HOME_PAGE.replace("__QUESTIONS__", json.dumps(questions, ensure_ascii=False).replace("</", "<\\/"))
+        page = HOME_PAGE.replace("__CHARTS__", self.charts_section())
+        return page.replace("__QUESTIONS__", json.dumps(questions, ensure_ascii=False).replace("</", "<\\/"))
+
+    def chart(self, file_name: str) -> Reply:
+        from .charts import CHARTS, render_chart
+
+        name, _, suffix = file_name.rpartition(".")
+        if suffix != "svg" or name not in CHARTS:
+            return _error(
+                HTTPStatus.NOT_FOUND, f"no chart {file_name!r}; charts: {', '.join(f'{n}.svg' for n in CHARTS)}"
+            )
+        # One drawing at a time: matplotlib's settings and font cache are shared by all threads.
+        with self.chart_lock:
+            if name not in self.charts:
+                self.charts[name] = render_chart(name, self.kg, "svg")
+        return Reply(HTTPStatus.OK, self.charts[name], "image/svg+xml", {"Cache-Control": "max-age=3600"})
+
+    def charts_section(self) -> str:
+        """The home page's charts, each with its key facts and their sources (from the same rows)."""
+        if self._charts_section is None:
+            from .charts import CHARTS, chart_data, key_facts
+
+            figures = []
+            for name, (query, description) in CHARTS.items():
+                data = chart_data(name, self.kg)
+                facts = "".join(
+                    f"<li>{html.escape(text)}"
+                    + (f' <span class="sources">Sources: {html.escape("; ".join(sources))}</span>' if sources else "")
+                    + "</li>"
+                    for text, sources in key_facts(data)
+                )
+                figures.append(
+                    f'<figure id="chart-{name}"><img src="/charts/{name}.svg" alt="{html.escape(data.title)}" loading="lazy">'
+                    f"<figcaption><b>{html.escape(data.title)}</b> — {html.escape(description)}; stored query "
+                    f'<a href="/api/queries/{query}?format=csv">{query}</a><ul>{facts}</ul></figcaption></figure>'
+                )
+            self._charts_section = "\n".join(figures)
+        return self._charts_section
 
     def entity(self, iri: str, accept: str) -> Reply:
         if not self.kg.describes(iri):
@@ -656,15 +699,24 @@ nav h1 { font-size: 1.2rem; } nav p { font-size: .9rem; color: #555; }
 nav button { display: block; width: 100%; text-align: left; margin: .25rem 0; padding: .4rem; border: 1px solid #ccc;
   background: #f8f8f8; border-radius: 4px; cursor: pointer; font-size: .85rem; }
 nav button:hover { background: #eef; } nav button b { display: block; }
-main { flex: 1; min-width: 0; }
+main { flex: 1; min-width: 0; height: 100vh; overflow-y: auto; }
+#charts { padding: 1rem 1.5rem; border-top: 1px solid #ddd; }
+#charts h2 { font-size: 1.2rem; } #charts figure { margin: 0 0 2.5rem; }
+#charts img { max-width: 100%; height: auto; border: 1px solid #eee; }
+#charts figcaption { font-size: .9rem; max-width: 60rem; } #charts .sources { color: #555; font-size: .85rem; }
 </style></head><body>
 <nav>
 <h1>kosovo-kg</h1>
 <p>Kosovo–NATO relations, every fact dated and sourced. Pick a stored question, or write your own
-SPARQL in the editor. <a href="/openapi.json">API</a> · <a href="/resource/kosovo">Kosovo</a></p>
+SPARQL in the editor. <a href="/openapi.json">API</a> · <a href="/resource/kosovo">Kosovo</a> ·
+<a href="#charts">Charts</a></p>
 <div id="questions"></div>
 </nav>
-<main><div id="yasgui"></div></main>
+<main><div id="yasgui"></div>
+<section id="charts"><h2>The graph at a glance</h2>
+<p>Each chart is drawn from a stored question's answer; the facts under it come from the same rows.</p>
+__CHARTS__
+</section></main>
 <script>
 const questions = __QUESTIONS__;
 // The prefix and class/property autocompleters fetch from prefix.cc and LOV: off, to stay offline.

@@ -73,3 +73,23 @@ def test_an_entity_page_shows_its_sourced_facts(server, browser):
     assert "imperative" in page.locator("table.properties").inner_text()
     page.screenshot(path=str(SCREENSHOTS / "entity-page.png"), full_page=True)
     page.close()
+
+
+def test_the_home_page_charts_load_from_the_server_alone(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    outside = []
+    page.on("request", lambda request: outside.append(request.url) if not request.url.startswith(server) else None)
+    page.goto(f"{server}/")
+    images = page.locator("#charts figure img")
+    assert images.count() == 4
+    for index in range(4):
+        image = images.nth(index)
+        image.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=image.element_handle(), timeout=30_000
+        )
+    page.locator("#chart-recognition").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "home-charts.png"))
+    assert "4 do not: Greece, Romania, Slovakia, Spain" in page.locator("#chart-recognition figcaption").inner_text()
+    assert [url for url in outside if not url.startswith("data:")] == []
+    page.close()

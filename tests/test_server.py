@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -282,3 +283,31 @@ def test_serve_command_stops_cleanly_on_ctrl_c(tmp_path):
     assert list(tmp_path.iterdir()) == []  # the backend's store is gone
     with pytest.raises(OSError):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+
+
+@pytest.mark.parametrize("name", ["polls", "timeline", "recognition", "kfor"])
+def test_home_page_shows_each_chart_served_as_svg(server, name):
+    status, headers, body = get(f"{server}/")
+    page = body.decode()
+    assert status == 200
+    assert f'<img src="/charts/{name}.svg"' in page
+    status, headers, body = get(f"{server}/charts/{name}.svg")
+    assert status == 200 and headers["Content-Type"] == "image/svg+xml"
+    assert body.lstrip().startswith(b"<?xml") and b"<svg" in body and len(body) > 10_000
+    assert not re.search(rb'(href|src)="https?://', body)  # nothing to fetch from elsewhere
+    _, _, again = get(f"{server}/charts/{name}.svg")
+    assert again == body  # drawn once, then served from the cache
+
+
+def test_home_page_states_key_facts_with_sources(server):
+    _, _, body = get(f"{server}/")
+    page = body.decode()
+    assert "28 of the 32 NATO members recognize Kosovo; 4 do not: Greece, Romania, Slovakia, Spain." in page
+    assert "4,500 KFOR troops in 2024." in page
+    assert "Sources: [2] NATO 2025, NATO&#x27;s role in Kosovo" in page
+
+
+@pytest.mark.parametrize("path", ["/charts/poll.svg", "/charts/polls.png", "/charts/"])
+def test_unknown_chart_is_not_found(server, path):
+    status, _, body = get(f"{server}{path}")
+    assert status == 404 and b"polls.svg" in body

@@ -1,0 +1,542 @@
+"""Charts of the graph, each drawn from a stored query: ``kosovo-kg chart NAME -o FILE``.
+
+Every number a chart shows comes from the rows of its stored query (run through
+:func:`~kosovo_kg.catalogue.run_stored_query`); :func:`chart_data` returns exactly what is
+plotted, so tests and the web page can check it against the query. Matplotlib is imported
+only when a figure is drawn, so other commands do not pay for it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import KosovoKGError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from .store import KnowledgeGraph
+
+#: Chart name -> (stored query it draws, one-line description).
+CHARTS = {
+    "polls": ("poll-trend", "support, opposed and neutral in each poll on NATO membership"),
+    "timeline": ("timeline", "dated events and statements on one time axis, grouped by kind"),
+    "recognition": ("recognition-status", "the NATO members in the order they recognized Kosovo"),
+    "kfor": ("kfor-strength", "KFOR troop strength at the dates recorded"),
+}
+CHART_FORMATS = {".png": "png", ".svg": "svg"}
+
+_SUPPORT, _OPPOSED, _NEUTRAL = "#1b7837", "#b2182b", "#7f7f7f"
+_RECOGNIZES, _DOES_NOT = "#2166ac", "#b2182b"
+
+
+class ChartError(KosovoKGError):
+    """An unknown chart or an output file type that cannot be drawn."""
+
+
+@dataclass
+class ChartData:
+    """What one chart plots: ``points`` are plain dicts built from the query's rows."""
+
+    name: str
+    query: str
+    title: str
+    points: list[dict] = field(default_factory=list)
+
+    @property
+    def source_line(self) -> str:
+        return f"Source: kosovo-kg, stored query {self.query}; data from the sources cited in the graph"
+
+
+def check_chart_name(name: str) -> str:
+    """The stored query a chart draws, or a :class:`ChartError` with a did-you-mean.
+
+    >>> check_chart_name("poll")
+    Traceback (most recent call last):
+    ...
+    kosovo_kg.charts.ChartError: no chart named 'poll'; did you mean polls? Charts: polls, timeline, recognition, kfor
+    """
+    if name in CHARTS:
+        return CHARTS[name][0]
+    close = difflib.get_close_matches(name, list(CHARTS), n=2, cutoff=0.5)
+    hint = f"; did you mean {' or '.join(close)}?" if close else ";"
+    raise ChartError(f"no chart named {name!r}{hint} Charts: {', '.join(CHARTS)}")
+
+
+def chart_format(path: Path | str) -> str:
+    """``png`` or ``svg`` from the output file's suffix, or a :class:`ChartError`."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in CHART_FORMATS:
+        raise ChartError(f"{path}: a chart is written as .png or .svg, not {suffix or '(no suffix)'!r}")
+    return CHART_FORMATS[suffix]
+
+
+# --- data: the stored queries' rows, as plotted ---------------------------------------------
+
+
+def period(value: object) -> tuple[datetime.date, datetime.date]:
+    """The first and last day a date of the graph covers, at the precision it was given.
+
+    >>> period("1999-06")
+    (datetime.date(1999, 6, 1), datetime.date(1999, 6, 30))
+    >>> period("2024")
+    (datetime.date(2024, 1, 1), datetime.date(2024, 12, 31))
+    """
+    if isinstance(value, datetime.date):
+        return value, value
+    text = str(value)
+    if re.fullmatch(r"\d{4}", text):
+        return datetime.date(int(text), 1, 1), datetime.date(int(text), 12, 31)
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        year, month = int(text[:4]), int(text[5:])
+        following = datetime.date(year + month // 12, month % 12 + 1, 1)
+        return datetime.date(year, month, 1), following - datetime.timedelta(days=1)
+    day = datetime.date.fromisoformat(text[:10])
+    return day, day
+
+
+def midpoint(start: object, end: object | None = None) -> datetime.date:
+    """The middle of a date's period (or of two dates' span): where an imprecise date is drawn.
+
+    >>> midpoint("2024")
+    datetime.date(2024, 7, 1)
+    """
+    first = period(start)[0]
+    last = period(end if end is not None else start)[1]
+    return first + (last - first) / 2
+
+
+def short_source(label: str) -> str:
+    """A source as the chart key shows it: a reference's number, author and year, or the site.
+
+    >>> short_source("[1] Chawla 2000, NATO's Response to the Kosovo Crisis")
+    '[1] Chawla 2000'
+    >>> short_source("Wikipedia: Kosovo–NATO relations")
+    'Wikipedia'
+    """
+    if re.match(r"\[\d+\]", label):
+        return label.split(",")[0]
+    return label.split(":")[0]
+
+
+def _sources_by_fact(kg: KnowledgeGraph) -> dict[str, list[str]]:
+    """Every dated fact's sources, from the stored timeline (one row per source)."""
+    from .catalogue import run_stored_query
+
+    sources: dict[str, list[str]] = {}
+    for row in run_stored_query("timeline", graph=kg):
+        sources.setdefault(str(row["fact"]), []).append(str(row["source"]))
+    return sources
+
+
+def _polls(kg: KnowledgeGraph) -> ChartData:
+    from .catalogue import run_stored_query
+
+    sources = _sources_by_fact(kg)
+    points = [
+        {
+            "pollster": row["pollster"],
+            "pollster_short": row["pollster_short"] or row["pollster"],
+            "start": str(row["start"]),
+            "end": str(row["end"]),
+            "when": midpoint(row["start"], row["end"]),
+            "sample_size": row["sample_size"],
+            "support": float(row["support"]),
+            "opposed": float(row["opposed"]),
+            "neutral": float(row["neutral"]),
+            "poll": row["poll"],
+            "sources": sources.get(str(row["poll"]), []),
+        }
+        for row in run_stored_query("poll-trend", graph=kg)
+    ]
+    return ChartData("polls", "poll-trend", "Support in Kosovo for joining NATO, poll by poll", points)
+
+
+def _timeline(kg: KnowledgeGraph) -> ChartData:
+    from .catalogue import run_stored_query
+
+    facts: dict[str, dict] = {}
+    for row in run_stored_query("timeline", graph=kg):
+        point = facts.setdefault(
+            str(row["fact"]),
+            {
+                "date": str(row["date"]),
+                "when": midpoint(row["date"]),
+                "label": row["label"],
+                "kind": row["kind"],
+                "fact": row["fact"],
+                "sources": [],
+            },
+        )
+        point["sources"].append(str(row["source"]))
+    points = list(facts.values())
+    for number, point in enumerate(points, start=1):
+        point["number"] = number
+    years = f"{points[0]['date'][:4]}–{points[-1]['date'][:4]}" if points else ""
+    return ChartData("timeline", "timeline", f"Kosovo and NATO, {years}: dated events and statements by kind", points)
+
+
+def _recognition(kg: KnowledgeGraph) -> ChartData:
+    from .catalogue import run_stored_query
+
+    sources: dict[str, list[str]] = {}
+    for row in run_stored_query("sources-of-entity", {"entity": "kosovo"}, graph=kg):
+        sources.setdefault(str(row["fact"]), []).append(str(row["title"]))
+    points = [
+        {
+            "label": row["label"],
+            "wikidata": row["wikidata"],
+            "recognizes": bool(row["recognizes"]),
+            "date": row["date"],
+            "state": row["state"],
+            "sources": sources.get(str(row["recognition"]), []),
+        }
+        for row in run_stored_query("recognition-status", graph=kg)
+    ]
+    # Recognizers by date (then name), the members that do not recognize Kosovo last.
+    points.sort(key=lambda p: (not p["recognizes"], p["date"] or datetime.date.max, p["label"]))
+    refusing = sum(not p["recognizes"] for p in points)
+    title = f"Recognition of Kosovo by the {len(points)} NATO members: {len(points) - refusing} recognize it, {refusing} do not"
+    return ChartData("recognition", "recognition-status", title, points)
+
+
+def _kfor(kg: KnowledgeGraph) -> ChartData:
+    from .catalogue import run_stored_query
+
+    sources = _sources_by_fact(kg)
+    points = [
+        {
+            "date": str(row["date"]),
+            "when": midpoint(row["date"]),
+            "troops": row["troops"],
+            "sources": sources.get(str(row["count"]), []),
+        }
+        for row in run_stored_query("kfor-strength", graph=kg)
+    ]
+    return ChartData("kfor", "kfor-strength", "KFOR troop strength in Kosovo at the dates recorded", points)
+
+
+_DATA = {"polls": _polls, "timeline": _timeline, "recognition": _recognition, "kfor": _kfor}
+
+
+def chart_data(name: str, kg: KnowledgeGraph) -> ChartData:
+    """The points chart ``name`` plots, from its stored query's rows."""
+    check_chart_name(name)
+    return _DATA[name](kg)
+
+
+# --- drawing ---------------------------------------------------------------------------------
+
+
+def _matplotlib():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    matplotlib.rcParams.update(
+        {
+            "font.family": "DejaVu Sans",
+            "font.size": 10,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "svg.hashsalt": "kosovo-kg",  # the same SVG for the same data: diffs stay small
+        }
+    )
+    return matplotlib
+
+
+def _new_figure(data: ChartData, width: float, height: float) -> Figure:
+    _matplotlib()
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width, height), layout="constrained")
+    figure.suptitle(data.title, fontsize=13, fontweight="bold")
+    return figure
+
+
+def _source_footer(figure: Figure, data: ChartData, note: str = "") -> None:
+    """The source line (and a note) under the chart, in a strip the layout keeps free."""
+    text = data.source_line + (f"\n{note}" if note else "")
+    lines = text.count("\n") + 1
+    strip = (0.12 + 0.16 * lines) / figure.get_figheight()
+    figure.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))
+    figure.text(0.01, 0.04 / figure.get_figheight(), text, fontsize=8, color="#555555", ha="left", va="bottom")
+
+
+def _draw_polls(data: ChartData) -> Figure:
+    import matplotlib.dates as mdates
+
+    figure = _new_figure(data, 10, 6)
+    axes = figure.add_subplot()
+    when = [p["when"] for p in data.points]
+    series = (("support", "Support", _SUPPORT, "o"), ("opposed", "Opposed", _OPPOSED, "s"),
+              ("neutral", "Neutral / don't know", _NEUTRAL, "^"))  # fmt: skip
+    for key, label, colour, marker in series:
+        values = [p[key] for p in data.points]
+        (line,) = axes.plot(when, values, marker=marker, color=colour, label=label, linewidth=2, markersize=7)
+        line.set_gid(f"series-{key}")
+        # Opposed and neutral can coincide: put their numbers on opposite sides of the point.
+        offset = {"support": (0, -16), "opposed": (-10, 7), "neutral": (10, 7)}[key]
+        for x, value in zip(when, values, strict=True):
+            axes.annotate(f"{value:g}", (x, value), xytext=offset, textcoords="offset points", ha="center",
+                          fontsize=8, color=colour)  # fmt: skip
+    # A poll close in time to the one before gets its label raised, so the two do not overlap.
+    raised = False
+    for previous, point in zip([None, *data.points], data.points, strict=False):
+        raised = previous is not None and (point["when"] - previous["when"]).days < 700 and not raised
+        fieldwork = point["start"] if point["start"] == point["end"] else f"{point['start']} to {point['end']}"
+        axes.annotate(
+            f"{point['pollster_short']}, {fieldwork}\nn = {point['sample_size']:,}",
+            (point["when"], point["support"]),
+            xytext=(0, 34 if raised else 10),
+            textcoords="offset points",
+            ha="center",
+            fontsize=8.5,
+        )
+    axes.set_ylim(0, 118)
+    axes.set_yticks(range(0, 101, 20))
+    axes.set_ylabel("Share of respondents (%)")
+    axes.set_xlabel("Fieldwork (mid-point)")
+    first, last = min(when), max(when)
+    axes.set_xlim(first - datetime.timedelta(days=300), last + datetime.timedelta(days=300))
+    axes.xaxis.set_major_locator(mdates.YearLocator(2))
+    axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    axes.grid(axis="y", color="#dddddd")
+    axes.legend(loc="center left", frameon=False)
+    names = sorted(
+        {f"{p['pollster_short']} = {p['pollster']}" for p in data.points if p["pollster_short"] != p["pollster"]}
+    )
+    _source_footer(figure, data, "; ".join(names) + "; n = sample size")
+    return figure
+
+
+def _draw_timeline(data: ChartData) -> Figure:
+    import matplotlib.dates as mdates
+
+    kinds: list[str] = []
+    for point in sorted(data.points, key=lambda p: p["when"]):
+        if point["kind"] not in kinds:
+            kinds.append(point["kind"])
+    rows_of_key = (len(data.points) + 1) // 2
+    figure = _new_figure(data, 15, 0.32 * len(kinds) + 0.2 * rows_of_key + 2.4)
+    chart, key = figure.subfigures(2, 1, height_ratios=[0.32 * len(kinds) + 1.2, 0.2 * rows_of_key + 0.6])
+    axes = chart.add_subplot()
+    palette = [
+        "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+        "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354",
+    ]  # fmt: skip
+    lane = {kind: index for index, kind in enumerate(kinds)}
+    # Facts of one kind closer than this in time share a lane: stagger their numbers so none overlap.
+    crowded = datetime.timedelta(days=400)
+    last_in_lane: dict[str, tuple[datetime.date, int]] = {}
+    for point in data.points:
+        y = lane[point["kind"]]
+        colour = palette[y % len(palette)]
+        previous = last_in_lane.get(point["kind"])
+        shift = (previous[1] + 1) % 3 if previous and point["when"] - previous[0] < crowded else 0
+        last_in_lane[point["kind"]] = (point["when"], shift)
+        marker = axes.scatter([point["when"]], [y], s=60, color=colour, zorder=3, edgecolors="white", linewidths=0.5)
+        marker.set_gid(f"fact-{point['number']}")
+        axes.annotate(str(point["number"]), (point["when"], y), xytext=(0, 7 + 8 * shift), textcoords="offset points",
+                      ha="center", fontsize=7.5, color=colour)  # fmt: skip
+    axes.set_yticks(range(len(kinds)), kinds)
+    axes.set_ylim(len(kinds) - 0.4, -0.8)
+    axes.tick_params(axis="y", length=0)
+    for y in range(len(kinds)):
+        axes.axhline(y, color="#eeeeee", zorder=0, linewidth=1)
+    axes.xaxis.set_major_locator(mdates.YearLocator(2))
+    axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    axes.tick_params(axis="x", labelsize=8)
+    axes.set_xlabel("Date (a fact dated only to the year or month is drawn at its middle)")
+    axes.grid(axis="x", color="#f2f2f2")
+    # The key: number, date, fact and its sources, in two columns, in date order.
+    key_axes = key.add_subplot()
+    key_axes.axis("off")
+    for index, point in enumerate(data.points):
+        column, row = divmod(index, rows_of_key)
+        sources = "; ".join(dict.fromkeys(short_source(s) for s in point["sources"]))
+        text = f"{point['label']}  ({sources})"
+        if len(text) > 105:
+            text = text[:104] + "…"
+        y = 1 - (row + 0.5) / rows_of_key
+        colour = palette[lane[point["kind"]] % len(palette)]
+        for x, part, align in (
+            (0.02, str(point["number"]), "right"),
+            (0.03, point["date"], "left"),
+            (0.085, text, "left"),
+        ):
+            key_axes.text(0.5 * column + x, y, part, fontsize=7.5, va="center", ha=align, transform=key_axes.transAxes,
+                          color=colour)  # fmt: skip
+    _source_footer(
+        figure,
+        data,
+        "Numbers on the chart refer to the key; sources: the graph's references ([n]) and other cited pages",
+    )
+    return figure
+
+
+def _draw_recognition(data: ChartData) -> Figure:
+    import matplotlib.dates as mdates
+
+    figure = _new_figure(data, 10, 0.27 * len(data.points) + 2)
+    axes = figure.add_subplot()
+    dates = [p["date"] for p in data.points if p["recognizes"]]
+    first, last = min(dates), max(dates)
+    right_edge = last + (last - first) * 0.2
+    labels = []
+    for y, point in enumerate(data.points):
+        labels.append(point["label"])
+        if point["recognizes"]:
+            dot = axes.scatter([point["date"]], [y], s=40, color=_RECOGNIZES, zorder=3)
+            dot.set_gid(f"recognizes-{y}")
+            axes.hlines(y, first - datetime.timedelta(days=4), point["date"], color="#c6dbef", linewidth=1.5)
+            axes.annotate(f"{point['date']:%-d %b %Y}", (point["date"], y), xytext=(6, 0), textcoords="offset points",
+                          va="center", fontsize=8)  # fmt: skip
+        else:
+            cross = axes.scatter([first], [y], s=60, marker="X", color=_DOES_NOT, zorder=3)
+            cross.set_gid(f"does-not-recognize-{y}")
+            axes.annotate("does not recognize Kosovo", (first, y), xytext=(8, 0), textcoords="offset points",
+                          va="center", fontsize=8.5, color=_DOES_NOT, fontweight="bold")  # fmt: skip
+    axes.set_yticks(range(len(labels)), labels)
+    for tick, point in zip(axes.get_yticklabels(), data.points, strict=True):
+        if not point["recognizes"]:
+            tick.set_color(_DOES_NOT)
+            tick.set_fontweight("bold")
+    axes.set_ylim(len(labels) - 0.5, -0.7)
+    axes.set_xlim(first - datetime.timedelta(days=4), right_edge)
+    axes.xaxis.set_major_locator(mdates.MonthLocator())
+    axes.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    axes.tick_params(axis="y", length=0)
+    axes.set_xlabel("Date of recognition")
+    axes.grid(axis="x", color="#eeeeee")
+    _source_footer(figure, data)
+    return figure
+
+
+def _draw_kfor(data: ChartData) -> Figure:
+    import matplotlib.dates as mdates
+
+    figure = _new_figure(data, 9, 5)
+    axes = figure.add_subplot()
+    when = [p["when"] for p in data.points]
+    troops = [p["troops"] for p in data.points]
+    bars = axes.bar(when, troops, width=500, color="#4a6fa5")
+    for bar, point in zip(bars, data.points, strict=True):
+        bar.set_gid(f"kfor-{point['date']}")
+        axes.annotate(f"{point['troops']:,} troops\n({point['date']})", (point["when"], point["troops"]),
+                      xytext=(0, 5), textcoords="offset points", ha="center", fontsize=10)  # fmt: skip
+    axes.set_ylim(0, max(troops) * 1.2)
+    axes.set_xlim(min(when) - datetime.timedelta(days=900), max(when) + datetime.timedelta(days=900))
+    axes.yaxis.set_major_formatter(lambda value, _: f"{value:,.0f}")
+    axes.xaxis.set_major_locator(mdates.YearLocator(5))
+    axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    axes.set_axisbelow(True)
+    axes.set_ylabel("Troops")
+    axes.set_xlabel("Date recorded")
+    axes.grid(axis="y", color="#eeeeee")
+    _source_footer(figure, data, "Only the dates a source gives are drawn; the graph records nothing in between.")
+    return figure
+
+
+_DRAW = {"polls": _draw_polls, "timeline": _draw_timeline, "recognition": _draw_recognition, "kfor": _draw_kfor}
+
+
+def make_figure(data: ChartData) -> Figure:
+    """The matplotlib figure of a chart's data (no pyplot: nothing global, safe in a server thread)."""
+    return _DRAW[data.name](data)
+
+
+def _image_bytes(figure: Figure, image_format: str) -> bytes:
+    buffer = io.BytesIO()
+    # No creation date in an SVG, so the same data gives the same file.
+    metadata = {"Date": None} if image_format == "svg" else {}
+    figure.savefig(buffer, format=image_format, dpi=110, metadata=metadata)
+    return buffer.getvalue()
+
+
+def render_chart(name: str, kg: KnowledgeGraph, image_format: str = "svg") -> bytes:
+    """Chart ``name`` as PNG or SVG bytes."""
+    return _image_bytes(make_figure(chart_data(name, kg)), image_format)
+
+
+def draw_chart(name: str, kg: KnowledgeGraph, path: Path | str) -> ChartData:
+    """Write chart ``name`` to ``path`` (.png or .svg), atomically; returns what it plotted."""
+    from .fileio import atomic_writer, make_readable
+
+    check_chart_name(name)
+    image_format = chart_format(path)
+    data = chart_data(name, kg)
+    image = _image_bytes(make_figure(data), image_format)
+    with atomic_writer(path, "wb") as stream:
+        stream.write(image)
+    make_readable(Path(path))
+    return data
+
+
+# --- key facts: what the web page says beside each chart --------------------------------------
+
+
+def _day(value: object) -> str:
+    return f"{value:%-d %B %Y}" if isinstance(value, datetime.date) else str(value)
+
+
+def key_facts(data: ChartData) -> list[tuple[str, list[str]]]:
+    """Sentences stating what a chart shows, each with the sources of the facts it names.
+
+    Every number comes from ``data.points``, the stored query's rows."""
+    points = data.points
+    if not points:
+        return [(f"The stored query {data.query} returned nothing to draw.", [])]
+    if data.name == "polls":
+        facts = []
+        for point in (points[0], points[-1]) if len(points) > 1 else (points[0],):
+            facts.append(
+                (
+                    f"{point['pollster']} ({point['start']}, {point['sample_size']:,} respondents): "
+                    f"{point['support']:g}% for NATO membership, {point['opposed']:g}% against, "
+                    f"{point['neutral']:g}% neutral or undecided.",
+                    point["sources"],
+                )
+            )
+        return facts
+    if data.name == "recognition":
+        recognizing = [p for p in points if p["recognizes"]]
+        refusing = [p for p in points if not p["recognizes"]]
+        first = [p for p in recognizing if p["date"] == recognizing[0]["date"]] if recognizing else []
+        last = [p for p in recognizing if p["date"] == recognizing[-1]["date"]] if recognizing else []
+        facts = [
+            (
+                f"{len(recognizing)} of the {len(points)} NATO members recognize Kosovo; "
+                f"{len(refusing)} do not: {', '.join(p['label'] for p in refusing)}.",
+                sorted({s for p in refusing for s in p["sources"]}),
+            )
+        ]
+        if first:
+            facts.append(
+                (
+                    f"First to recognize, on {_day(first[0]['date'])}: {', '.join(p['label'] for p in first)}; "
+                    f"last among the members, on {_day(last[0]['date'])}: {', '.join(p['label'] for p in last)}.",
+                    sorted({s for p in first + last for s in p["sources"]}),
+                )
+            )
+        return facts
+    if data.name == "kfor":
+        return [(f"{p['troops']:,} KFOR troops in {p['date']}.", p["sources"]) for p in points]
+    kinds: dict[str, int] = {}
+    for point in points:
+        kinds[point["kind"]] = kinds.get(point["kind"], 0) + 1
+    commonest = sorted(kinds.items(), key=lambda item: (-item[1], item[0]))[:3]
+    return [
+        (
+            f"{len(points)} dated facts from {points[0]['date']} to {points[-1]['date']}, of {len(kinds)} kinds; "
+            f"the most: {', '.join(f'{kind} ({count})' for kind, count in commonest)}.",
+            [],
+        ),
+        (f"First: {points[0]['label']} ({points[0]['date']}).", points[0]["sources"]),
+        (f"Latest: {points[-1]['label']} ({points[-1]['date']}).", points[-1]["sources"]),
+    ]
