@@ -79,4 +79,4 @@ def export(rdf_format: str = "turtle", *, graph: KnowledgeGraph | None = None) -
     """The graph serialized as ``turtle``, ``jsonld``, ``nt`` or ``xml``."""
     from .serialize import serialize_graph
 
-    return serialize_graph(graph or load_graph(), rdf_format)
+    return serialize_graph(graph if graph is not None else load_graph(), rdf_format)

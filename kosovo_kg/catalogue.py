@@ -9,7 +9,6 @@ Values are checked, typed and bound as RDF terms (a VALUES block, see
 
 from __future__ import annotations
 
-import datetime
 import re
 from functools import cache
 from pathlib import Path
@@ -203,6 +202,8 @@ def typed_value(parameter: Parameter, raw: object, kg: KnowledgeGraph | None = N
     ...
     kosovo_kg.errors.ParameterError: parameter 'asof' must be a date as YYYY-MM-DD, got '18/02/2008'
     """
+    import datetime
+
     text = raw.isoformat() if isinstance(raw, datetime.date) else str(raw)
     name, kind = parameter.name, parameter.type
 

@@ -1,143 +1,100 @@
 """The ``kosovo-kg`` command: a thin layer over the package's ``run_*`` functions.
 
 Exit codes: 0 success (or the graph conforms), 1 violations found, 2 load or usage error.
+
+It is built on argparse, and each command imports what it uses when it runs: a one-off
+query is mostly Python's own start-up (a CLI library, measured, cost more than the query).
+
+>>> run(["query", "kfor-strength", "--format", "csv"])
+date,troops,count
+1999-06,20000,https://w3id.org/kosovo-kg/resource/kfor-strength-1999
+2024,4500,https://w3id.org/kosovo-kg/resource/kfor-strength-2024
+0
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import click
-
-from .errors import EXIT_VIOLATIONS, KosovoKGError
+from .errors import EXIT_USAGE, EXIT_VIOLATIONS, KosovoKGError
 
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
 EXPORT_FORMATS = ("turtle", "jsonld", "nt", "xml", "quickstatements")
+REMOTE = ("http://", "https://")
 
 
-class _Group(click.Group):
-    """Turns the package's errors into one readable line on stderr and the documented exit code."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except KosovoKGError as error:
-            click.echo(f"error: {error}", err=True)
-            ctx.exit(error.exit_code)
-        except BrokenPipeError:
-            ctx.exit(0)
+class UsageError(KosovoKGError):
+    """Options that do not fit together."""
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="kosovo-kg")
-def cli() -> None:
-    """A knowledge graph of Kosovo–NATO relations: every fact dated, sourced and linked to Wikidata.
-
-    \b
-    Start with:
-      kosovo-kg queries                               the stored questions
-      kosovo-kg query non-recognizing-nato-members    one of them
-      kosovo-kg validate                              check the graph
-    """
+def _say(line: str) -> None:
+    print(line, file=sys.stderr)
 
 
-@cli.command()
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--no-reasoning", is_flag=True, help="Skip the OWL consistency check (HermiT needs Java).")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def validate(files: tuple[Path, ...], no_reasoning: bool, output_format: str) -> None:
-    """SHACL shapes, OWL reasoning and quality checks over the graph plus any extra FILES.
-
-    Exit 0 when it conforms, 1 when it has errors, 2 when a file cannot be loaded.
-    """
-    from .validation import run_validation
-
-    if not no_reasoning:
-        click.echo("Validating: SHACL, OWL reasoning (HermiT), quality checks…", err=True)
-    report = run_validation(files, reasoning=not no_reasoning)
+def _write_report(report, output_format: str) -> None:
     if output_format == "json":
         import json
 
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
     else:
-        click.echo(report.text)
-    if not report.conforms:
-        sys.exit(EXIT_VIOLATIONS)
+        print(report.text)
 
 
-@cli.command(name="queries")
-def list_queries() -> None:
-    """List the stored questions with their summaries and parameters."""
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validation import run_validation
+
+    if not args.no_reasoning:
+        _say("Validating: SHACL, OWL reasoning (HermiT), quality checks…")
+    report = run_validation(args.files, reasoning=not args.no_reasoning)
+    _write_report(report, args.format)
+    return 0 if report.conforms else EXIT_VIOLATIONS
+
+
+def cmd_queries(args: argparse.Namespace) -> int:
     from .catalogue import catalogue
 
+    bold = ("\033[1m", "\033[0m") if sys.stdout.isatty() else ("", "")
     for query in catalogue().values():
-        click.echo(click.style(query.name, bold=True) + f"  {query.summary}")
+        print(f"{bold[0]}{query.name}{bold[1]}  {query.summary}")
         if query.parameters:
-            click.echo("    parameters: " + "; ".join(p.describe() for p in query.parameters))
+            print("    parameters: " + "; ".join(p.describe() for p in query.parameters))
         if query.federated:
-            click.echo("    asks Wikidata's query service (SERVICE): run with --allow-federation")
+            print("    asks Wikidata's query service (SERVICE): run with --allow-federation")
         if query.tags:
-            click.echo("    tags: " + ", ".join(query.tags))
+            print("    tags: " + ", ".join(query.tags))
+    return 0
 
 
-@cli.command()
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def link(output_format: str) -> None:
-    """Report the Wikidata links: coverage by kind, entities without a link and why,
-    identifiers used twice, and links whose recorded Wikidata label differs from ours.
-
-    Exit 1 when an identifier is used by two entities.
-    """
+def cmd_link(args: argparse.Namespace) -> int:
     from .linking import link_report
     from .store import load_graph
 
     report = link_report(load_graph())
-    if output_format == "json":
-        import json
-
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
-    else:
-        click.echo(report.text)
-    if not report.ok:
-        sys.exit(EXIT_VIOLATIONS)
+    _write_report(report, args.format)
+    return 0 if report.ok else EXIT_VIOLATIONS
 
 
-def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
+def _parse_params(values: Sequence[str]) -> dict[str, str]:
     params: dict[str, str] = {}
     for item in values:
         name, sep, value = item.partition("=")
         if not sep or not name:
-            raise click.UsageError(f"--param takes name=value, got {item!r}")
+            raise UsageError(f"--param takes name=value, got {item!r}")
         if name in params:
-            raise click.UsageError(f"--param {name} given twice")
+            raise UsageError(f"--param {name} given twice")
         params[name] = value
     return params
 
 
-_engine_option = click.option(
-    "--engine",
-    default="oxigraph",
-    show_default=True,
-    help="oxigraph (embedded), rdflib (embedded) or the URL of a SPARQL 1.1 endpoint.",
-)
-_format_option = click.option(
-    "--format", "output_format", type=click.Choice(OUTPUT_FORMATS), default="table", show_default=True
-)
-_federation_option = click.option(
-    "--allow-federation", is_flag=True, help="Allow SERVICE, LOAD and FROM, which make the engine fetch other URLs."
-)
-_timeout_option = click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    metavar="SECONDS",
-    help="Stop the query after this many seconds (exit 2). Embedded engines run it in a child process; a URL gets an HTTP timeout.",
-)
-_wikidata_option = click.option(
-    "--wikidata-endpoint",
-    metavar="URL",
-    help="Send the SERVICE clauses that name Wikidata's query service to this endpoint instead (a mirror, a test server).",
-)
+def _local_graph(engine: str):
+    if engine.startswith(REMOTE):
+        return None
+    from .store import load_graph
+
+    return load_graph()
 
 
 def _print_result(result, output_format: str, kg) -> None:
@@ -146,71 +103,32 @@ def _print_result(result, output_format: str, kg) -> None:
     sys.stdout.write(render(result, output_format, kg))
 
 
-@cli.command()
-@click.argument("name")
-@click.option(
-    "--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter of the stored query (repeatable)."
-)
-@_format_option
-@_engine_option
-@_federation_option
-@_wikidata_option
-@_timeout_option
-def query(
-    name: str,
-    params: tuple[str, ...],
-    output_format: str,
-    engine: str,
-    allow_federation: bool,
-    wikidata_endpoint: str | None,
-    timeout: float | None,
-) -> None:
-    """Run the stored query NAME (see 'kosovo-kg queries')."""
+def cmd_query(args: argparse.Namespace) -> int:
     from .catalogue import get_stored_query, run_stored_query
 
-    get_stored_query(name)
-    kg = None
-    if not engine.startswith(("http://", "https://")):
-        from .store import load_graph
-
-        kg = load_graph()
+    get_stored_query(args.name)  # an unknown name is reported before the graph is loaded
+    params = _parse_params(args.param)
+    kg = _local_graph(args.engine)
     result = run_stored_query(
-        name,
-        _parse_params(params),
+        args.name,
+        params,
         graph=kg,
-        engine=engine,
-        allow_federation=allow_federation,
-        wikidata_endpoint=wikidata_endpoint,
-        timeout=timeout,
+        engine=args.engine,
+        allow_federation=args.allow_federation,
+        wikidata_endpoint=args.wikidata_endpoint,
+        timeout=args.timeout,
     )
-    _print_result(result, output_format, kg)
+    _print_result(result, args.format, kg)
+    return 0
 
 
-@cli.command()
-@click.argument("text", required=False)
-@click.option(
-    "-f", "--file", "query_file", type=click.Path(path_type=Path), help="Read the query from a file ('-' for stdin)."
-)
-@_format_option
-@_engine_option
-@_federation_option
-@_wikidata_option
-@_timeout_option
-def sparql(
-    text: str | None,
-    query_file: Path | None,
-    output_format: str,
-    engine: str,
-    allow_federation: bool,
-    wikidata_endpoint: str | None,
-    timeout: float | None,
-) -> None:
-    """Run any SPARQL query, given as TEXT or with -f FILE. Prefixes kkg:, kkr:, rdfs:, owl:, wd: … are predeclared."""
+def cmd_sparql(args: argparse.Namespace) -> int:
     from .engines import run_query
     from .errors import QueryError
 
+    text, query_file = args.text, args.file
     if (text is None) == (query_file is None):
-        raise click.UsageError("give the query either as TEXT or with -f FILE")
+        raise UsageError("give the query either as TEXT or with -f FILE")
     if query_file is not None:
         if str(query_file) == "-":
             text = sys.stdin.read()
@@ -219,20 +137,15 @@ def sparql(
                 text = query_file.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as error:
                 raise QueryError(f"{query_file}: cannot be read: {getattr(error, 'strerror', None) or error}") from None
-    kg = None
-    if not engine.startswith(("http://", "https://")):
-        from .store import load_graph
-
-        kg = load_graph()
-    assert text is not None
+    kg = _local_graph(args.engine)
     try:
         result = run_query(
             text,
             graph=kg,
-            engine=engine,
-            allow_federation=allow_federation,
-            wikidata_endpoint=wikidata_endpoint,
-            timeout=timeout,
+            engine=args.engine,
+            allow_federation=args.allow_federation,
+            wikidata_endpoint=args.wikidata_endpoint,
+            timeout=args.timeout,
         )
     except QueryError as error:
         if query_file is not None:
@@ -241,58 +154,30 @@ def sparql(
             shown = "<stdin>" if str(query_file) == "-" else display_path(query_file)
             raise QueryError(f"{shown}: {error}") from None
         raise
-    _print_result(result, output_format, kg)
+    _print_result(result, args.format, kg)
+    return 0
 
 
-@cli.command()
-@click.option("--format", "rdf_format", type=click.Choice(EXPORT_FORMATS), default="turtle", show_default=True)
-@click.option(
-    "-o", "--output", type=click.Path(path_type=Path), help="Write to this file (atomically) instead of stdout."
-)
-@click.option("--inferred", is_flag=True, help="Add what the OWL reasoner (HermiT) entails; needs Java.")
-def export(rdf_format: str, output: Path | None, inferred: bool) -> None:
-    """Export the whole graph (ontology and data) as Turtle, JSON-LD, N-Triples or RDF/XML,
-    or the facts Wikidata can take as QuickStatements commands, each with its reference."""
+def cmd_export(args: argparse.Namespace) -> int:
     from .serialize import serialize_graph, with_inferences, write_export
     from .store import load_graph
 
     kg = load_graph()
-    if rdf_format == "quickstatements":
-        _export_quickstatements(kg, output)
-        return
-    if inferred:
-        click.echo("Reasoning with HermiT…", err=True)
+    if args.format == "quickstatements":
+        _export_quickstatements(kg, args.output)
+        return 0
+    if args.inferred:
+        _say("Reasoning with HermiT…")
         stated = len(kg)
         kg = with_inferences(kg)
-        click.echo(f"HermiT added {len(kg) - stated:,} entailed triples", err=True)
-    if output is None:
-        sys.stdout.buffer.write(serialize_graph(kg, rdf_format))
-        return
-    size = write_export(kg, rdf_format, output)
-    click.echo(f"wrote {output} ({size:,} bytes, {len(kg):,} triples, {rdf_format})", err=True)
-
-
-@cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
-@click.option(
-    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0 picks a free one)."
-)
-@click.option(
-    "--timeout", default=10.0, show_default=True, type=click.FloatRange(1, 3600), help="Seconds a SPARQL query may run."
-)
-@click.option(
-    "--max-result-mb", default=20.0, show_default=True, type=click.FloatRange(0.001), help="Largest result sent, in MB."
-)
-@_federation_option
-def serve(host: str, port: int, timeout: float, max_result_mb: float, allow_federation: bool) -> None:
-    """Serve the graph until stopped (Ctrl-C): a read-only SPARQL endpoint at /sparql with a query
-    UI at /, the stored questions at /api/queries, OpenAPI at /openapi.json, and a page for every
-    resource at /resource/NAME (HTML, Turtle or JSON-LD by the Accept header)."""
-    from .server import ServeSettings, run_serve
-    from .store import load_graph
-
-    settings = ServeSettings(host, port, timeout, int(max_result_mb * 1_000_000), allow_federation)
-    run_serve(load_graph(), settings, announce=lambda line: click.echo(line, err=True))
+        _say(f"HermiT added {len(kg) - stated:,} entailed triples")
+    if args.output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(serialize_graph(kg, args.format))
+        return 0
+    size = write_export(kg, args.format, args.output)
+    _say(f"wrote {args.output} ({size:,} bytes, {len(kg):,} triples, {args.format})")
+    return 0
 
 
 def _export_quickstatements(kg, output: Path | None) -> None:
@@ -305,56 +190,290 @@ def _export_quickstatements(kg, output: Path | None) -> None:
     else:
         with atomic_writer(output) as stream:
             stream.write(statements.text)
-        click.echo(f"wrote {output} ({len(statements.commands)} QuickStatements commands)", err=True)
+        _say(f"wrote {output} ({len(statements.commands)} QuickStatements commands)")
     for reason in statements.skipped:
-        click.echo(f"not exported: {reason}", err=True)
+        _say(f"not exported: {reason}")
 
 
-@cli.command()
-@click.argument("name")
-@click.option(
-    "-o", "--output", type=click.Path(path_type=Path), required=True, help="The image to write: FILE.png or FILE.svg."
-)
-def chart(name: str, output: Path) -> None:
-    """Draw chart NAME from its stored query into a PNG or SVG file (written atomically).
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .server import ServeSettings, run_serve
+    from .store import load_graph
 
-    \b
-    Charts:
-      polls        support, opposed and neutral in each poll (poll-trend)
-      timeline     dated events and statements by kind (timeline)
-      recognition  NATO members by date of recognition (recognition-status)
-      kfor         KFOR troop strength at the dates recorded (kfor-strength)
-    """
+    settings = ServeSettings(
+        args.host, args.port, args.timeout, int(args.max_result_mb * 1_000_000), args.allow_federation
+    )
+    run_serve(load_graph(), settings, announce=_say)
+    return 0
+
+
+def cmd_chart(args: argparse.Namespace) -> int:
     # charts.py imports matplotlib only when it draws, and the name and suffix are checked first.
     from .charts import chart_format, check_chart_name, draw_chart
     from .store import load_graph
 
-    check_chart_name(name)
-    chart_format(output)
-    data = draw_chart(name, load_graph(), output)
-    click.echo(
-        f"wrote {output} ({output.stat().st_size:,} bytes, {len(data.points)} points from {data.query})", err=True
+    check_chart_name(args.name)
+    chart_format(args.output)
+    data = draw_chart(args.name, load_graph(), args.output)
+    _say(f"wrote {args.output} ({args.output.stat().st_size:,} bytes, {len(data.points)} points from {data.query})")
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from .docs import build_docs
+
+    build = build_docs(args.output)
+    for path in build.files:
+        _say(f"wrote {path}")
+    _say(f"{len(build.classes)} classes and {len(build.properties)} properties documented")
+    if not build.diagram_drawn:
+        _say("Graphviz's dot is not installed: classes.svg was not drawn (apt-get install graphviz)")
+    return 0
+
+
+def _number(low: float, high: float | None = None, *, open_low: bool = False, kind: type = float) -> Callable:
+    """An argparse type: a number in a range, with a message that says the range."""
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {'whole ' if kind is int else ''}number") from None
+        too_low = value <= low if open_low else value < low
+        if too_low or (high is not None and value > high):
+            bound = f"more than {low:g}" if open_low else f"at least {low:g}"
+            bound += f" and at most {high:g}" if high is not None else ""
+            raise argparse.ArgumentTypeError(f"{text} is not {bound}")
+        return value
+
+    parse.__name__ = "number"
+    return parse
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in the same one-line ``error:`` form as every other error, exit code 2."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"error: {message}; see '{self.prog} --help'\n")
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Help with defaults shown and descriptions kept as written."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None):
+        # argparse makes a formatter for every option it adds and would import shutil (bz2,
+        # lzma, ...) for the terminal's width: os alone tells it.
+        if width is None:
+            import os
+
+            try:
+                width = int(os.environ.get("COLUMNS", "")) - 2
+            except ValueError:
+                try:
+                    width = os.get_terminal_size(sys.__stdout__.fileno()).columns - 2
+                except (OSError, AttributeError, ValueError):
+                    width = 78
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if action.default not in (None, False, argparse.SUPPRESS, []) and "%(default)" not in text:
+            text += " (default: %(default)s)"
+        return text
+
+
+def _query_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--format", choices=OUTPUT_FORMATS, default="table", help="How to print the answer.")
+    command.add_argument(
+        "--engine",
+        default="oxigraph",
+        help="oxigraph (embedded), rdflib (embedded) or the URL of a SPARQL 1.1 endpoint.",
+    )
+    command.add_argument(
+        "--allow-federation",
+        action="store_true",
+        help="Allow SERVICE, LOAD and FROM, which make the engine fetch other URLs.",
+    )
+    command.add_argument(
+        "--wikidata-endpoint",
+        metavar="URL",
+        help="Send the SERVICE clauses that name Wikidata's query service to this endpoint instead (a mirror, a test server).",
+    )
+    command.add_argument(
+        "--timeout",
+        type=_number(0, open_low=True),
+        metavar="SECONDS",
+        help="Stop the query after this many seconds (exit 2). Embedded engines run it in a child process; a URL gets an HTTP timeout.",
     )
 
 
-@cli.command()
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="The folder to write into.")
-def docs(output: Path) -> None:
-    """Build the ontology's documentation into a folder: index.html (pyLODE: every class and
-    property with its label, definition, domain and range) and a diagram of the classes and
-    their relations (classes.svg, drawn by Graphviz's dot; classes.dot is its source)."""
-    from .docs import build_docs
-
-    build = build_docs(output)
-    for path in build.files:
-        click.echo(f"wrote {path}", err=True)
-    click.echo(f"{len(build.classes)} classes and {len(build.properties)} properties documented", err=True)
-    if not build.diagram_drawn:
-        click.echo("Graphviz's dot is not installed: classes.svg was not drawn (apt-get install graphviz)", err=True)
+COMMANDS = ("validate", "queries", "query", "sparql", "export", "link", "serve", "chart", "docs")
 
 
-def main() -> None:
-    cli(prog_name="kosovo-kg")
+class _Unused:
+    """Stands in for the parser of a command this command line does not run: building all nine
+    parsers costs a one-off query more than running it."""
+
+    def add_argument(self, *args, **kwargs) -> None:
+        pass
 
 
-__all__ = ["cli", "main"]
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command-line parser; with ``only``, the other commands' options are left out."""
+    from . import __version__
+
+    parser = _Parser(
+        prog="kosovo-kg",
+        formatter_class=_Formatter,
+        description="A knowledge graph of Kosovo–NATO relations: every fact dated, sourced and linked to Wikidata.",
+        epilog="Start with:\n"
+        "  kosovo-kg queries                               the stored questions\n"
+        "  kosovo-kg query non-recognizing-nato-members    one of them\n"
+        "  kosovo-kg validate                              check the graph\n\n"
+        "Exit codes: 0 success, 1 violations found, 2 a load or usage error.",
+    )
+    parser.add_argument("--version", action="version", version=f"kosovo-kg {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+
+    def command(name: str, run: Callable[[argparse.Namespace], int], summary: str, details: str = ""):
+        if only is not None and name != only:
+            return _Unused()
+        sub = commands.add_parser(
+            name, help=summary, description=summary + ("\n\n" + details if details else ""), formatter_class=_Formatter
+        )
+        sub.set_defaults(run=run)
+        return sub
+
+    sub = command(
+        "validate",
+        cmd_validate,
+        "SHACL shapes, OWL reasoning and quality checks over the graph plus any extra FILES.",
+        "Exit 0 when it conforms, 1 when it has errors, 2 when a file cannot be loaded.",
+    )
+    sub.add_argument("files", nargs="*", type=Path, metavar="FILE", help="Extra RDF files to check with the graph.")
+    sub.add_argument("--no-reasoning", action="store_true", help="Skip the OWL consistency check (HermiT needs Java).")
+    sub.add_argument("--format", choices=("text", "json"), default="text", help="How to print the report.")
+
+    command("queries", cmd_queries, "List the stored questions with their summaries and parameters.")
+
+    sub = command(
+        "query",
+        cmd_query,
+        "Run the stored query NAME (see 'kosovo-kg queries').",
+    )
+    sub.add_argument("name", metavar="NAME")
+    sub.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="A parameter of the stored query (repeatable).",
+    )
+    _query_options(sub)
+
+    sub = command(
+        "sparql",
+        cmd_sparql,
+        "Run any SPARQL query, given as TEXT or with -f FILE.",
+        "Prefixes kkg:, kkr:, rdf:, rdfs:, owl:, xsd:, wd:, skos:, dcterms:, org:, prov:, qb:, schema: are predeclared.",
+    )
+    sub.add_argument("text", nargs="?", metavar="TEXT")
+    sub.add_argument("-f", "--file", type=Path, help="Read the query from a file ('-' for stdin).")
+    _query_options(sub)
+
+    sub = command(
+        "export",
+        cmd_export,
+        "Export the whole graph (ontology and data) as Turtle, JSON-LD, N-Triples or RDF/XML, or the facts "
+        "Wikidata can take as QuickStatements commands, each with its reference.",
+    )
+    sub.add_argument("--format", choices=EXPORT_FORMATS, default="turtle", help="The format to write.")
+    sub.add_argument("-o", "--output", type=Path, help="Write to this file (atomically) instead of stdout.")
+    sub.add_argument("--inferred", action="store_true", help="Add what the OWL reasoner (HermiT) entails; needs Java.")
+
+    sub = command(
+        "link",
+        cmd_link,
+        "Report the Wikidata links: coverage by kind, entities without a link and why, identifiers used twice, "
+        "and links whose recorded Wikidata label differs from ours.",
+        "Exit 1 when an identifier is used by two entities.",
+    )
+    sub.add_argument("--format", choices=("text", "json"), default="text", help="How to print the report.")
+
+    sub = command(
+        "serve",
+        cmd_serve,
+        "Serve the graph until stopped (Ctrl-C).",
+        "A read-only SPARQL endpoint at /sparql with a query UI and the charts at /, the stored questions at\n"
+        "/api/queries, OpenAPI at /openapi.json, and a page for every resource at /resource/NAME (HTML,\n"
+        "Turtle or JSON-LD by the Accept header).",
+    )
+    sub.add_argument("--host", default="127.0.0.1", help="Address to listen on (loopback by default).")
+    sub.add_argument("--port", default=8000, type=_number(0, 65535, kind=int), help="Port (0 picks a free one).")
+    sub.add_argument("--timeout", default=10.0, type=_number(1, 3600), help="Seconds a SPARQL query may run.")
+    sub.add_argument("--max-result-mb", default=20.0, type=_number(0.001), help="Largest result sent, in MB.")
+    sub.add_argument(
+        "--allow-federation",
+        action="store_true",
+        help="Allow SERVICE, LOAD and FROM, which make the engine fetch other URLs.",
+    )
+
+    sub = command(
+        "chart",
+        cmd_chart,
+        "Draw chart NAME from its stored query into a PNG or SVG file (written atomically).",
+        "Charts:\n"
+        "  polls        support, opposed and neutral in each poll (poll-trend)\n"
+        "  timeline     dated events and statements by kind (timeline)\n"
+        "  recognition  NATO members by date of recognition (recognition-status)\n"
+        "  kfor         KFOR troop strength at the dates recorded (kfor-strength)",
+    )
+    sub.add_argument("name", metavar="NAME")
+    sub.add_argument("-o", "--output", type=Path, required=True, help="The image to write: FILE.png or FILE.svg.")
+
+    sub = command(
+        "docs",
+        cmd_docs,
+        "Build the ontology's documentation into a folder.",
+        "index.html (pyLODE: every class and property with its label, definition, domain and range) and a\n"
+        "diagram of the classes and their relations (classes.svg, drawn by Graphviz's dot; classes.dot is its source).",
+    )
+    sub.add_argument("-o", "--output", type=Path, required=True, help="The folder to write into.")
+    return parser
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the command line ``argv`` (without the program name); returns the exit code.
+
+    A usage error prints the usage and exits 2 (argparse's ``SystemExit``); the package's
+    errors become one ``error:`` line on stderr and their documented exit code.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    wanted = argv[0] if argv and argv[0] in COMMANDS else None
+    args = build_parser(wanted).parse_args(argv)
+    try:
+        return args.run(args)
+    except KosovoKGError as error:
+        sys.stdout.flush()
+        _say(f"error: {error}")
+        return error.exit_code
+    except BrokenPipeError:  # the reader (head, less) has gone: not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """The console script: ``kosovo-kg``."""
+    code = run(argv)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass
+    sys.exit(code)
+
+
+__all__ = ["EXIT_USAGE", "build_parser", "main", "run"]

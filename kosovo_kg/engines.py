@@ -6,10 +6,8 @@ canonical form, so the same query gives equal rows on each engine.
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Iterator, Mapping
-from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Literal, Protocol
 
 import pyoxigraph as ox
@@ -114,18 +112,23 @@ def to_python(term: Term | None) -> object:
     if isinstance(term, (ox.NamedNode, ox.BlankNode)):
         return term.value
     datatype = term.datatype.value
+    # decimal and datetime are imported where a value needs them: a one-off query may not
     try:
         if datatype in _INTEGER_TYPES:
             return int(term.value)
         if datatype == XSD + "decimal":
+            from decimal import Decimal
+
             return Decimal(term.value)
         if datatype in (XSD + "double", XSD + "float"):
             return float(term.value)
         if datatype == XSD + "boolean":
             return term.value in ("true", "1")
         if datatype == XSD + "date" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", term.value):
+            import datetime
+
             return datetime.date.fromisoformat(term.value)
-    except (ValueError, InvalidOperation):
+    except (ValueError, ArithmeticError):  # decimal.InvalidOperation is an ArithmeticError
         pass
     return term.value
 
@@ -139,10 +142,12 @@ def canonical(term: Term | None) -> Term | None:
         if datatype in _INTEGER_TYPES:
             return ox.Literal(str(int(term.value)), datatype=term.datatype)
         if datatype == XSD + "decimal":
+            from decimal import Decimal
+
             value = Decimal(term.value).normalize()
             text = format(value, "f")
             return ox.Literal(text if "." in text else text + ".0", datatype=term.datatype)
-    except (ValueError, InvalidOperation):
+    except (ValueError, ArithmeticError):  # decimal.InvalidOperation is an ArithmeticError
         pass
     return term
 
@@ -295,7 +300,7 @@ def make_engine(engine: str, kg: KnowledgeGraph | None, timeout: float | None = 
         raise QueryError(f"unknown engine {engine!r}: use oxigraph, rdflib or the URL of a SPARQL endpoint")
     from .store import load_graph
 
-    kg = kg or load_graph()
+    kg = kg if kg is not None else load_graph()
     return OxigraphEngine(kg) if engine == "oxigraph" else RdflibEngine(kg)
 
 

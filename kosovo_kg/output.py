@@ -84,28 +84,83 @@ def to_json(result: Result) -> dict:
     return {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
 
 
-def to_table(result: Result, kg: KnowledgeGraph | None = None) -> str:
-    """A table for the terminal: resources shown by their labels, not bare IRIs."""
-    import shutil
+def to_table(result: Result, kg: KnowledgeGraph | None = None, width: int | None = None) -> str:
+    """A table for the terminal: resources shown by their labels, not bare IRIs; cells wrap
+    when the table is wider than the terminal.
 
-    from rich.console import Console
-    from rich.table import Table
-
-    width = shutil.get_terminal_size((160, 24)).columns
-    import io
-
-    console = Console(width=width, record=True, file=io.StringIO(), highlight=False, soft_wrap=False)
+    >>> r = Result("select", ["state", "note"], [(ox.NamedNode("https://w3id.org/kosovo-kg/resource/spain"), ox.Literal("does not recognize Kosovo"))])
+    >>> print(to_table(r, width=30), end="")
+    ┏━━━━━━━━━━━┳━━━━━━━━━━━━━━━━┓
+    ┃ state     ┃ note           ┃
+    ┡━━━━━━━━━━━╇━━━━━━━━━━━━━━━━┩
+    │ kkr:spain │ does not       │
+    │           │ recognize      │
+    │           │ Kosovo         │
+    └───────────┴────────────────┘
+    1 row
+    """
     if result.kind == "ask":
-        console.print("yes" if result.boolean else "no")
-        return console.export_text()
-    table = Table(show_lines=False, header_style="bold", expand=False)
-    for name in result.variables:
-        table.add_column(name, overflow="fold")
-    for row in result.rows:
-        table.add_row(*(_cell(term, kg) for term in row))
-    console.print(table)
-    console.print(f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}")
-    return console.export_text()
+        return "yes\n" if result.boolean else "no\n"
+    if width is None:
+        import shutil
+
+        width = shutil.get_terminal_size((160, 24)).columns
+    header = list(result.variables)
+    cells = [[_cell(term, kg) for term in row] for row in result.rows]
+    widths = [
+        max([_width(h), *(_width(line) for row in cells for line in row[i].splitlines() or [""])])
+        for i, h in enumerate(header)
+    ]
+    # shrink the widest column until the table fits (3 characters of border and padding per column)
+    while widths and sum(widths) + 3 * len(widths) + 1 > width and max(widths) > 4:
+        widths[widths.index(max(widths))] -= 1
+
+    def line(left: str, fill: str, middle: str, right: str) -> str:
+        return left + middle.join(fill * (w + 2) for w in widths) + right
+
+    def rows_of(values: list[str], side: str) -> list[str]:
+        wrapped = [_wrap(value, w) for value, w in zip(values, widths, strict=True)]
+        height = max((len(lines) for lines in wrapped), default=1)
+        return [
+            side
+            + side.join(
+                f" {_pad(lines[i] if i < len(lines) else '', w)} " for lines, w in zip(wrapped, widths, strict=True)
+            )
+            + side
+            for i in range(height)
+        ]
+
+    out = [line("┏", "━", "┳", "┓"), *rows_of(header, "┃"), line("┡", "━", "╇", "┩")]
+    for row in cells:
+        out += rows_of(row, "│")
+    out.append(line("└", "─", "┴", "┘"))
+    out.append(f"{len(cells)} row{'s' if len(cells) != 1 else ''}")
+    return "\n".join(out) + "\n"
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` characters, broken at spaces where possible."""
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        if _width(paragraph) <= width:
+            lines.append(paragraph)
+            continue
+        import textwrap
+
+        lines += textwrap.wrap(paragraph, width, break_long_words=True, break_on_hyphens=False) or [""]
+    return lines
 
 
 def _cell(term, kg: KnowledgeGraph | None) -> str:

@@ -17,7 +17,7 @@ _TOKEN_PATTERN = r"""
     (?P<comment>\#[^\n]*)
   | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
   | (?P<iri><[^<>"{}|^`\\\s]*>)
-  | (?P<variable>[?$][A-Za-z0-9_\u00C0-\uFFFF]+)
+  | (?P<variable>[?$]\w+)
   | (?P<word>[A-Za-z_][A-Za-z0-9_\-.]*(?::[A-Za-z0-9_\-.%]*)?|:[A-Za-z0-9_\-.%]*)
   | (?P<open>\{)
   | (?P<close>\})
@@ -119,6 +119,8 @@ def refuse_deep_nesting(query: str, limit: int = MAX_NESTING) -> None:
     ...
     kosovo_kg.errors.QueryError: refused: the query nests groups, lists or parentheses more than 64 deep (at line 1, column 138); simplify it
     """
+    if sum(query.count(bracket) for bracket in "{([") <= limit and "\\" not in query:
+        return  # too few brackets to nest that deep
     for text in dict.fromkeys((query, expand_codepoint_escapes(query))):
         depth = 0
         for token in tokens(text):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import socket
@@ -12,6 +13,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -24,6 +26,39 @@ from kosovo_kg.catalogue import catalogue
 #: Stored questions that run on this graph alone, and those that ask Wikidata (SERVICE).
 LOCAL_QUERIES = sorted(name for name, query in catalogue().items() if not query.federated)
 FEDERATED_QUERIES = sorted(name for name, query in catalogue().items() if query.federated)
+
+
+class CliResult(NamedTuple):
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def invoke(args: list[str], input: str | None = None) -> CliResult:
+    """Run the ``kosovo-kg`` command line in this process with its own stdin, stdout and stderr.
+
+    An exception that escapes the command (a traceback a user would see) is raised here."""
+    from kosovo_kg.cli import run
+
+    def stream(data: bytes = b"") -> io.TextIOWrapper:
+        return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", write_through=True)
+
+    saved = sys.stdin, sys.stdout, sys.stderr
+    sys.stdin, sys.stdout, sys.stderr = stream((input or "").encode()), stream(), stream()
+    out, err = sys.stdout, sys.stderr
+    try:
+        try:
+            code = run([str(arg) for arg in args])
+        except SystemExit as exit:  # argparse: --help, --version and usage errors
+            code = exit.code if isinstance(exit.code, int) else 2
+        out.flush(), err.flush()
+        return CliResult(code, out.buffer.getvalue().decode(), err.buffer.getvalue().decode())
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved
 
 
 @pytest.fixture(scope="session")

@@ -13,10 +13,9 @@ import subprocess
 import sys
 import textwrap
 
-from click.testing import CliRunner
+from conftest import invoke
 
 from kosovo_kg import load_graph
-from kosovo_kg.cli import cli
 from kosovo_kg.fileio import parse_file
 
 HALF_WRITER = textwrap.dedent(
@@ -69,7 +68,7 @@ def test_export_killed_midway_leaves_the_previous_file_and_the_next_export_clean
     assert target.read_bytes() == previous
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["graph.ttl", parts[0].name])
 
-    result = CliRunner().invoke(cli, ["export", "--format", "turtle", "-o", str(target)])
+    result = invoke(["export", "--format", "turtle", "-o", str(target)])
     assert result.exit_code == 0, result.stderr
     # whole: every triple of the graph (the size alone varies by a few bytes with blank node labels)
     assert target.stat().st_size > half
@@ -83,6 +82,6 @@ def test_a_part_file_of_a_running_writer_is_kept(tmp_path):
 
     live = tmp_path / f".graph.ttl.{os.getpid()}.abcd.part"
     live.write_text("in progress")
-    result = CliRunner().invoke(cli, ["export", "--format", "nt", "-o", str(tmp_path / "graph.ttl")])
+    result = invoke(["export", "--format", "nt", "-o", str(tmp_path / "graph.ttl")])
     assert result.exit_code == 0, result.stderr
     assert live.exists()

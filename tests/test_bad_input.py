@@ -17,11 +17,9 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import free_port
+from conftest import free_port, invoke
 
 from kosovo_kg import paths
-from kosovo_kg.cli import cli
 
 BAD = Path(__file__).parent / "bad"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -115,13 +113,7 @@ def run_case(case: dict, args: list[str], stdin: str | None) -> tuple[int, str, 
             check=False,
         )
         return done.returncode, done.stdout, done.stderr
-    result = CliRunner().invoke(cli, args, input=stdin, catch_exceptions=True)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        import traceback
-
-        raise AssertionError(
-            "the command raised instead of reporting:\n" + "".join(traceback.format_exception(result.exception))
-        )
+    result = invoke(args, input=stdin)  # an exception escaping the command fails the case here
     return result.exit_code, result.stdout, result.stderr
 
 

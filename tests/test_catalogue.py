@@ -12,11 +12,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from click.testing import CliRunner
-from conftest import LOCAL_QUERIES
+from conftest import LOCAL_QUERIES, invoke
 
 from kosovo_kg.catalogue import Parameter, bind_parameters, catalogue, get_stored_query, run_stored_query, typed_value
-from kosovo_kg.cli import cli
 from kosovo_kg.errors import ParameterError, QueryError
 from kosovo_kg.output import to_csv
 
@@ -51,7 +49,7 @@ def test_expected_files_match_stored_queries():
 
 
 def test_queries_command_lists_every_question_with_summary_and_parameters():
-    result = CliRunner().invoke(cli, ["queries"])
+    result = invoke(["queries"])
     assert result.exit_code == 0
     for query in catalogue().values():
         assert f"{query.name}  {query.summary}" in result.output

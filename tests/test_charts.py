@@ -8,11 +8,10 @@ import sys
 import xml.etree.ElementTree as ET
 
 import pytest
-from click.testing import CliRunner
+from conftest import invoke
 
 from kosovo_kg.catalogue import run_stored_query
 from kosovo_kg.charts import CHARTS, chart_data, draw_chart, key_facts, make_figure
-from kosovo_kg.cli import cli
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -139,7 +138,7 @@ def test_key_facts_state_the_query_numbers(kg, name, expected):
     ],
 )
 def test_chart_errors_exit_2_with_a_message_and_leave_no_file(tmp_path, args, message):
-    result = CliRunner().invoke(cli, [a.format(dir=tmp_path) for a in args], catch_exceptions=False)
+    result = invoke([a.format(dir=tmp_path) for a in args])
     assert result.exit_code == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
@@ -147,7 +146,7 @@ def test_chart_errors_exit_2_with_a_message_and_leave_no_file(tmp_path, args, me
 
 
 def test_chart_command_writes_the_image(tmp_path):
-    result = CliRunner().invoke(cli, ["chart", "kfor", "-o", str(tmp_path / "kfor.svg")], catch_exceptions=False)
+    result = invoke(["chart", "kfor", "-o", str(tmp_path / "kfor.svg")])
     assert result.exit_code == 0
     assert "2 points from kfor-strength" in result.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["kfor.svg"]
@@ -157,9 +156,9 @@ def test_chart_command_writes_the_image(tmp_path):
 def test_a_query_does_not_import_matplotlib():
     code = (
         "import sys\n"
-        "from kosovo_kg.cli import cli\n"
+        "from kosovo_kg.cli import run\n"
         "try:\n"
-        "    cli(['query', 'kfor-strength', '--format', 'csv'], standalone_mode=False)\n"
+        "    run(['query', 'kfor-strength', '--format', 'csv'])\n"
         "finally:\n"
         "    print('matplotlib' in sys.modules, file=sys.stderr)\n"
     )

@@ -11,9 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from kosovo_kg.cli import cli
+from conftest import invoke
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -30,7 +28,7 @@ CONTRACT_COLUMNS = {
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    result = invoke(list(args))
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -156,3 +154,38 @@ def test_console_script_runs_as_a_real_process(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0].startswith("?date\t?troops")  # the contract columns, then the node
     assert len(done.stdout.splitlines()) == 3
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["query", "kfor-strength", "--format", "csv"],
+        ["query", "non-recognizing-nato-members"],
+        ["sparql", "ASK { ?s ?p ?o }"],
+        ["queries"],
+    ],
+)
+def test_a_one_off_command_imports_only_what_it_uses(args):
+    """Start-up is part of the product: no validation, reasoning, rdflib or charting library on
+    a query's path (benchmarks/run.py measures the time; this holds the imports)."""
+    heavy = ["rdflib", "pyshacl", "owlready2", "matplotlib", "click", "rich", "multiprocessing"]
+    probe = (
+        "import sys\n"
+        "from kosovo_kg.cli import run\n"
+        f"code = run({args!r})\n"
+        f"print('LOADED', code, [name for name in {heavy!r} if name in sys.modules])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "LOADED 0 []"
+
+
+def test_every_command_is_listed_for_the_fast_path():
+    """run() builds only the named command's parser; COMMANDS must name every command there is."""
+    import argparse
+
+    from kosovo_kg.cli import COMMANDS, build_parser
+
+    (subcommands,) = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    assert tuple(subcommands.choices) == COMMANDS
+    code, out, _ = run("--help")
+    assert code == 0 and all(name in out for name in COMMANDS)

@@ -9,10 +9,9 @@ import subprocess
 import sys
 
 import pytest
-from click.testing import CliRunner
+from conftest import invoke
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
-from kosovo_kg.cli import cli
 from kosovo_kg.namespaces import KKG
 from kosovo_kg.paths import ontology_file
 
@@ -27,7 +26,7 @@ def ontology() -> Graph:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("docs") / "ontology-docs"
-    result = CliRunner().invoke(cli, ["docs", "-o", str(folder)], catch_exceptions=False)
+    result = invoke(["docs", "-o", str(folder)])
     assert result.exit_code == 0, result.stderr
     return folder, result.stderr
 
@@ -99,7 +98,7 @@ def test_the_diagram_has_every_class_and_no_outside_reference(built, ontology):
 def test_docs_into_a_file_is_an_error(tmp_path):
     target = tmp_path / "taken.html"
     target.write_text("x")
-    result = CliRunner().invoke(cli, ["docs", "-o", str(target)], catch_exceptions=False)
+    result = invoke(["docs", "-o", str(target)])
     assert result.exit_code == 2
     assert "is a file; give a folder" in result.stderr
     assert target.read_text() == "x"

@@ -13,11 +13,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import FEDERATED_QUERIES, free_port, oxigraph_server
+from conftest import FEDERATED_QUERIES, free_port, invoke, oxigraph_server
 
 from kosovo_kg.catalogue import run_stored_query
-from kosovo_kg.cli import cli
 from kosovo_kg.errors import FederationRefused
 from kosovo_kg.output import to_csv
 
@@ -75,7 +73,7 @@ def test_population_comes_with_the_date_of_its_own_statement(kg, wikidata_standi
 
 
 def test_federated_question_is_refused_without_allow_federation():
-    result = CliRunner().invoke(cli, ["query", "other-memberships-of-kosovo"])
+    result = invoke(["query", "other-memberships-of-kosovo"])
     assert result.exit_code == 2
     assert "pass --allow-federation" in result.stderr
 
@@ -117,9 +115,7 @@ def test_refused_service_makes_no_connection(kg, engine):
 
 
 def test_the_cli_points_service_at_the_given_endpoint(wikidata_standin):
-    result = CliRunner().invoke(
-        cli,
-        [
+    result = invoke([
             "query", "other-memberships-of-kosovo", "--allow-federation",
             "--wikidata-endpoint", wikidata_standin, "--format", "csv",
         ],

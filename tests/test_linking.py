@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 
-from click.testing import CliRunner
+from conftest import invoke
 
 from kosovo_kg import KnowledgeGraph
-from kosovo_kg.cli import cli
 from kosovo_kg.fileio import parse_file
 from kosovo_kg.linking import link_report
 
@@ -43,9 +42,8 @@ def test_an_identifier_used_twice_fails_the_link_command(kg, tmp_path):
 
 
 def test_link_command_text_and_json():
-    runner = CliRunner()
-    text = runner.invoke(cli, ["link"])
+    text = invoke(["link"])
     assert text.exit_code == 0
     assert "  state          38 / 38  100%" in text.stdout
-    data = json.loads(runner.invoke(cli, ["link", "--format", "json"]).stdout)
+    data = json.loads(invoke(["link", "--format", "json"]).stdout)
     assert data["coverage"]["state"] == {"linked": 38, "total": 38}

@@ -17,10 +17,8 @@ import urllib.request
 from contextlib import contextmanager
 
 import pytest
-from click.testing import CliRunner
-from conftest import free_port
+from conftest import free_port, invoke
 
-from kosovo_kg.cli import cli
 from kosovo_kg.server import Server, ServeSettings
 
 _connects: list[object] | None = None
@@ -46,7 +44,7 @@ def python_connects():
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    result = invoke(list(args))
     return result.exit_code, result.stdout, result.stderr
 
 

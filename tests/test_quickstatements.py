@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from click.testing import CliRunner
+from conftest import invoke
 
-from kosovo_kg.cli import cli
 from kosovo_kg.quickstatements import qs_string, quickstatements
 
 VALUE = r'(Q[1-9]\d*|"[^"\t\n]*"|\+\d{4}-\d{2}-\d{2}T00:00:00Z/(9|10|11))'
@@ -45,7 +44,7 @@ def test_strings_cannot_break_a_command():
 
 def test_cli_writes_the_commands_atomically(tmp_path):
     target = tmp_path / "kosovo.qs"
-    result = CliRunner().invoke(cli, ["export", "--format", "quickstatements", "-o", str(target)])
+    result = invoke(["export", "--format", "quickstatements", "-o", str(target)])
     assert result.exit_code == 0
     assert "33 QuickStatements commands" in result.stderr
     assert "not exported:" in result.stderr
