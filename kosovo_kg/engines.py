@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 import pyoxigraph as ox
 
 from .errors import QueryError, QueryTimeout
-from .namespaces import PREFIXES, XSD
+from .namespaces import PREFIXES, XSD, XSD_STRING
 from .sparqltext import insert_values, refuse_deep_nesting, refuse_federation, replace_iri, tokens
 
 if TYPE_CHECKING:
@@ -138,6 +138,8 @@ def canonical(term: Term | None) -> Term | None:
     if not isinstance(term, ox.Literal):
         return term
     datatype = term.datatype.value
+    if datatype == XSD_STRING:  # most cells: nothing to do
+        return term
     try:
         if datatype in _INTEGER_TYPES:
             return ox.Literal(str(int(term.value)), datatype=term.datatype)
@@ -177,7 +179,8 @@ class OxigraphEngine:
             return Result("ask", boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
-            rows = [tuple(canonical(solution[v]) for v in variables) for solution in answer]
+            # a solution iterates its values in the order of the variables
+            rows = [tuple(map(canonical, solution)) for solution in answer]
             return Result("select", variables, rows)
         return Result("graph", triples=list(answer))
 

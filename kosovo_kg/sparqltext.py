@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from .errors import FederationRefused, QueryError
@@ -44,13 +44,14 @@ def tokens(query: str) -> Iterator[Token]:
             yield Token(kind, match.group(), match.start())
 
 
-def keywords(query: str) -> set[str]:
+@lru_cache(maxsize=512)  # stored queries are screened on every run: their text never changes
+def keywords(query: str) -> frozenset[str]:
     """The bare words of a query, upper-cased (prefixed names and variables excluded).
 
     >>> sorted(keywords('SELECT ?service WHERE { ?s <http://x/SERVICE> "LOAD" } # FROM'))
     ['SELECT', 'WHERE']
     """
-    return {t.text.upper() for t in tokens(query) if t.kind == "word" and ":" not in t.text}
+    return frozenset(t.text.upper() for t in tokens(query) if t.kind == "word" and ":" not in t.text)
 
 
 _FETCHING = {
@@ -168,6 +169,13 @@ def insert_values(query: str, bindings: dict[str, str]) -> str:
     names = " ".join(f"?{name}" for name in bindings)
     row = " ".join(_shield_codepoint_escapes(value) for value in bindings.values())
     block = f" VALUES ({names}) {{ ({row}) }}"
+    opening = _bindings_position(query)
+    return query[: opening + 1] + block + query[opening + 1 :]
+
+
+@lru_cache(maxsize=512)
+def _bindings_position(query: str) -> int:
+    """Where the query's top-level WHERE group opens (else its first group)."""
     seen_where = False
     first_open: int | None = None
     for token in tokens(query):
@@ -175,12 +183,12 @@ def insert_values(query: str, bindings: dict[str, str]) -> str:
             seen_where = True
         elif token.kind == "open":
             if seen_where:
-                return query[: token.start + 1] + block + query[token.start + 1 :]
+                return token.start
             if first_open is None:
                 first_open = token.start
     if first_open is None:
         raise ValueError("query has no group pattern to bind parameters in")
-    return query[: first_open + 1] + block + query[first_open + 1 :]
+    return first_open
 
 
 def _shield_codepoint_escapes(term: str) -> str:
