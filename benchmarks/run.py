@@ -194,9 +194,11 @@ def scale_worker(size: int, path: str, repeats: int) -> dict:
     from kosovo_kg.errors import QueryTimeout
     from kosovo_kg.store import KnowledgeGraph
 
+    from kosovo_kg.fileio import load_file
+
     begin = time.perf_counter()
     store = ox.Store()
-    store.bulk_load(path=path, format=ox.RdfFormat.N_TRIPLES)
+    load_file(store, path, ox.NamedNode(Path(path).resolve().as_uri()))  # as `validate FILE` loads a file
     load = time.perf_counter() - begin
     kg = KnowledgeGraph(store=store)
     figures: dict = {"size": size, "triples": len(store), "load": load, "queries": {}}

@@ -74,6 +74,20 @@ def free_port() -> int:
 
 
 @contextmanager
+def kosovo_server(kg: KnowledgeGraph, **settings) -> Iterator[str]:
+    """``kosovo-kg serve`` in this process on a free loopback port; yields its base URL and
+    stops it on exit. ``settings`` are ServeSettings fields (timeout, max_result_bytes, ...)."""
+    from kosovo_kg.server import Server, ServeSettings
+
+    running = Server(kg, ServeSettings(port=free_port(), **settings))
+    running.serve_in_thread()
+    try:
+        yield running.url
+    finally:
+        running.close()
+
+
+@contextmanager
 def oxigraph_server(data: Path, folder: Path) -> Iterator[str]:
     """An Oxigraph server (PyPI package ``oxigraph``) on a free loopback port, serving ``data``
     read-only; yields its query URL and stops it on exit."""

@@ -6,9 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import free_port
-
-from kosovo_kg.server import Server, ServeSettings
+from conftest import kosovo_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).parent / "screenshots"
@@ -16,12 +14,8 @@ SCREENSHOTS = Path(__file__).parent / "screenshots"
 
 @pytest.fixture(scope="module")
 def server(kg):
-    running = Server(kg, ServeSettings(port=free_port(), timeout=5))
-    running.serve_in_thread()
-    try:
-        yield running.url
-    finally:
-        running.close()
+    with kosovo_server(kg, timeout=5) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -17,9 +17,7 @@ import urllib.request
 from contextlib import contextmanager
 
 import pytest
-from conftest import free_port, invoke
-
-from kosovo_kg.server import Server, ServeSettings
+from conftest import invoke, kosovo_server
 
 _connects: list[object] | None = None
 
@@ -155,12 +153,8 @@ def test_export_connects_nowhere(rdf_format, tmp_path):
 
 @pytest.fixture(scope="module")
 def server(kg):
-    running = Server(kg, ServeSettings(port=free_port(), timeout=2))
-    running.serve_in_thread()
-    try:
-        yield running.url
-    finally:
-        running.close()
+    with kosovo_server(kg, timeout=2) as url:
+        yield url
 
 
 def http_get(url: str) -> tuple[int, bytes]:

@@ -18,19 +18,13 @@ import urllib.request
 
 import pyoxigraph as ox
 import pytest
-from conftest import free_port
-
-from kosovo_kg.server import Server, ServeSettings
+from conftest import free_port, kosovo_server
 
 
 @pytest.fixture(scope="module")
 def server(kg):
-    running = Server(kg, ServeSettings(port=free_port(), timeout=2, max_result_bytes=2_000_000))
-    running.serve_in_thread()
-    try:
-        yield running.url
-    finally:
-        running.close()
+    with kosovo_server(kg, timeout=2, max_result_bytes=2_000_000) as url:
+        yield url
 
 
 def get(url: str, accept: str | None = None, data: bytes | None = None, content_type: str | None = None):
