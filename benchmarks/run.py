@@ -192,9 +192,8 @@ def scale_worker(size: int, path: str, repeats: int) -> dict:
     from kosovo_kg.catalogue import get_stored_query
     from kosovo_kg.engines import OxigraphEngine, RdflibEngine
     from kosovo_kg.errors import QueryTimeout
-    from kosovo_kg.store import KnowledgeGraph
-
     from kosovo_kg.fileio import load_file
+    from kosovo_kg.store import KnowledgeGraph
 
     begin = time.perf_counter()
     store = ox.Store()
