@@ -40,13 +40,8 @@ def _read_rdf(path: Path) -> tuple[bytes, ox.RdfFormat]:
         data = path.read_bytes()
     except OSError as error:
         raise LoadError(shown, f"cannot be read: {error.strerror or error}") from None
-    if not data.strip():
+    if not data or data.isspace():  # isspace, not strip: no copy of a large file
         raise LoadError(shown, "is empty")
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise LoadError(shown, f"is not valid UTF-8 (byte {error.start})", line=line) from None
     if rdf_format == ox.RdfFormat.RDF_XML:
         _check_xml_entities(shown, data)
     elif rdf_format == ox.RdfFormat.JSON_LD:
@@ -133,7 +128,13 @@ def _check_xml_entities(shown: str, data: bytes) -> None:
 _REMOTE_CONTEXT = re.compile(rb'"@context"\s*:\s*(?:\[[^\]]*?)?"(?:https?:)?//')
 
 
-def _syntax_error(path: Path, error: SyntaxError, data: bytes = b"") -> LoadError:
+def _syntax_error(path: Path, error: SyntaxError, data: bytes) -> LoadError:
+    # UTF-8 is checked only once the parser has failed: decoding a large file first cost ~10% of its load
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        line = data[: bad.start].count(b"\n") + 1
+        return LoadError(display_path(path), f"is not valid UTF-8 (byte {bad.start})", line=line)
     message = error.msg
     line, column = error.lineno, error.offset
     if message.startswith("Parser error"):
