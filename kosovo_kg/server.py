@@ -427,11 +427,8 @@ class App:
             except ParameterError:
                 pass
             text = insert_values(query.text, defaults)
-            note = (
-                " (asks Wikidata; needs --allow-federation)"
-                if query.federated and not self.settings.allow_federation
-                else ""
-            )
+            # the summaries of federated questions already say "(asks Wikidata)"
+            note = " (needs --allow-federation)" if query.federated and not self.settings.allow_federation else ""
             questions.append({"name": query.name, "summary": query.summary + note, "query": text})
         page = HOME_PAGE.replace("__CHARTS__", self.charts_section())
         return page.replace("__QUESTIONS__", json.dumps(questions, ensure_ascii=False).replace("</", "<\\/"))
