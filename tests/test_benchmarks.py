@@ -1,0 +1,51 @@
+"""The synthetic graph the benchmarks measure keeps the real graph's proportions and answers.
+
+Timings are not asserted anywhere: benchmarks/run.py measures them and writes RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kosovo_kg.catalogue import run_stored_query
+from kosovo_kg.namespaces import KKG, RDF
+from kosovo_kg.store import KnowledgeGraph
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+
+from synthetic import synthetic_triples
+
+TYPE = RDF + "type"
+
+
+def kinds(triples) -> Counter:
+    return Counter(t.object.value for t in triples if t.predicate.value == TYPE and t.object.value.startswith(KKG))
+
+
+@pytest.fixture(scope="module")
+def synthetic() -> list[ox.Triple]:
+    return synthetic_triples(30_000)
+
+
+def test_synthetic_graph_has_the_size_asked_and_the_real_proportions(kg, synthetic):
+    assert 30_000 <= len(synthetic) < 30_000 + len(kg)
+    real, scaled = kinds(kg.triples), kinds(synthetic)
+    copies = scaled[KKG + "Recognition"] // real[KKG + "Recognition"]
+    assert copies >= 10
+    for kind in ("Recognition", "Membership", "Statement", "OpinionPoll", "Source", "State", "Person"):
+        assert real[KKG + kind] > 0 and scaled[KKG + kind] == copies * real[KKG + kind], kind
+
+
+@pytest.mark.parametrize(
+    ("query", "grows"),
+    [("non-recognizing-nato-members", False), ("nato-members", False), ("poll-trend", True)],
+)
+def test_questions_about_nato_keep_their_answer_and_listings_grow(kg, synthetic, query, grows):
+    real = len(run_stored_query(query, graph=kg))
+    scaled = len(run_stored_query(query, graph=KnowledgeGraph(synthetic)))
+    assert (scaled > real) if grows else (scaled == real)
