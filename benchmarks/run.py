@@ -340,7 +340,7 @@ def targets(cold: dict[str, float], slowest: float, scale: dict, serve: dict) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="small sizes and few repeats (a minute)")
+    parser.add_argument("--quick", action="store_true", help="small sizes and few repeats (1.5 minutes)")
     parser.add_argument("-o", "--output", type=Path, default=HERE / "RESULTS.md", help="where the Markdown goes")
     parser.add_argument("--scale-worker", nargs=2, metavar=("SIZE", "FILE"), help=argparse.SUPPRESS)
     parser.add_argument("--repeats", type=int, default=None, help="repeats per measurement (default 15, quick 3)")
