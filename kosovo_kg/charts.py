@@ -466,7 +466,7 @@ def render_chart(name: str, kg: KnowledgeGraph, image_format: str = "svg") -> by
 
 def draw_chart(name: str, kg: KnowledgeGraph, path: Path | str) -> ChartData:
     """Write chart ``name`` to ``path`` (.png or .svg), atomically; returns what it plotted."""
-    from .fileio import atomic_writer, make_readable
+    from .fileio import atomic_writer
 
     check_chart_name(name)
     image_format = chart_format(path)
@@ -474,7 +474,6 @@ def draw_chart(name: str, kg: KnowledgeGraph, path: Path | str) -> ChartData:
     image = _image_bytes(make_figure(data), image_format)
     with atomic_writer(path, "wb") as stream:
         stream.write(image)
-    make_readable(Path(path))
     return data
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ExportError
-from .fileio import atomic_writer, make_readable
+from .fileio import atomic_writer
 from .namespaces import KKG, shorten
 from .paths import display_path, ontology_file
 
@@ -182,6 +182,4 @@ def build_docs(folder: Path | str, source: Path | None = None) -> DocsBuild:
     with atomic_writer(folder / INDEX) as stream:
         stream.write(page)
     build.files.append(folder / INDEX)
-    for path in build.files:
-        make_readable(path)
     return build

@@ -220,6 +220,7 @@ def atomic_writer(path: Path | str, mode: str = "w") -> Iterator[IO]:
     except OSError as error:
         raise ExportError(f"{display_path(path)}: cannot write here: {error.strerror or error}") from None
     try:
+        os.fchmod(handle, _mode_for(path))  # mkstemp makes it 0600: give what a plain write would
         encoding = None if "b" in mode else "utf-8"
         with os.fdopen(handle, mode, encoding=encoding) as stream:
             yield stream
@@ -234,9 +235,11 @@ def atomic_writer(path: Path | str, mode: str = "w") -> Iterator[IO]:
         raise
 
 
-def make_readable(path: Path | str) -> None:
-    """Give a file written by :func:`atomic_writer` (its temporary file is created 0600) the
-    permissions a new file gets, for files meant to be shared such as pictures and web pages."""
-    umask = os.umask(0)
-    os.umask(umask)
-    Path(path).chmod(0o666 & ~umask)
+def _mode_for(path: Path) -> int:
+    """The permissions the file keeps (when it exists) or a new file gets (under the umask)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

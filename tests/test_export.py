@@ -77,3 +77,27 @@ def test_inferred_export_adds_what_hermit_entails(kg):
     )
     parsed = [quad.triple for quad in ox.parse(serialize_graph(inferred, "turtle"), ox.RdfFormat.TURTLE)]
     assert len(set(parsed)) == len(set(inferred.triples))
+
+
+def test_an_export_gets_ordinary_permissions_and_keeps_an_existing_files(tmp_path):
+    """Regression: the temporary file the atomic writer renames into place is made 0600 by
+    mkstemp, so every export, chart and docs page came out readable by its owner only."""
+    import os
+
+    from kosovo_kg.fileio import atomic_writer
+
+    umask = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.ttl"
+        with atomic_writer(fresh) as stream:
+            stream.write("# new\n")
+        assert fresh.stat().st_mode & 0o777 == 0o644
+
+        shared = tmp_path / "shared.ttl"
+        shared.write_text("# before\n")
+        shared.chmod(0o640)
+        with atomic_writer(shared) as stream:
+            stream.write("# after\n")
+        assert shared.stat().st_mode & 0o777 == 0o640 and shared.read_text() == "# after\n"
+    finally:
+        os.umask(umask)
