@@ -7,6 +7,7 @@ canonical form, so the same query gives equal rows on each engine.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -14,7 +15,14 @@ import pyoxigraph as ox
 
 from .errors import QueryError, QueryTimeout
 from .namespaces import PREFIXES, XSD, XSD_STRING
-from .sparqltext import insert_values, refuse_deep_nesting, refuse_federation, replace_iri, tokens
+from .sparqltext import (
+    insert_values,
+    operation_keyword,
+    refuse_deep_nesting,
+    refuse_federation,
+    replace_iri,
+    tokens,
+)
 
 if TYPE_CHECKING:
     from .store import KnowledgeGraph
@@ -26,6 +34,8 @@ ENGINES = ("oxigraph", "rdflib")
 OXIGRAPH_CANCELLED = "The SPARQL operation has been cancelled"
 #: The endpoint federated queries name in their SERVICE clauses; ``wikidata_endpoint`` replaces it.
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
+#: Seconds a remote endpoint may take to connect or send data when no --timeout is given.
+DEFAULT_REMOTE_TIMEOUT = 60.0
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 _INTEGER_TYPES = {
     XSD + t
@@ -245,24 +255,23 @@ class RemoteEngine:
                 "Accept": "application/sparql-results+json, application/n-triples;q=0.9",
             },
         )
-        import time
-
         started = time.monotonic()
+        limit = self.timeout or DEFAULT_REMOTE_TIMEOUT
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout or 60.0) as response:
+            with urllib.request.urlopen(request, timeout=limit) as response:
                 content_type = response.headers.get("Content-Type", "")
                 payload = self._read(response, started)
         except QueryTimeout:
             raise
         except TimeoutError:
-            raise QueryTimeout(f"{self.url} did not answer within {_seconds(self.timeout or 60.0)}") from None
+            raise QueryTimeout(f"{self.url} did not answer within {_seconds(limit)}") from None
         except urllib.error.HTTPError as error:
             detail = error.read().decode("utf-8", "replace").strip()[:500]
             raise QueryError(f"{self.url} answered HTTP {error.code}: {detail}") from None
         except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
             if isinstance(reason, TimeoutError):
-                raise QueryTimeout(f"{self.url} did not answer within {_seconds(self.timeout or 60.0)}") from None
+                raise QueryTimeout(f"{self.url} did not answer within {_seconds(limit)}") from None
             raise QueryError(f"cannot reach {self.url}: {reason}") from None
         if payload.rstrip().endswith(OXIGRAPH_CANCELLED.encode()):
             raise QueryTimeout(f"{self.url} cancelled the query: it ran past that server's own time limit")
@@ -276,14 +285,12 @@ class RemoteEngine:
         if isinstance(answer, ox.QueryBoolean):
             return Result("ask", boolean=bool(answer))
         variables = [v.value for v in answer.variables]
-        return Result("select", variables, [tuple(canonical(s[v]) for v in variables) for s in answer])
+        return Result("select", variables, [tuple(map(canonical, solution)) for solution in answer])
 
     def _read(self, response, started: float) -> bytes:
         """The body, but no longer than the time limit in all (when one is given)."""
         if self.timeout is None:
             return response.read()
-        import time
-
         chunks = []
         while chunk := response.read(1 << 16):
             chunks.append(chunk)
@@ -312,15 +319,9 @@ def refuse_update(query: str) -> None:
     upper = query.upper()
     if not any(word in upper for word in _UPDATE_WORDS):
         return
-    for token in tokens(query):
-        if token.kind != "word":
-            continue
-        word = token.text.upper()
-        if word in ("PREFIX", "BASE") or ":" in token.text:
-            continue
-        if word in _UPDATE_WORDS:
-            raise QueryError(f"refused: {word} is a SPARQL Update operation and the graph is read-only")
-        return
+    word = operation_keyword(query)
+    if word in _UPDATE_WORDS:
+        raise QueryError(f"refused: {word} is a SPARQL Update operation and the graph is read-only")
 
 
 def run_query(

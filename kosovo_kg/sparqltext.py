@@ -54,6 +54,19 @@ def keywords(query: str) -> frozenset[str]:
     return frozenset(t.text.upper() for t in tokens(query) if t.kind == "word" and ":" not in t.text)
 
 
+@lru_cache(maxsize=512)
+def operation_keyword(query: str) -> str | None:
+    """The query's first bare word after its PREFIX and BASE declarations, upper-cased.
+
+    >>> operation_keyword("PREFIX ex: <http://x.test/> # a comment\\n INSERT DATA { ex:a ex:b ex:c }")
+    'INSERT'
+    """
+    for token in tokens(query):
+        if token.kind == "word" and ":" not in token.text and token.text.upper() not in ("PREFIX", "BASE"):
+            return token.text.upper()
+    return None
+
+
 _FETCHING = {
     "SERVICE": "SERVICE makes the engine query another endpoint",
     "LOAD": "LOAD makes the engine fetch a document",
