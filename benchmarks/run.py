@@ -134,17 +134,18 @@ def cold_cli(repeats: int) -> tuple[list[str], dict[str, float]]:
 
 
 def warm_queries(repeats: int) -> tuple[list[str], float]:
-    from kosovo_kg.catalogue import catalogue, run_stored_query
+    from kosovo_kg import query
+    from kosovo_kg.catalogue import catalogue
     from kosovo_kg.store import load_graph
 
     kg = load_graph()
     rows, slowest = [], 0.0
-    for name, query in catalogue().items():
-        if query.federated:
+    for name, stored in catalogue().items():
+        if stored.federated:
             continue  # they ask Wikidata: not this machine's speed
         progress(f"warm: {name}")
-        fast = median_seconds(lambda name=name: run_stored_query(name, graph=kg), repeats * 10)
-        slow = median_seconds(lambda name=name: run_stored_query(name, graph=kg, engine="rdflib"), max(3, repeats // 3))
+        fast = median_seconds(lambda name=name: query(name, graph=kg), repeats * 10)
+        slow = median_seconds(lambda name=name: query(name, graph=kg, engine="rdflib"), max(3, repeats // 3))
         slowest = max(slowest, fast)
         rows.append(f"| {name} | {ms(fast)} | {ms(slow)} | {slow / fast:.0f}× |")
     header = "| stored query (with its default parameters) | Oxigraph | rdflib | rdflib ÷ Oxigraph |"
@@ -223,7 +224,7 @@ def scale_worker(size: int, path: str, repeats: int) -> dict:
         }
     figures["rss_oxigraph_mb"] = peak_memory_mb()
     if size <= RDFLIB_LIMIT:
-        from kosovo_kg.engines import run_query
+        from kosovo_kg import sparql
 
         begin = time.perf_counter()
         kg.rdflib_graph  # noqa: B018 - building it is what is measured
@@ -233,7 +234,7 @@ def scale_worker(size: int, path: str, repeats: int) -> dict:
             text = get_stored_query(name).text
             begin = time.perf_counter()
             try:
-                run_query(text, graph=kg, engine="rdflib", timeout=120)
+                sparql(text, graph=kg, engine="rdflib", timeout=120)
             except QueryTimeout:
                 figures["queries"][name]["rdflib"] = None
                 continue

@@ -4,30 +4,57 @@
 >>> rows = kosovo_kg.query("non-recognizing-nato-members")
 >>> [row["label"] for row in rows]
 ['Greece', 'Romania', 'Slovakia', 'Spain']
+>>> kg = kosovo_kg.load_graph()
+>>> [row["label"] for row in kosovo_kg.query("recognized-before", {"date": "2008-02-19"}, graph=kg)]
+['Albania', 'France', 'Turkey', 'United Kingdom', 'United States']
+>>> kosovo_kg.sparql("ASK { ?r kkg:recognizer kkr:spain ; kkg:recognitionStatus kkg:DoesNotRecognize }", graph=kg).boolean
+True
+
+Query parameters go in a mapping; options are keywords, so the two cannot be confused.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .engines import Result, Row
 from .errors import (
+    EngineError,
+    EngineUnavailable,
     FederationRefused,
     KosovoKGError,
     LoadError,
+    MissingTool,
+    OptionError,
     ParameterError,
     QueryError,
     QueryTimeout,
 )
+from .pipeline import QueryOptions, execute
 from .store import KnowledgeGraph, load_graph
+
+if TYPE_CHECKING:  # validation imports dataclasses, which a one-off query does not need
+    from .validation import ValidationReport
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "EngineError",
+    "EngineUnavailable",
     "FederationRefused",
     "KnowledgeGraph",
     "KosovoKGError",
     "LoadError",
+    "MissingTool",
+    "OptionError",
     "ParameterError",
     "QueryError",
+    "QueryOptions",
     "QueryTimeout",
+    "Result",
+    "Row",
     "export",
     "load_graph",
     "query",
@@ -38,18 +65,30 @@ __all__ = [
 
 def query(
     name: str,
+    params: Mapping[str, object] | None = None,
     *,
     graph: KnowledgeGraph | None = None,
     engine: str = "oxigraph",
     timeout: float | None = None,
-    **params: object,
-):
-    """Run the stored query ``name`` with typed parameters; returns a :class:`kosovo_kg.engines.Result`.
+    allow_federation: bool = False,
+    wikidata_endpoint: str | None = None,
+    data: Iterable[Path | str] = (),
+    only_data: bool = False,
+) -> Result:
+    """Run the stored query ``name`` (see ``kosovo-kg queries``) with its parameter values.
 
-    ``timeout`` (seconds) raises :class:`QueryTimeout` for a query that runs longer."""
-    from .catalogue import run_stored_query
+    ``params`` maps parameter names to values (strings, or Python values such as a
+    ``datetime.date``); the values are typed and bound as RDF terms. ``graph`` is a graph
+    already loaded with :func:`load_graph`; without it the packaged graph is loaded, plus the
+    RDF files in ``data`` (or only those, with ``only_data``). ``engine`` is ``oxigraph``,
+    ``rdflib`` or the URL of a SPARQL endpoint. ``timeout`` (seconds) raises
+    :class:`QueryTimeout` for a query that runs longer. Federated stored queries need
+    ``allow_federation=True``.
+    """
+    from .catalogue import get_stored_query
 
-    return run_stored_query(name, params, graph=graph, engine=engine, timeout=timeout)
+    options = QueryOptions(engine, timeout, allow_federation, wikidata_endpoint, tuple(map(Path, data)), only_data)
+    return execute(get_stored_query(name), params, options, graph)
 
 
 def sparql(
@@ -57,19 +96,28 @@ def sparql(
     *,
     graph: KnowledgeGraph | None = None,
     engine: str = "oxigraph",
-    allow_federation: bool = False,
     timeout: float | None = None,
-):
-    """Run any SPARQL query over the graph; returns a :class:`kosovo_kg.engines.Result`.
+    allow_federation: bool = False,
+    wikidata_endpoint: str | None = None,
+    data: Iterable[Path | str] = (),
+    only_data: bool = False,
+) -> Result:
+    """Run any SPARQL query over the graph, with the same options as :func:`query`.
 
-    ``timeout`` (seconds) raises :class:`QueryTimeout` for a query that runs longer."""
-    from .engines import run_query
+    The prefixes ``kkg:``, ``kkr:``, ``rdfs:`` and the others of ``kosovo-kg sparql --help``
+    are predeclared. SPARQL Update is refused: the graph is read-only.
+    """
+    options = QueryOptions(engine, timeout, allow_federation, wikidata_endpoint, tuple(map(Path, data)), only_data)
+    return execute(text, None, options, graph)
 
-    return run_query(text, graph=graph, engine=engine, allow_federation=allow_federation, timeout=timeout)
 
+def validate(
+    extra_files: Iterable[Path | str] = (), *, reasoning: bool = True, checks: bool = True
+) -> ValidationReport:
+    """SHACL, OWL reasoning and quality checks over the graph plus ``extra_files``.
 
-def validate(extra_files=(), *, reasoning: bool = True, checks: bool = True):
-    """SHACL, OWL reasoning and quality checks; returns a :class:`kosovo_kg.validation.ValidationReport`."""
+    The report has the machine result (``conforms``, ``problems``) and readable ``text``.
+    """
     from .validation import run_validation
 
     return run_validation(extra_files, reasoning=reasoning, checks=checks)

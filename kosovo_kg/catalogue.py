@@ -4,7 +4,7 @@ A header is made of ``#+ key: value`` lines (YAML, as grlc reads them). Paramete
 variables named the grlc way: ``?_name_type`` (required) or ``?__name_type`` (optional),
 where the type is ``iri``, ``string``, ``integer``, ``decimal``, ``date`` or ``gYear``.
 Values are checked, typed and bound as RDF terms (a VALUES block, see
-``engines.run_query``), never pasted into the query text as strings.
+``pipeline.prepare``), never pasted into the query text as strings.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from .namespaces import KKR, PREFIXES, XSD
 from .sparqltext import keywords, parameter_variables
 
 if TYPE_CHECKING:
-    from .engines import Result
     from .store import KnowledgeGraph
 
 PARAMETER_TYPES = ("iri", "string", "integer", "decimal", "date", "gYear")
@@ -270,39 +269,3 @@ def _expand_iri(name: str, text: str, kg: KnowledgeGraph | None) -> str:
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise ParameterError(f"parameter {name!r}: no resource {iri[len(KKR) :]!r} in the graph{hint}")
     return iri
-
-
-def run_stored_query(
-    name: str,
-    values: dict[str, object] | None = None,
-    *,
-    graph: KnowledgeGraph | None = None,
-    engine: str = "oxigraph",
-    allow_federation: bool = False,
-    wikidata_endpoint: str | None = None,
-    timeout: float | None = None,
-) -> Result:
-    """Run a stored query by name with parameter values (strings or Python values).
-
-    >>> rows = run_stored_query("kfor-strength")
-    >>> [(str(row["date"]), row["troops"]) for row in rows]
-    [('1999-06', 20000), ('2024', 4500)]
-    """
-    from .engines import run_query
-
-    query = get_stored_query(name)
-    kg = graph
-    if kg is None and not engine.startswith(("http://", "https://")):
-        from .store import load_graph
-
-        kg = load_graph()
-    bindings = bind_parameters(query, dict(values or {}), kg)
-    return run_query(
-        query.text,
-        graph=kg,
-        engine=engine,
-        bindings=bindings,
-        allow_federation=allow_federation,
-        wikidata_endpoint=wikidata_endpoint,
-        timeout=timeout,
-    )

@@ -1,7 +1,7 @@
 """Charts of the graph, each drawn from a stored query: ``kosovo-kg chart NAME -o FILE``.
 
 Every number a chart shows comes from the rows of its stored query (run through
-:func:`~kosovo_kg.catalogue.run_stored_query`); :func:`chart_data` returns exactly what is
+:func:`kosovo_kg.query`); :func:`chart_data` returns exactly what is
 plotted, so tests and the web page can check it against the query. Matplotlib is imported
 only when a figure is drawn, so other commands do not pay for it.
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import KosovoKGError
+from .errors import ChartError
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -34,10 +34,6 @@ CHART_FORMATS = {".png": "png", ".svg": "svg"}
 
 _SUPPORT, _OPPOSED, _NEUTRAL = "#1b7837", "#b2182b", "#7f7f7f"
 _RECOGNIZES, _DOES_NOT = "#2166ac", "#b2182b"
-
-
-class ChartError(KosovoKGError):
-    """An unknown chart or an output file type that cannot be drawn."""
 
 
 @dataclass
@@ -60,7 +56,7 @@ def check_chart_name(name: str) -> str:
     >>> check_chart_name("poll")
     Traceback (most recent call last):
     ...
-    kosovo_kg.charts.ChartError: no chart named 'poll'; did you mean polls? Charts: polls, timeline, recognition, kfor
+    kosovo_kg.errors.ChartError: no chart named 'poll'; did you mean polls? Charts: polls, timeline, recognition, kfor
     """
     if name in CHARTS:
         return CHARTS[name][0]
@@ -127,16 +123,16 @@ def short_source(label: str) -> str:
 
 def _sources_by_fact(kg: KnowledgeGraph) -> dict[str, list[str]]:
     """Every dated fact's sources, from the stored timeline (one row per source)."""
-    from .catalogue import run_stored_query
+    from . import query
 
     sources: dict[str, list[str]] = {}
-    for row in run_stored_query("timeline", graph=kg):
+    for row in query("timeline", graph=kg):
         sources.setdefault(str(row["fact"]), []).append(str(row["source"]))
     return sources
 
 
 def _polls(kg: KnowledgeGraph) -> ChartData:
-    from .catalogue import run_stored_query
+    from . import query
 
     sources = _sources_by_fact(kg)
     points = [
@@ -153,16 +149,16 @@ def _polls(kg: KnowledgeGraph) -> ChartData:
             "poll": row["poll"],
             "sources": sources.get(str(row["poll"]), []),
         }
-        for row in run_stored_query("poll-trend", graph=kg)
+        for row in query("poll-trend", graph=kg)
     ]
     return ChartData("polls", "poll-trend", "Support in Kosovo for joining NATO, poll by poll", points)
 
 
 def _timeline(kg: KnowledgeGraph) -> ChartData:
-    from .catalogue import run_stored_query
+    from . import query
 
     facts: dict[str, dict] = {}
-    for row in run_stored_query("timeline", graph=kg):
+    for row in query("timeline", graph=kg):
         point = facts.setdefault(
             str(row["fact"]),
             {
@@ -183,10 +179,10 @@ def _timeline(kg: KnowledgeGraph) -> ChartData:
 
 
 def _recognition(kg: KnowledgeGraph) -> ChartData:
-    from .catalogue import run_stored_query
+    from . import query
 
     sources: dict[str, list[str]] = {}
-    for row in run_stored_query("sources-of-entity", {"entity": "kosovo"}, graph=kg):
+    for row in query("sources-of-entity", {"entity": "kosovo"}, graph=kg):
         sources.setdefault(str(row["fact"]), []).append(str(row["title"]))
     points = [
         {
@@ -197,7 +193,7 @@ def _recognition(kg: KnowledgeGraph) -> ChartData:
             "state": row["state"],
             "sources": sources.get(str(row["recognition"]), []),
         }
-        for row in run_stored_query("recognition-status", graph=kg)
+        for row in query("recognition-status", graph=kg)
     ]
     # Recognizers by date (then name), the members that do not recognize Kosovo last.
     points.sort(key=lambda p: (not p["recognizes"], p["date"] or datetime.date.max, p["label"]))
@@ -207,7 +203,7 @@ def _recognition(kg: KnowledgeGraph) -> ChartData:
 
 
 def _kfor(kg: KnowledgeGraph) -> ChartData:
-    from .catalogue import run_stored_query
+    from . import query
 
     sources = _sources_by_fact(kg)
     points = [
@@ -217,7 +213,7 @@ def _kfor(kg: KnowledgeGraph) -> ChartData:
             "troops": row["troops"],
             "sources": sources.get(str(row["count"]), []),
         }
-        for row in run_stored_query("kfor-strength", graph=kg)
+        for row in query("kfor-strength", graph=kg)
     ]
     return ChartData("kfor", "kfor-strength", "KFOR troop strength in Kosovo at the dates recorded", points)
 

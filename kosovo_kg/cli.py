@@ -1,6 +1,7 @@
 """The ``kosovo-kg`` command: a thin layer over the package's ``run_*`` functions.
 
-Exit codes: 0 success (or the graph conforms), 1 violations found, 2 load or usage error.
+Exit codes (see ``errors``): 0 success (or the graph conforms), 1 violations found, 2 unusable
+input, 3 a missing tool or unreachable engine.
 
 It is built on argparse, and each command imports what it uses when it runs: a one-off
 query is mostly Python's own start-up (a CLI library, measured, cost more than the query).
@@ -18,16 +19,16 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .errors import EXIT_USAGE, EXIT_VIOLATIONS, KosovoKGError
+from .errors import EXIT_INTERNAL, EXIT_USAGE, EXIT_VIOLATIONS, KosovoKGError, UsageError
+
+if TYPE_CHECKING:
+    from .catalogue import StoredQuery
+    from .pipeline import QueryOptions
 
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
 EXPORT_FORMATS = ("turtle", "jsonld", "nt", "xml", "quickstatements")
-REMOTE = ("http://", "https://")
-
-
-class UsageError(KosovoKGError):
-    """Options that do not fit together."""
 
 
 def _say(line: str) -> None:
@@ -48,7 +49,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     if not args.no_reasoning:
         _say("Validating: SHACL, OWL reasoning (HermiT), quality checks…")
-    report = run_validation(args.files, reasoning=not args.no_reasoning)
+    report = run_validation([*args.files, *args.data], reasoning=not args.no_reasoning)
     _write_report(report, args.format)
     return 0 if report.conforms else EXIT_VIOLATIONS
 
@@ -89,80 +90,59 @@ def _parse_params(values: Sequence[str]) -> dict[str, str]:
     return params
 
 
-def _local_graph(engine: str):
-    if engine.startswith(REMOTE):
-        return None
-    from .store import load_graph
+def _options(args: argparse.Namespace) -> QueryOptions:
+    """The query options of a command line, checked (every query-running command has them all)."""
+    from .pipeline import QueryOptions
 
-    return load_graph()
+    return QueryOptions(
+        engine=getattr(args, "engine", "oxigraph"),
+        timeout=getattr(args, "timeout", None),
+        allow_federation=getattr(args, "allow_federation", False),
+        wikidata_endpoint=getattr(args, "wikidata_endpoint", None),
+        data=tuple(args.data),
+        only_data=args.only_data,
+    ).checked()
 
 
-def _print_result(result, output_format: str, kg) -> None:
-    from .output import render
+def _answer(query: str | StoredQuery, params: dict[str, str], args: argparse.Namespace) -> int:
+    """Prepare, run and print a query: the same pipeline as the Python API and serve."""
+    from .pipeline import prepare, render, run
 
-    sys.stdout.write(render(result, output_format, kg))
-
-
-def cmd_query(args: argparse.Namespace) -> int:
-    from .catalogue import get_stored_query, run_stored_query
-
-    get_stored_query(args.name)  # an unknown name is reported before the graph is loaded
-    params = _parse_params(args.param)
-    kg = _local_graph(args.engine)
-    result = run_stored_query(
-        args.name,
-        params,
-        graph=kg,
-        engine=args.engine,
-        allow_federation=args.allow_federation,
-        wikidata_endpoint=args.wikidata_endpoint,
-        timeout=args.timeout,
-    )
-    _print_result(result, args.format, kg)
+    options = _options(args)
+    kg = options.load_graph()
+    result = run(prepare(query, params, options, kg), kg, options)
+    sys.stdout.write(render(result, args.format, kg))
     return 0
 
 
+def cmd_query(args: argparse.Namespace) -> int:
+    from .catalogue import get_stored_query
+
+    stored = get_stored_query(args.name)  # an unknown name is reported before the graph is loaded
+    return _answer(stored, _parse_params(args.param), args)
+
+
 def cmd_sparql(args: argparse.Namespace) -> int:
-    from .engines import run_query
     from .errors import QueryError
+    from .fileio import read_query_file
 
     text, query_file = args.text, args.file
     if (text is None) == (query_file is None):
         raise UsageError("give the query either as TEXT or with -f FILE")
-    if query_file is not None:
-        if str(query_file) == "-":
-            text = sys.stdin.read()
-        else:
-            try:
-                text = query_file.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as error:
-                raise QueryError(f"{query_file}: cannot be read: {getattr(error, 'strerror', None) or error}") from None
-    kg = _local_graph(args.engine)
+    if query_file is None:
+        return _answer(text, {}, args)
+    shown, text = read_query_file(query_file)
     try:
-        result = run_query(
-            text,
-            graph=kg,
-            engine=args.engine,
-            allow_federation=args.allow_federation,
-            wikidata_endpoint=args.wikidata_endpoint,
-            timeout=args.timeout,
-        )
-    except QueryError as error:
-        if query_file is not None:
-            from .paths import display_path
-
-            shown = "<stdin>" if str(query_file) == "-" else display_path(query_file)
-            raise QueryError(f"{shown}: {error}") from None
-        raise
-    _print_result(result, args.format, kg)
-    return 0
+        return _answer(text, {}, args)
+    except QueryError as error:  # the query's own mistakes are told with the file they are in
+        raise type(error)(f"{shown}: {error}") from error
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .serialize import serialize_graph, with_inferences, write_export
-    from .store import load_graph
 
-    kg = load_graph()
+    kg = _options(args).load_graph()
+    assert kg is not None  # export has no --engine: the graph is always the embedded one
     if args.format == "quickstatements":
         _export_quickstatements(kg, args.output)
         return 0
@@ -197,12 +177,13 @@ def _export_quickstatements(kg, output: Path | None) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from .server import ServeSettings, run_serve
-    from .store import load_graph
 
+    kg = _options(args).load_graph()
+    assert kg is not None
     settings = ServeSettings(
         args.host, args.port, args.timeout, int(args.max_result_mb * 1_000_000), args.allow_federation
     )
-    run_serve(load_graph(), settings, announce=_say)
+    run_serve(kg, settings, announce=_say)
     return 0
 
 
@@ -238,6 +219,8 @@ def _number(low: float, high: float | None = None, *, open_low: bool = False, ki
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not a {'whole ' if kind is int else ''}number") from None
+        if value != value or value in (float("inf"), float("-inf")):  # nan and inf parse as floats
+            raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
         too_low = value <= low if open_low else value < low
         if too_low or (high is not None and value > high):
             bound = f"more than {low:g}" if open_low else f"at least {low:g}"
@@ -282,6 +265,22 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
         return text
 
 
+def _data_options(command: argparse.ArgumentParser, *, only: bool = True) -> None:
+    command.add_argument(
+        "--data",
+        nargs="+",
+        action="extend",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="Your own RDF files (Turtle, N-Triples, RDF/XML, JSON-LD), loaded beside the packaged graph.",
+    )
+    if only:
+        command.add_argument(
+            "--only-data", action="store_true", help="Query the --data files alone, without the packaged graph."
+        )
+
+
 def _query_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--format", choices=OUTPUT_FORMATS, default="table", help="How to print the answer.")
     command.add_argument(
@@ -305,6 +304,7 @@ def _query_options(command: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="Stop the query after this many seconds (exit 2). Embedded engines run it in a child process; a URL gets an HTTP timeout.",
     )
+    _data_options(command)
 
 
 COMMANDS = ("validate", "queries", "query", "sparql", "export", "link", "serve", "chart", "docs")
@@ -330,7 +330,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "  kosovo-kg queries                               the stored questions\n"
         "  kosovo-kg query non-recognizing-nato-members    one of them\n"
         "  kosovo-kg validate                              check the graph\n\n"
-        "Exit codes: 0 success, 1 violations found, 2 a load or usage error.",
+        "Exit codes: 0 success, 1 violations found, 2 unusable input, 3 a missing tool or engine.",
     )
     parser.add_argument("--version", action="version", version=f"kosovo-kg {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
@@ -351,6 +351,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "Exit 0 when it conforms, 1 when it has errors, 2 when a file cannot be loaded.",
     )
     sub.add_argument("files", nargs="*", type=Path, metavar="FILE", help="Extra RDF files to check with the graph.")
+    _data_options(sub, only=False)
     sub.add_argument("--no-reasoning", action="store_true", help="Skip the OWL consistency check (HermiT needs Java).")
     sub.add_argument("--format", choices=("text", "json"), default="text", help="How to print the report.")
 
@@ -390,6 +391,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     sub.add_argument("--format", choices=EXPORT_FORMATS, default="turtle", help="The format to write.")
     sub.add_argument("-o", "--output", type=Path, help="Write to this file (atomically) instead of stdout.")
     sub.add_argument("--inferred", action="store_true", help="Add what the OWL reasoner (HermiT) entails; needs Java.")
+    _data_options(sub)
 
     sub = command(
         "link",
@@ -417,6 +419,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         action="store_true",
         help="Allow SERVICE, LOAD and FROM, which make the engine fetch other URLs.",
     )
+    _data_options(sub)
 
     sub = command(
         "chart",
@@ -467,12 +470,29 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """The console script: ``kosovo-kg``."""
-    code = run(argv)
+    """The console script: ``kosovo-kg``.
+
+    An exception that is not one of the package's errors is a bug: it is reported in one line
+    that says so (exit 70), not as a traceback. A command that has finished leaves with
+    ``os._exit`` once its output is flushed: the interpreter's own shutdown (freeing every
+    object of the loaded graph) would cost a one-off query more than the query itself.
+    ``serve`` leaves the ordinary way, so its worker processes are stopped.
+    """
+    import os
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        code = run(argv)
+    except Exception as error:  # the one place a bug is turned into words
+        _say(f"error: internal error, a bug in kosovo-kg ({type(error).__name__}: {error}); please report it")
+        code = EXIT_INTERNAL
     try:
         sys.stdout.flush()
+        sys.stderr.flush()
     except BrokenPipeError:
         pass
+    if argv[:1] != ["serve"]:
+        os._exit(code)
     sys.exit(code)
 
 

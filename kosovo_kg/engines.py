@@ -13,18 +13,13 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 import pyoxigraph as ox
 
-from .errors import QueryError, QueryTimeout
+from .errors import EngineError, EngineUnavailable, OptionError, QueryError, QueryTimeout
 from .namespaces import PREFIXES, XSD, XSD_STRING
-from .sparqltext import (
-    insert_values,
-    operation_keyword,
-    refuse_deep_nesting,
-    refuse_federation,
-    replace_iri,
-    tokens,
-)
+from .sparqltext import operation_keyword, tokens
 
 if TYPE_CHECKING:
+    import http.client
+
     from .store import KnowledgeGraph
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -36,6 +31,8 @@ OXIGRAPH_CANCELLED = "The SPARQL operation has been cancelled"
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
 #: Seconds a remote endpoint may take to connect or send data when no --timeout is given.
 DEFAULT_REMOTE_TIMEOUT = 60.0
+#: The largest answer read from a remote endpoint: a server that never stops sending cannot fill memory.
+MAX_REMOTE_ANSWER = 1 << 30
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 _INTEGER_TYPES = {
     XSD + t
@@ -182,9 +179,9 @@ class OxigraphEngine:
         try:
             answer = self.store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
         except SyntaxError as error:
-            raise QueryError(_syntax_message(str(error), query)) from None
-        except (OSError, RuntimeError) as error:
-            raise QueryError(f"query failed: {error}") from None
+            raise QueryError(_syntax_message(str(error), query)) from error
+        except OSError as error:  # a SERVICE endpoint that refused or failed
+            raise QueryError(f"query failed: {error}") from error
         if isinstance(answer, ox.QueryBoolean):
             return Result("ask", boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
@@ -222,9 +219,15 @@ class RdflibEngine:
             triples = [ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in answer.graph]
             return Result("graph", triples=triples)
         except ParseException as error:
-            raise QueryError(f"syntax error at line {error.lineno}, column {error.col}: {error.msg}") from None
-        except Exception as error:  # rdflib raises bare Exceptions for unknown prefixes and the like
-            raise QueryError(f"query failed on rdflib: {error}") from None
+            raise QueryError(f"syntax error at line {error.lineno}, column {error.col}: {error.msg}") from error
+        except OSError as error:  # a SERVICE endpoint that cannot be reached (urllib's URLError)
+            raise QueryError(f"query failed on rdflib: {_reason(getattr(error, 'reason', error))}") from error
+        except Exception as error:
+            # rdflib reports a query it cannot evaluate (an unknown prefix, say) with a bare
+            # Exception; any other type is a bug, and is left to surface as one.
+            if type(error) is not Exception:
+                raise
+            raise QueryError(f"query failed on rdflib: {error}") from error
 
 
 class RemoteEngine:
@@ -239,6 +242,7 @@ class RemoteEngine:
         self.timeout = timeout
 
     def run(self, query: str) -> Result:
+        import http.client
         import urllib.error
         import urllib.parse
         import urllib.request
@@ -261,42 +265,58 @@ class RemoteEngine:
             with urllib.request.urlopen(request, timeout=limit) as response:
                 content_type = response.headers.get("Content-Type", "")
                 payload = self._read(response, started)
-        except QueryTimeout:
-            raise
-        except TimeoutError:
-            raise QueryTimeout(f"{self.url} did not answer within {_seconds(limit)}") from None
         except urllib.error.HTTPError as error:
-            detail = error.read().decode("utf-8", "replace").strip()[:500]
-            raise QueryError(f"{self.url} answered HTTP {error.code}: {detail}") from None
-        except (urllib.error.URLError, OSError) as error:
+            detail = error.read(2000).decode("utf-8", "replace").strip()[:500]
+            raise QueryError(f"{self.url} answered HTTP {error.code}: {detail or error.reason}") from error
+        except (TimeoutError, urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
             if isinstance(reason, TimeoutError):
-                raise QueryTimeout(f"{self.url} did not answer within {_seconds(limit)}") from None
-            raise QueryError(f"cannot reach {self.url}: {reason}") from None
+                raise QueryTimeout(f"{self.url} did not answer within {_seconds(limit)}") from error
+            raise EngineUnavailable(f"cannot reach the SPARQL endpoint {self.url}: {_reason(reason)}") from error
+        except http.client.HTTPException as error:  # a broken status line, a body cut short
+            raise EngineError(f"{self.url} sent a broken HTTP answer: {type(error).__name__} {error}") from error
+        except ValueError as error:  # http.client's InvalidURL: a port out of range, a bad host
+            raise OptionError(f"--engine {self.url!r} is not a usable URL: {error}") from error
+        return self._parse(payload, content_type)
+
+    def _parse(self, payload: bytes, content_type: str) -> Result:
+        """The endpoint's answer as a :class:`Result`, or :class:`EngineError` when it cannot be read.
+
+        Both parsers are lazy: rows and triples are read inside the ``try`` so that a body
+        that goes wrong halfway is reported, not raised as a parser's own error.
+        """
         if payload.rstrip().endswith(OXIGRAPH_CANCELLED.encode()):
             raise QueryTimeout(f"{self.url} cancelled the query: it ran past that server's own time limit")
-        if "n-triples" in content_type or "turtle" in content_type:
-            fmt = ox.RdfFormat.N_TRIPLES if "n-triples" in content_type else ox.RdfFormat.TURTLE
-            return Result("graph", triples=[q.triple for q in ox.parse(payload, fmt)])
         try:
+            if "n-triples" in content_type or "turtle" in content_type:
+                fmt = ox.RdfFormat.N_TRIPLES if "n-triples" in content_type else ox.RdfFormat.TURTLE
+                return Result("graph", triples=[q.triple for q in ox.parse(payload, fmt)])
             answer = ox.parse_query_results(payload, ox.QueryResultsFormat.JSON)
-        except SyntaxError as error:
-            raise QueryError(f"{self.url} sent results that are not SPARQL JSON: {error}") from None
-        if isinstance(answer, ox.QueryBoolean):
-            return Result("ask", boolean=bool(answer))
-        variables = [v.value for v in answer.variables]
-        return Result("select", variables, [tuple(map(canonical, solution)) for solution in answer])
+            if isinstance(answer, ox.QueryBoolean):
+                return Result("ask", boolean=bool(answer))
+            variables = [v.value for v in answer.variables]
+            return Result("select", variables, [tuple(map(canonical, solution)) for solution in answer])
+        except (SyntaxError, ValueError) as error:  # UnicodeDecodeError is a ValueError
+            kind = content_type.split(";")[0].strip() or "no content type"
+            detail = " ".join(str(error).split())[:300]
+            raise EngineError(f"{self.url} sent results that cannot be read ({kind}): {detail}") from error
 
-    def _read(self, response, started: float) -> bytes:
-        """The body, but no longer than the time limit in all (when one is given)."""
-        if self.timeout is None:
-            return response.read()
-        chunks = []
+    def _read(self, response: http.client.HTTPResponse, started: float) -> bytes:
+        """The body, no larger than :data:`MAX_REMOTE_ANSWER` and, with a time limit, no slower."""
+        chunks, size = [], 0
         while chunk := response.read(1 << 16):
             chunks.append(chunk)
-            if time.monotonic() - started > self.timeout:
+            size += len(chunk)
+            if size > MAX_REMOTE_ANSWER:
+                raise EngineError(f"{self.url} sent more than {MAX_REMOTE_ANSWER >> 20} MiB; add a LIMIT to the query")
+            if self.timeout is not None and time.monotonic() - started > self.timeout:
                 raise QueryTimeout(f"{self.url} did not finish its answer within {_seconds(self.timeout)}")
         return b"".join(chunks)
+
+
+def _reason(reason: object) -> str:
+    """An OS error's words without its number: 'Connection refused', not '[Errno 111] ...'."""
+    return getattr(reason, "strerror", None) or str(reason)
 
 
 def _seconds(value: float) -> str:
@@ -304,13 +324,13 @@ def _seconds(value: float) -> str:
 
 
 def make_engine(engine: str, kg: KnowledgeGraph | None, timeout: float | None = None) -> Engine:
+    """The engine named by ``--engine``: embedded ones query ``kg``, a URL is queried over HTTP."""
     if engine.startswith(("http://", "https://")):
         return RemoteEngine(engine, timeout)
     if engine not in ENGINES:
-        raise QueryError(f"unknown engine {engine!r}: use oxigraph, rdflib or the URL of a SPARQL endpoint")
-    from .store import load_graph
-
-    kg = kg if kg is not None else load_graph()
+        raise OptionError(f"unknown engine {engine!r}: use oxigraph, rdflib or the URL of a SPARQL endpoint")
+    if kg is None:
+        raise OptionError(f"the {engine} engine needs a loaded graph")
     return OxigraphEngine(kg) if engine == "oxigraph" else RdflibEngine(kg)
 
 
@@ -322,53 +342,6 @@ def refuse_update(query: str) -> None:
     word = operation_keyword(query)
     if word in _UPDATE_WORDS:
         raise QueryError(f"refused: {word} is a SPARQL Update operation and the graph is read-only")
-
-
-def run_query(
-    query: str,
-    *,
-    graph: KnowledgeGraph | None = None,
-    engine: str = "oxigraph",
-    bindings: dict[str, Term] | None = None,
-    allow_federation: bool = False,
-    wikidata_endpoint: str | None = None,
-    timeout: float | None = None,
-) -> Result:
-    """Run a SPARQL query on an engine, after refusing updates and (unless allowed) federation.
-
-    ``timeout`` (seconds) stops a query that runs longer with :class:`QueryTimeout`: an embedded
-    query runs in a forked child that is killed at the limit (see ``deadline``), a remote one
-    under the HTTP client's timeout. Without it nothing extra is started.
-
-    ``bindings`` (variable name -> RDF term) are bound the same way on every engine: by a
-    VALUES block opening the query's WHERE group (see ``insert_values``). Oxigraph's own
-    substitution only accepts projected variables and rdflib's ``initBindings`` differs from
-    it inside FILTERs and subqueries, so one mechanism keeps the engines' rows identical.
-
-    >>> result = run_query("SELECT (COUNT(*) AS ?n) WHERE { ?m kkg:organization kkr:nato ; kkg:membershipType kkg:FullMember }")
-    >>> [row["n"] for row in result]
-    [32]
-    """
-    if not query.strip():
-        raise QueryError("the query is empty")
-    refuse_update(query)
-    refuse_deep_nesting(query)
-    if not allow_federation:
-        refuse_federation(query)
-    if wikidata_endpoint:
-        if not re.fullmatch(r"https?://[^\s<>\"{}|^`\\]+", wikidata_endpoint):
-            raise QueryError(f"--wikidata-endpoint must be an http(s) URL, got {wikidata_endpoint!r}")
-        query = replace_iri(query, WIKIDATA_SPARQL, wikidata_endpoint)
-    if bindings:
-        query = insert_values(query, {name: str(term) for name, term in bindings.items()})
-    if timeout is not None and timeout <= 0:
-        raise QueryError(f"the time limit must be a positive number of seconds, got {timeout:g}")
-    runner = make_engine(engine, graph, timeout)
-    if timeout is None or isinstance(runner, RemoteEngine):
-        return runner.run(query)
-    from .deadline import run_with_deadline
-
-    return run_with_deadline(lambda: runner.run(query), timeout)
 
 
 def _syntax_message(raw: str, query: str = "") -> str:

@@ -1,6 +1,17 @@
-"""Errors that reach a user: each names the file and line, the parameter or the node.
+"""Every error the package raises for a person to read, and the exit code each one means.
 
-Exit codes follow pySHACL: 0 conforms, 1 violations found, 2 load or usage error.
+Each message names what is at fault: the file and line, the option or parameter, or the node.
+The command line maps an error to its exit code here and nowhere else, as pySHACL does:
+
+====  =====================================================================
+code  meaning
+====  =====================================================================
+0     success (``validate``: the graph conforms)
+1     violations found (``validate``, ``link``)
+2     unusable input: a file, query, parameter, option, engine answer or output path
+3     a tool or engine that is needed is missing or unreachable (Java, a SPARQL endpoint)
+70    an internal error: a bug in kosovo-kg, reported in one line (please report it)
+====  =====================================================================
 """
 
 from __future__ import annotations
@@ -8,6 +19,8 @@ from __future__ import annotations
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
 EXIT_USAGE = 2
+EXIT_MISSING_TOOL = 3
+EXIT_INTERNAL = 70  # EX_SOFTWARE of sysexits.h
 
 
 class KosovoKGError(Exception):
@@ -16,8 +29,16 @@ class KosovoKGError(Exception):
     exit_code = EXIT_USAGE
 
 
+class UsageError(KosovoKGError):
+    """Command-line arguments that do not fit together."""
+
+
+class OptionError(UsageError):
+    """An option that cannot be used: an unknown engine, a time limit that is not a positive number."""
+
+
 class LoadError(KosovoKGError):
-    """A data or ontology file that cannot be read or parsed.
+    """A data, ontology or query file that cannot be read or parsed.
 
     >>> str(LoadError("graph/polls.ttl", "unexpected end of file", line=3, column=10))
     'graph/polls.ttl:3:10: unexpected end of file'
@@ -45,5 +66,29 @@ class QueryTimeout(QueryError):
     """A query that ran past its time limit."""
 
 
+class EngineError(QueryError):
+    """A remote engine that answered, but not with results that can be read."""
+
+
+class MissingTool(KosovoKGError):
+    """A program or service the command needs is not installed or cannot be reached."""
+
+    exit_code = EXIT_MISSING_TOOL
+
+
+class EngineUnavailable(MissingTool):
+    """A SPARQL endpoint given with --engine that cannot be reached."""
+
+
+class ReasoningError(KosovoKGError):
+    """The OWL reasoner ran and could not decide (it failed), or found the graph inconsistent."""
+
+    exit_code = EXIT_VIOLATIONS
+
+
 class ExportError(KosovoKGError):
-    """An export that cannot be written."""
+    """An export, chart or documentation file that cannot be written."""
+
+
+class ChartError(KosovoKGError):
+    """A chart that cannot be drawn: an unknown name or an image format other than PNG or SVG."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,26 +26,108 @@ _FORMATS_BY_SUFFIX = {
 }
 
 
-def _read_rdf(path: Path) -> tuple[bytes, ox.RdfFormat]:
-    """The bytes and format of an RDF file, or :class:`LoadError` saying why it cannot be used."""
+#: The largest query file read (a query is text a person wrote; 16 MiB is far beyond any).
+MAX_QUERY_BYTES = 16 << 20
+#: What Oxigraph's parsers hold of one token (a literal, an IRI) at most; beyond it they fail.
+MAX_TOKEN_BYTES = 16 << 20
+
+
+def regular_file(path: Path, what: str = "an RDF file (.ttl, .nt, .rdf, .jsonld)") -> os.stat_result:
+    """The file's status, or :class:`LoadError` when it is not a regular file that can be read.
+
+    Devices and FIFOs are refused before anything reads them: ``/dev/zero`` never ends and a
+    FIFO blocks until someone writes to it.
+    """
     shown = display_path(path)
-    if not path.exists():
-        raise LoadError(shown, "no such file")
-    if path.is_dir():
-        raise LoadError(shown, "is a folder; expected an RDF file (.ttl, .nt, .rdf, .jsonld)")
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        missing = "is a link to a file that does not exist" if path.is_symlink() else "no such file"
+        raise LoadError(shown, missing) from None
+    except OSError as error:  # a symlink loop, a name too long, a folder without permission
+        raise LoadError(shown, f"cannot be read: {error.strerror or error}") from error
+    except RuntimeError as error:  # Python 3.11's pathlib reports a symlink loop this way
+        raise LoadError(shown, f"cannot be read: {error}") from error
+    if stat.S_ISDIR(status.st_mode):
+        raise LoadError(shown, f"is a folder; expected {what}")
+    if not stat.S_ISREG(status.st_mode):
+        raise LoadError(shown, f"is not a regular file (a device, FIFO or socket); expected {what}")
+    return status
+
+
+def read_limited(path: Path, limit: int, what: str) -> bytes:
+    """A regular file's bytes, at most ``limit`` of them, else :class:`LoadError` saying so."""
+    shown = display_path(path)
+    size = regular_file(path, what).st_size
+    if size > limit:
+        raise LoadError(shown, f"is larger than the limit of {limit >> 20} MiB for {what}")
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(size + 1)
+    except OSError as error:
+        raise LoadError(shown, f"cannot be read: {error.strerror or error}") from error
+    if len(data) > size:  # it grew while being read
+        raise LoadError(shown, f"is larger than the limit of {limit >> 20} MiB for {what}")
+    return data
+
+
+def read_query_file(path: Path) -> tuple[str, str]:
+    """The name to show and the text of a query file (``-`` is standard input).
+
+    >>> import tempfile, pathlib
+    >>> query = pathlib.Path(tempfile.mkdtemp()) / "q.rq"
+    >>> _ = query.write_bytes(b"ASK {}\\n\\xff")
+    >>> read_query_file(query)
+    Traceback (most recent call last):
+    ...
+    kosovo_kg.errors.LoadError: .../q.rq:2: is not valid UTF-8 (byte 7)
+    """
+    import sys
+
+    if str(path) == "-":
+        shown = "<stdin>"
+        data = sys.stdin.buffer.read(MAX_QUERY_BYTES + 1)
+        if len(data) > MAX_QUERY_BYTES:
+            raise LoadError(shown, f"is larger than the limit of {MAX_QUERY_BYTES >> 20} MiB for a query")
+    else:
+        shown = display_path(path)
+        data = read_limited(path, MAX_QUERY_BYTES, "a query (.rq)")
+    try:
+        return shown, data.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        raise LoadError(
+            shown, f"is not valid UTF-8 (byte {bad.start})", line=data.count(b"\n", 0, bad.start) + 1
+        ) from bad
+
+
+def _rdf_format(path: Path) -> ox.RdfFormat:
     rdf_format = _FORMATS_BY_SUFFIX.get(path.suffix.lower())
     if rdf_format is None:
         known = ", ".join(sorted(_FORMATS_BY_SUFFIX))
-        raise LoadError(shown, f"unknown file type {path.suffix or '(none)'!r}; expected one of {known}")
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise LoadError(shown, f"cannot be read: {error.strerror or error}") from None
-    if not data or data.isspace():  # isspace, not strip: no copy of a large file
+        raise LoadError(display_path(path), f"unknown file type {path.suffix or '(none)'!r}; expected one of {known}")
+    return rdf_format
+
+
+def _read_rdf(path: Path) -> tuple[bytes | None, ox.RdfFormat]:
+    """The format of an RDF file, with its bytes where they must be checked before parsing
+    (RDF/XML's entities, JSON-LD's depth), or :class:`LoadError` saying why it cannot be used.
+
+    Turtle and N-Triples are left for Oxigraph to read from the file itself (``None``): a copy
+    in Python would add the file's size to the peak memory of a load.
+    """
+    shown = display_path(path)
+    status = regular_file(path)
+    rdf_format = _rdf_format(path)
+    if status.st_size == 0:
+        raise LoadError(shown, "is empty")
+    if rdf_format not in (ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD):
+        return None, rdf_format
+    data = read_limited(path, 1 << 40, "an RDF file")
+    if data.isspace():  # isspace, not strip: no copy of a large file
         raise LoadError(shown, "is empty")
     if rdf_format == ox.RdfFormat.RDF_XML:
         _check_xml_entities(shown, data)
-    elif rdf_format == ox.RdfFormat.JSON_LD:
+    else:
         _check_json_depth(shown, data)
     return data, rdf_format
 
@@ -128,13 +211,28 @@ def _check_xml_entities(shown: str, data: bytes) -> None:
 _REMOTE_CONTEXT = re.compile(rb'"@context"\s*:\s*(?:\[[^\]]*?)?"(?:https?:)?//')
 
 
-def _syntax_error(path: Path, error: SyntaxError, data: bytes) -> LoadError:
+def _syntax_error(path: Path, error: SyntaxError | MemoryError, data: bytes | None) -> LoadError:
+    """The parser's complaint about a file, in one line with the file, line and column.
+
+    The bytes are read here only when the parser read the file itself: to tell a file that is
+    not UTF-8 (which the parser reports less clearly) and to find a remote ``@context``.
+    """
+    shown = display_path(path)
+    if isinstance(error, MemoryError):  # Oxigraph's parsers stop at a token of 16 MiB
+        return LoadError(
+            shown, f"holds a literal or IRI longer than {MAX_TOKEN_BYTES >> 20} MiB, more than the parser reads"
+        )
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = b""
     # UTF-8 is checked only once the parser has failed: decoding a large file first cost ~10% of its load
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as bad:
         line = data[: bad.start].count(b"\n") + 1
-        return LoadError(display_path(path), f"is not valid UTF-8 (byte {bad.start})", line=line)
+        return LoadError(shown, f"is not valid UTF-8 (byte {bad.start})", line=line)
     message = error.msg
     line, column = error.lineno, error.offset
     if message.startswith("Parser error"):
@@ -146,7 +244,7 @@ def _syntax_error(path: Path, error: SyntaxError, data: bytes) -> LoadError:
             line = data[: found.start()].count(b"\n") + 1
     elif "<!ENTITY" in message:
         message += " (external entities are never loaded)"
-    return LoadError(display_path(path), f"syntax error: {message}", line=line, column=column)
+    return LoadError(shown, f"syntax error: {message}", line=line, column=column)
 
 
 def parse_file(path: Path | str) -> list[ox.Triple]:
@@ -163,20 +261,34 @@ def parse_file(path: Path | str) -> list[ox.Triple]:
     """
     path = Path(path)
     data, rdf_format = _read_rdf(path)
+    base_iri = path.resolve().as_uri()
     try:
-        return [quad.triple for quad in ox.parse(data, rdf_format, base_iri=path.resolve().as_uri())]
-    except SyntaxError as error:
-        raise _syntax_error(path, error, data) from None
+        if data is None:
+            return [quad.triple for quad in ox.parse(path=path, format=rdf_format, base_iri=base_iri)]
+        return [quad.triple for quad in ox.parse(data, rdf_format, base_iri=base_iri)]
+    except (SyntaxError, MemoryError) as error:
+        raise _syntax_error(path, error, data) from error
 
 
 def load_file(store: ox.Store, path: Path | str, graph_name: ox.NamedNode) -> None:
     """Load one RDF file into a named graph of the store, parsed in Rust with no Python triples."""
     path = Path(path)
     data, rdf_format = _read_rdf(path)
+    base_iri = path.resolve().as_uri()
     try:
-        store.load(data, rdf_format, base_iri=path.resolve().as_uri(), to_graph=graph_name)
-    except SyntaxError as error:
-        raise _syntax_error(path, error, data) from None
+        if data is None:
+            store.load(path=path, format=rdf_format, base_iri=base_iri, to_graph=graph_name)
+        else:
+            store.load(data, rdf_format, base_iri=base_iri, to_graph=graph_name)
+    except (SyntaxError, MemoryError) as error:
+        raise _syntax_error(path, error, data) from error
+    if (
+        data is None
+        and path.stat().st_size < 4096
+        and next(store.quads_for_pattern(None, None, None, graph_name), None) is None
+    ):
+        if path.read_bytes().isspace():
+            raise LoadError(display_path(path), "is empty")
 
 
 def _remove_stale_parts(path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from .engines import run_query
+from . import sparql
 from .store import KnowledgeGraph
 
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
@@ -73,7 +73,7 @@ def link_report(kg: KnowledgeGraph) -> LinkReport:
     """
     report = LinkReport()
     for kind, cls in LINKABLE.items():
-        rows = run_query(
+        rows = sparql(
             f"""SELECT (COUNT(DISTINCT ?e) AS ?total) (COUNT(DISTINCT ?linked) AS ?linkedCount) WHERE {{
                   ?e a/rdfs:subClassOf* {cls} .
                   OPTIONAL {{ ?e owl:sameAs ?item . FILTER(STRSTARTS(STR(?item), "{WIKIDATA_ENTITY}")) BIND(?e AS ?linked) }}
@@ -82,7 +82,7 @@ def link_report(kg: KnowledgeGraph) -> LinkReport:
         )
         row = next(iter(rows))
         report.coverage[kind] = (row["linkedCount"], row["total"])
-    for row in run_query(
+    for row in sparql(
         """SELECT ?entity ?label ?kind ?reason WHERE {
              ?entity kkg:noWikidataReason ?reason ; rdfs:label ?label ; a ?class .
              ?class rdfs:label ?kind .
@@ -90,20 +90,20 @@ def link_report(kg: KnowledgeGraph) -> LinkReport:
         graph=kg,
     ):
         report.missing.append({k: str(row[k]) for k in ("entity", "label", "kind", "reason")})
-    for row in run_query(
+    for row in sparql(
         f"""SELECT ?item (COUNT(DISTINCT ?e) AS ?n) WHERE {{
               ?e owl:sameAs ?item . FILTER(STRSTARTS(STR(?item), "{WIKIDATA_ENTITY}"))
             }} GROUP BY ?item HAVING (COUNT(DISTINCT ?e) > 1) ORDER BY ?item""",
         graph=kg,
     ):
-        entities = run_query(f"SELECT ?e WHERE {{ ?e owl:sameAs <{row['item']}> }} ORDER BY ?e", graph=kg)
+        entities = sparql(f"SELECT ?e WHERE {{ ?e owl:sameAs <{row['item']}> }} ORDER BY ?e", graph=kg)
         report.shared.append(
             {
                 "wikidata": row["item"].removeprefix(WIKIDATA_ENTITY),
                 "entities": ", ".join(kg.label(e["e"]) for e in entities),
             }
         )
-    for row in run_query(
+    for row in sparql(
         f"""SELECT ?entity ?label ?item ?recorded WHERE {{
               ?entity owl:sameAs ?item ; rdfs:label ?label .
               FILTER(STRSTARTS(STR(?item), "{WIKIDATA_ENTITY}"))

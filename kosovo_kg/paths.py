@@ -55,9 +55,13 @@ def data_files() -> list[Path]:
 def display_path(path: Path | str) -> str:
     """A path as a user would type it: relative to the project or the working folder when it can be."""
     path = Path(path)
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop (RuntimeError on Python 3.11), a name too long
+        return str(path)
     for base in (project_root(), Path.cwd()):
         try:
-            return str(path.resolve().relative_to(base.resolve()))
+            return str(resolved.relative_to(base.resolve()))
         except ValueError:
             continue
     return str(path)

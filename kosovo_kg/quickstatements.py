@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .engines import run_query
+from . import sparql
 from .store import KnowledgeGraph
 
 WD = "http://www.wikidata.org/entity/"
@@ -63,8 +63,8 @@ def quickstatements(kg: KnowledgeGraph) -> QuickStatements:
     ['Q222', 'P463', 'Q7184', 'P580', '+2009-04-01T00:00:00Z/11']
     """
     result = QuickStatements()
-    article_url = next(iter(run_query("SELECT ?url WHERE { kkr:article kkg:url ?url }", graph=kg)))["url"]
-    for row in run_query(
+    article_url = next(iter(sparql("SELECT ?url WHERE { kkr:article kkg:url ?url }", graph=kg)))["url"]
+    for row in sparql(
         """SELECT ?member ?label ?organization ?orgLabel ?start ?url WHERE {
              ?fact kkg:member ?m ; kkg:organization ?o ; kkg:membershipType kkg:FullMember ; kkg:startDate ?start ;
                    kkg:source ?source .
@@ -81,7 +81,7 @@ def quickstatements(kg: KnowledgeGraph) -> QuickStatements:
             continue
         command = [member, MEMBER_OF, organization, START_TIME, qs_time(str(row["start"]))]
         result.commands.append("\t".join(command + _reference(row["url"])))
-    for row in run_query(
+    for row in sparql(
         """SELECT ?holder ?holderLabel ?office ?officeLabel ?ordinal WHERE {
              ?tenure kkg:holder ?h ; kkg:office ?o ; kkg:ordinal ?ordinal .
              ?h rdfs:label ?holderLabel . ?o rdfs:label ?officeLabel .
@@ -98,11 +98,11 @@ def quickstatements(kg: KnowledgeGraph) -> QuickStatements:
             continue
         command = [holder, POSITION_HELD, office, SERIES_ORDINAL, qs_string(str(row["ordinal"]))]
         result.commands.append("\t".join(command + _reference(article_url)))
-    for row in run_query(
+    for row in sparql(
         """SELECT ?label WHERE { ?fact kkg:member kkr:kosovo ; rdfs:label ?label } ORDER BY ?label""", graph=kg
     ):
         result.skipped.append(f"{row['label']}: the NATO Parliamentary Assembly has no confirmed Wikidata identifier")
-    for row in run_query("""SELECT ?label WHERE { ?fact a kkg:Application ; rdfs:label ?label }""", graph=kg):
+    for row in sparql("""SELECT ?label WHERE { ?fact a kkg:Application ; rdfs:label ?label }""", graph=kg):
         result.skipped.append(f"{row['label']}: no Wikidata property for a pending application was checked")
     result.skipped.append("recognitions of Kosovo: no Wikidata property for diplomatic recognition was checked")
     return result

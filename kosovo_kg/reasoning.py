@@ -18,7 +18,7 @@ from typing import NamedTuple
 import pyoxigraph as ox
 
 from .cache import cached
-from .errors import KosovoKGError
+from .errors import MissingTool, ReasoningError
 from .namespaces import XSD
 from .store import KnowledgeGraph
 
@@ -26,12 +26,6 @@ from .store import KnowledgeGraph
 NON_OWL_DATATYPES = frozenset(
     XSD + name for name in ("date", "gYear", "gYearMonth", "gMonth", "gDay", "gMonthDay", "time", "duration")
 )
-
-
-class ReasoningError(KosovoKGError):
-    """The reasoner could not run, or found the graph inconsistent."""
-
-    exit_code = 1
 
 
 class ReasoningResult(NamedTuple):
@@ -60,8 +54,13 @@ def reasoner_view(triples: list[ox.Triple]) -> bytes:
     return ox.serialize(sorted((quad.triple for quad in kept), key=str), format=ox.RdfFormat.N_TRIPLES)
 
 
-def java_available() -> bool:
-    return shutil.which("java") is not None
+def require_java() -> None:
+    """HermiT runs on Java: without it the reasoning cannot start (a missing tool, exit 3)."""
+    if shutil.which("java") is None:
+        raise MissingTool(
+            "Java is not installed: HermiT, the OWL reasoner, needs a Java runtime "
+            "(apt-get install default-jre-headless)"
+        )
 
 
 def _reasoner_version() -> bytes:
@@ -85,10 +84,7 @@ def _load_world(view: bytes):
 def check_consistency(kg: KnowledgeGraph) -> ReasoningResult:
     """Run HermiT over the graph (or take its answer for this same input from the cache) and
     report whether it is consistent."""
-    if not java_available():
-        return ReasoningResult(
-            False, "Java is not installed: HermiT needs a Java runtime (apt-get install default-jre-headless)"
-        )
+    require_java()
     view = reasoner_view(kg.triples)
     try:
         answer = cached(
@@ -116,11 +112,8 @@ def _hermit_consistency(view: bytes) -> ReasoningResult:
 def inferred_triples(kg: KnowledgeGraph) -> list[ox.Triple]:
     """The triples HermiT entails that the graph does not state (class memberships and object
     property values, many of them through owl:sameAs). Raises :class:`ReasoningError` if the
-    graph is inconsistent or Java is missing. Cached like :func:`check_consistency`."""
-    if not java_available():
-        raise ReasoningError(
-            "Java is not installed: HermiT needs a Java runtime (apt-get install default-jre-headless)"
-        )
+    graph is inconsistent, :class:`MissingTool` if Java is missing. Cached like :func:`check_consistency`."""
+    require_java()
     view = reasoner_view(kg.triples)
     stated = set(kg.triples)
 

@@ -103,15 +103,19 @@ class KnowledgeGraph:
         return self.files.get(iri)
 
 
-def load_graph(extra_files: Iterable[Path | str] = ()) -> KnowledgeGraph:
-    """Load the ontology, every file of ``graph/`` and any extra files into one graph.
+def load_graph(extra_files: Iterable[Path | str] = (), *, packaged: bool = True) -> KnowledgeGraph:
+    """Load the ontology, every file of ``graph/`` and any extra files into one graph; with
+    ``packaged=False``, only the extra files (``--only-data``).
 
     A file that cannot be read or parsed raises :class:`LoadError` naming it and the line.
     """
     store = ox.Store()
     graph_files: dict[str, str] = {}
-    for path in [*paths.data_files(), *map(Path, extra_files)]:
+    files = [*(paths.data_files() if packaged else ()), *map(Path, extra_files)]
+    for path in files:
         graph_name = ox.NamedNode(Path(path).resolve().as_uri())
+        if graph_name.value in graph_files:  # the same file given twice is loaded once
+            continue
         load_file(store, path, graph_name)
         graph_files[graph_name.value] = paths.display_path(path)
     return KnowledgeGraph(store=store, graph_files=graph_files)

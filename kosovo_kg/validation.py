@@ -140,11 +140,11 @@ def run_checks(kg: KnowledgeGraph, checks: Iterable[QualityCheck]) -> list[Probl
 
     The first column names the node at fault; the other columns are the values involved.
     """
-    from .engines import run_query
+    from . import sparql
 
     problems = []
     for check in checks:
-        result = run_query(check.text, graph=kg)
+        result = sparql(check.text, graph=kg)
         for row in result.rows:
             node = row[0].value if row and row[0] is not None else None
             values = ", ".join(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kosovo_kg.catalogue import run_stored_query
+from kosovo_kg import query
 from kosovo_kg.namespaces import KKG, RDF
 from kosovo_kg.store import KnowledgeGraph
 
@@ -42,10 +42,10 @@ def test_synthetic_graph_has_the_size_asked_and_the_real_proportions(kg, synthet
 
 
 @pytest.mark.parametrize(
-    ("query", "grows"),
+    ("name", "grows"),
     [("non-recognizing-nato-members", False), ("nato-members", False), ("poll-trend", True)],
 )
-def test_questions_about_nato_keep_their_answer_and_listings_grow(kg, synthetic, query, grows):
-    real = len(run_stored_query(query, graph=kg))
-    scaled = len(run_stored_query(query, graph=KnowledgeGraph(synthetic)))
+def test_questions_about_nato_keep_their_answer_and_listings_grow(kg, synthetic, name, grows):
+    real = len(query(name, graph=kg))
+    scaled = len(query(name, graph=KnowledgeGraph(synthetic)))
     assert (scaled > real) if grows else (scaled == real)

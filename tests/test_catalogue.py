@@ -14,7 +14,8 @@ import pyoxigraph as ox
 import pytest
 from conftest import LOCAL_QUERIES, invoke
 
-from kosovo_kg.catalogue import Parameter, bind_parameters, catalogue, get_stored_query, run_stored_query, typed_value
+from kosovo_kg import query
+from kosovo_kg.catalogue import Parameter, bind_parameters, catalogue, get_stored_query, typed_value
 from kosovo_kg.errors import ParameterError, QueryError
 from kosovo_kg.output import to_csv
 
@@ -36,7 +37,7 @@ def test_catalogue_has_the_contract_queries_and_25_more_questions():
 
 @pytest.mark.parametrize("name", STORED)
 def test_stored_query_gives_its_expected_rows(kg, name):
-    produced = to_csv(run_stored_query(name, graph=kg)).replace("\r\n", "\n")
+    produced = to_csv(query(name, graph=kg)).replace("\r\n", "\n")
     expected_file = EXPECTED / f"{name}.csv"
     if os.environ.get("KOSOVO_KG_WRITE_EXPECTED") == "1":
         expected_file.write_text(produced, encoding="utf-8")
@@ -51,9 +52,9 @@ def test_expected_files_match_stored_queries():
 def test_queries_command_lists_every_question_with_summary_and_parameters():
     result = invoke(["queries"])
     assert result.exit_code == 0
-    for query in catalogue().values():
-        assert f"{query.name}  {query.summary}" in result.output
-        for parameter in query.parameters:
+    for stored in catalogue().values():
+        assert f"{stored.name}  {stored.summary}" in result.output
+        for parameter in stored.parameters:
             assert parameter.describe() in result.output
 
 
@@ -89,8 +90,8 @@ def test_a_string_parameter_is_bound_as_a_literal_not_as_query_text():
 
 
 def test_parameters_change_the_answer(kg):
-    early = run_stored_query("recognized-before", {"date": "2008-02-19"}, graph=kg)
-    later = run_stored_query("recognized-before", {"date": "2008-12-31"}, graph=kg)
+    early = query("recognized-before", {"date": "2008-02-19"}, graph=kg)
+    later = query("recognized-before", {"date": "2008-12-31"}, graph=kg)
     assert [row["label"] for row in early] == ["Albania", "France", "Turkey", "United Kingdom", "United States"]
     assert len(later.rows) == 28
 

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from conftest import invoke
 
-from kosovo_kg.catalogue import run_stored_query
+from kosovo_kg import query
 from kosovo_kg.charts import CHARTS, chart_data, draw_chart, key_facts, make_figure
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -47,7 +47,7 @@ def svg_ids(image: bytes, prefix: str) -> list[str]:
 
 
 def rows(name, kg, **params):
-    return list(run_stored_query(name, params, graph=kg))
+    return list(query(name, params, graph=kg))
 
 
 def test_polls_plots_one_point_per_poll_with_the_query_values(kg, images):

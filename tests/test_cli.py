@@ -109,7 +109,7 @@ def test_malformed_turtle_names_file_and_line_without_traceback(fixture, expecte
         ),
         (["sparql", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"], "refused: SERVICE"),
         (["sparql", "INSERT DATA { kkr:a kkr:b kkr:c }"], "refused: INSERT is a SPARQL Update operation"),
-        (["sparql", "-f", "missing.rq"], "missing.rq: cannot be read"),
+        (["sparql", "-f", "missing.rq"], "missing.rq: no such file"),
         (["export", "--format", "turtle", "-o", "/no/such/folder/out.ttl"], "does not exist"),
     ],
 )

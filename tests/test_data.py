@@ -7,8 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from kosovo_kg.catalogue import run_stored_query
-from kosovo_kg.engines import run_query
+from kosovo_kg import query, sparql
 
 ACCESSION_YEARS = {
     "Albania": 2009, "Belgium": 1949, "Bulgaria": 2004, "Canada": 1949, "Croatia": 2009,
@@ -22,20 +21,20 @@ ACCESSION_YEARS = {
 
 
 def test_nato_has_32_members_with_their_accession_years(kg):
-    rows = list(run_stored_query("nato-members", graph=kg))
+    rows = list(query("nato-members", graph=kg))
     assert {row["label"]: row["joined"].year for row in rows} == ACCESSION_YEARS
     assert all(row["wikidata"].startswith("Q") for row in rows)
 
 
 def test_exactly_greece_romania_slovakia_and_spain_do_not_recognize_kosovo(kg):
-    rows = run_stored_query("non-recognizing-nato-members", graph=kg)
+    rows = query("non-recognizing-nato-members", graph=kg)
     assert [(row["label"], row["wikidata"]) for row in rows] == [
         ("Greece", "Q41"), ("Romania", "Q218"), ("Slovakia", "Q214"), ("Spain", "Q29"),
     ]  # fmt: skip
 
 
 def test_every_recognizing_member_has_a_date_in_2008(kg):
-    rows = list(run_stored_query("recognition-status", graph=kg))
+    rows = list(query("recognition-status", graph=kg))
     assert len(rows) == 32
     recognizing = [row for row in rows if row["recognizes"]]
     assert len(recognizing) == 28
@@ -44,7 +43,7 @@ def test_every_recognizing_member_has_a_date_in_2008(kg):
 
 
 def test_the_four_polls_with_their_figures(kg):
-    rows = run_stored_query("poll-trend", graph=kg)
+    rows = query("poll-trend", graph=kg)
     got = [
         (
             row["pollster"],
@@ -68,7 +67,7 @@ def test_the_four_polls_with_their_figures(kg):
 
 
 def test_kfor_strength_20000_in_1999_and_4500_in_2024(kg):
-    rows = run_stored_query("kfor-strength", graph=kg)
+    rows = query("kfor-strength", graph=kg)
     assert [(row["date"], row["troops"]) for row in rows] == [("1999-06", 20000), ("2024", 4500)]
 
 
@@ -89,7 +88,7 @@ STATEMENTS = [
 
 
 def test_every_statement_on_nato_with_speaker_office_date_and_source(kg):
-    rows = run_stored_query("statements-on-nato", graph=kg)
+    rows = query("statements-on-nato", graph=kg)
     got = [(row["date"], row["speaker"], row["role"], row["stance"], row["source"].split(" ")[0]) for row in rows]
     assert got == STATEMENTS
 
@@ -107,12 +106,12 @@ def test_every_statement_on_nato_with_speaker_office_date_and_source(kg):
     ],
 )
 def test_quotations_are_the_speakers_words(kg, speaker, quotation):
-    rows = [row for row in run_stored_query("statements-on-nato", graph=kg) if row["speaker"] == speaker]
+    rows = [row for row in query("statements-on-nato", graph=kg) if row["speaker"] == speaker]
     assert [row["quotation"] for row in rows] == [quotation]
 
 
 def test_every_dated_fact_has_a_source(kg):
-    result = run_query(
+    result = sparql(
         """SELECT ?fact WHERE {
              { ?fact kkg:date ?d } UNION { ?fact kkg:startDate ?d } UNION { ?fact kkg:fieldworkStart ?d }
              MINUS { ?fact kkg:source ?source }
@@ -120,21 +119,21 @@ def test_every_dated_fact_has_a_source(kg):
         graph=kg,
     )
     assert result.rows == []
-    dated = run_query(
+    dated = sparql(
         "SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { { ?f kkg:date ?d } UNION { ?f kkg:startDate ?d } }", graph=kg
     )
     assert next(iter(dated))["n"] > 90
 
 
 def test_no_two_entities_share_a_wikidata_identifier(kg):
-    rows = list(run_stored_query("wikidata-links", graph=kg))
+    rows = list(query("wikidata-links", graph=kg))
     identifiers = [row["wikidata"] for row in rows]
     assert len(rows) > 50
     assert len(identifiers) == len(set(identifiers))
 
 
 def test_every_agent_office_and_event_has_a_wikidata_link_or_a_reason(kg):
-    result = run_query(
+    result = sparql(
         """SELECT ?entity WHERE {
              ?entity a/rdfs:subClassOf* ?top . VALUES ?top { kkg:Agent kkg:Office kkg:Event }
              MINUS { ?entity owl:sameAs ?item }
@@ -146,7 +145,7 @@ def test_every_agent_office_and_event_has_a_wikidata_link_or_a_reason(kg):
 
 
 def test_the_article_and_its_22_references_are_sources(kg):
-    result = run_query(
+    result = sparql(
         "SELECT ?n ?title WHERE { ?ref kkg:citedIn kkr:article ; kkg:referenceNumber ?n ; kkg:title ?title } ORDER BY ?n",
         graph=kg,
     )
@@ -156,7 +155,7 @@ def test_the_article_and_its_22_references_are_sources(kg):
 
 
 def test_reference_details_are_kept_as_printed(kg):
-    result = run_query("""SELECT ?doi ?isbn WHERE { kkr:ref-01 kkg:doi ?doi . kkr:ref-17 kkg:isbn ?isbn }""", graph=kg)
+    result = sparql("""SELECT ?doi ?isbn WHERE { kkr:ref-01 kkg:doi ?doi . kkr:ref-17 kkg:isbn ?isbn }""", graph=kg)
     assert [dict(row) for row in result] == [{"doi": "10.1080/09700160008455274", "isbn": "978-9951-679-23-7"}]
 
 
@@ -171,12 +170,12 @@ def test_reference_details_are_kept_as_printed(kg):
     ],
 )
 def test_doubts_about_the_article_are_recorded_on_their_nodes(kg, node):
-    result = run_query(f"SELECT ?doubt WHERE {{ kkr:{node} kkg:doubt ?doubt }}", graph=kg)
+    result = sparql(f"SELECT ?doubt WHERE {{ kkr:{node} kkg:doubt ?doubt }}", graph=kg)
     assert len(result.rows) == 1
 
 
 def test_pfp_application_of_july_2012_is_pending(kg):
-    result = run_query(
+    result = sparql(
         "SELECT ?date ?status WHERE { ?a kkg:applicant kkr:kosovo ; kkg:appliedTo kkr:pfp ; kkg:date ?date ; kkg:applicationStatus ?status }",
         graph=kg,
     )
@@ -186,7 +185,7 @@ def test_pfp_application_of_july_2012_is_pending(kg):
 
 
 def test_nato_parliamentary_assembly_observer_2014_then_associate_2024(kg):
-    result = run_query(
+    result = sparql(
         """SELECT ?type ?start WHERE { ?m kkg:member kkr:kosovo ; kkg:organization kkr:nato-pa ;
              kkg:membershipType/rdfs:label ?type ; kkg:startDate ?start } ORDER BY ?start""",
         graph=kg,

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import LOCAL_QUERIES, oxigraph_server
 
-from kosovo_kg.catalogue import run_stored_query
-from kosovo_kg.engines import run_query
+from kosovo_kg import query, sparql
 from kosovo_kg.serialize import serialize_graph
 
 STORED = LOCAL_QUERIES
@@ -15,8 +14,8 @@ STORED = LOCAL_QUERIES
 
 @pytest.mark.parametrize("name", STORED)
 def test_embedded_engines_give_identical_rows(kg, name):
-    oxigraph = run_stored_query(name, graph=kg, engine="oxigraph")
-    rdflib = run_stored_query(name, graph=kg, engine="rdflib")
+    oxigraph = query(name, graph=kg, engine="oxigraph")
+    rdflib = query(name, graph=kg, engine="rdflib")
     assert oxigraph.variables == rdflib.variables
     assert oxigraph.rows == rdflib.rows
     assert oxigraph.rows, f"{name} returned no rows on the repository's graph"
@@ -34,8 +33,8 @@ def oxigraph_endpoint(kg, tmp_path_factory):
 
 @pytest.mark.parametrize("name", STORED)
 def test_remote_endpoint_gives_identical_rows(kg, oxigraph_endpoint, name):
-    embedded = run_stored_query(name, graph=kg, engine="oxigraph")
-    remote = run_stored_query(name, engine=oxigraph_endpoint)
+    embedded = query(name, graph=kg, engine="oxigraph")
+    remote = query(name, engine=oxigraph_endpoint)
     assert remote.variables == embedded.variables
     assert remote.rows == embedded.rows
 
@@ -44,4 +43,4 @@ def test_remote_endpoint_reports_http_errors(oxigraph_endpoint):
     from kosovo_kg.errors import QueryError
 
     with pytest.raises(QueryError, match="answered HTTP 400"):
-        run_query("SELECT * WHERE { ?s ?p }", engine=oxigraph_endpoint)
+        sparql("SELECT * WHERE { ?s ?p }", engine=oxigraph_endpoint)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import FEDERATED_QUERIES, free_port, invoke, oxigraph_server
 
-from kosovo_kg.catalogue import run_stored_query
+from kosovo_kg import query
 from kosovo_kg.errors import FederationRefused
 from kosovo_kg.output import to_csv
 
@@ -39,7 +39,7 @@ def test_there_are_federated_questions():
 
 @pytest.mark.parametrize("name", FEDERATED_QUERIES)
 def test_federated_question_joins_the_graph_with_the_standin(kg, wikidata_standin, name):
-    result = run_stored_query(name, graph=kg, allow_federation=True, wikidata_endpoint=wikidata_standin)
+    result = query(name, graph=kg, allow_federation=True, wikidata_endpoint=wikidata_standin)
     produced = to_csv(result).replace("\r\n", "\n")
     expected = EXPECTED / f"{name}.csv"
     if os.environ.get("KOSOVO_KG_WRITE_EXPECTED") == "1":
@@ -48,7 +48,7 @@ def test_federated_question_joins_the_graph_with_the_standin(kg, wikidata_standi
 
 
 def test_heads_of_state_rows(kg, wikidata_standin):
-    rows = run_stored_query(
+    rows = query(
         "heads-of-state-of-non-recognizing-members", graph=kg, allow_federation=True, wikidata_endpoint=wikidata_standin
     )
     assert [(row["label"], row["head_label"]) for row in rows] == [
@@ -62,7 +62,7 @@ def test_heads_of_state_rows(kg, wikidata_standin):
 def test_population_comes_with_the_date_of_its_own_statement(kg, wikidata_standin):
     rows = {
         row["label"]: row
-        for row in run_stored_query(
+        for row in query(
             "nato-members-population-and-capital", graph=kg, allow_federation=True, wikidata_endpoint=wikidata_standin
         )
     }
@@ -102,7 +102,7 @@ def test_refused_service_makes_no_connection(kg, engine):
         thread.start()
         try:
             with pytest.raises(FederationRefused):
-                run_stored_query(
+                query(
                     "other-memberships-of-kosovo",
                     graph=kg,
                     engine=engine,

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kosovo_kg import paths
-from kosovo_kg.engines import run_query
+from kosovo_kg import paths, sparql
 from kosovo_kg.fileio import parse_file
 from kosovo_kg.reasoning import check_consistency, reasoner_view
 from kosovo_kg.store import KnowledgeGraph, load_graph
@@ -16,7 +15,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "invalid"
 
 
 def test_every_class_and_property_has_an_english_label_and_a_definition(kg):
-    result = run_query(
+    result = sparql(
         """SELECT ?term WHERE {
              ?term a ?kind . VALUES ?kind { owl:Class owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty }
              FILTER(STRSTARTS(STR(?term), STR(kkg:)))
@@ -28,7 +27,7 @@ def test_every_class_and_property_has_an_english_label_and_a_definition(kg):
 
 
 def test_every_object_and_datatype_property_has_a_domain_and_a_range(kg):
-    result = run_query(
+    result = sparql(
         """SELECT ?property WHERE {
              ?property a ?kind . VALUES ?kind { owl:ObjectProperty owl:DatatypeProperty }
              FILTER(STRSTARTS(STR(?property), STR(kkg:)))
@@ -40,7 +39,7 @@ def test_every_object_and_datatype_property_has_a_domain_and_a_range(kg):
 
 
 def test_ontology_metadata(kg):
-    result = run_query(
+    result = sparql(
         """SELECT ?title ?version ?licence ?creator WHERE {
              <https://w3id.org/kosovo-kg/ontology> dcterms:title ?title ; owl:versionInfo ?version ;
                dcterms:license ?licence ; dcterms:creator ?creator }""",

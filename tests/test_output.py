@@ -6,7 +6,7 @@ import pyoxigraph as ox
 import pytest
 from conftest import LOCAL_QUERIES
 
-from kosovo_kg.catalogue import run_stored_query
+from kosovo_kg import query
 from kosovo_kg.output import render
 
 PARSERS = {"json": ox.QueryResultsFormat.JSON, "tsv": ox.QueryResultsFormat.TSV, "csv": ox.QueryResultsFormat.CSV}
@@ -15,7 +15,7 @@ PARSERS = {"json": ox.QueryResultsFormat.JSON, "tsv": ox.QueryResultsFormat.TSV,
 @pytest.mark.parametrize("output_format", ["json", "tsv"])
 @pytest.mark.parametrize("name", LOCAL_QUERIES)
 def test_results_round_trip_through_pyoxigraphs_results_parser(kg, name, output_format):
-    result = run_stored_query(name, graph=kg)
+    result = query(name, graph=kg)
     text = render(result, output_format, kg)
     parsed = ox.parse_query_results(text.encode(), PARSERS[output_format])
     variables = [v.value for v in parsed.variables]
@@ -24,7 +24,7 @@ def test_results_round_trip_through_pyoxigraphs_results_parser(kg, name, output_
 
 
 def test_csv_gives_plain_values(kg):
-    text = render(run_stored_query("kfor-strength", graph=kg), "csv", kg)
+    text = render(query("kfor-strength", graph=kg), "csv", kg)
     # The contract columns; the query adds the troop-strength node after them.
     assert [line.split(",")[:2] for line in text.split("\r\n")] == [
         ["date", "troops"],
@@ -35,11 +35,11 @@ def test_csv_gives_plain_values(kg):
 
 
 def test_ask_and_construct_results(kg):
-    from kosovo_kg.engines import run_query
+    from kosovo_kg import sparql
 
-    ask = run_query("ASK { kkr:greece kkg:recognitionStatus ?s }", graph=kg)
+    ask = sparql("ASK { kkr:greece kkg:recognitionStatus ?s }", graph=kg)
     assert render(ask, "json", kg) == '{\n "head": {},\n "boolean": false\n}\n'
-    graph = run_query("CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s rdfs:label ?l ; a kkg:MilitaryAlliance }", graph=kg)
+    graph = sparql("CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s rdfs:label ?l ; a kkg:MilitaryAlliance }", graph=kg)
     assert (
         render(graph, "table", kg).strip()
         == '<https://w3id.org/kosovo-kg/resource/nato> <http://www.w3.org/2000/01/rdf-schema#label> "North Atlantic Treaty Organization"@en .'

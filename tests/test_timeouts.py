@@ -20,8 +20,8 @@ from contextlib import contextmanager
 import pytest
 from conftest import free_port, invoke
 
-from kosovo_kg.catalogue import run_stored_query
-from kosovo_kg.engines import OXIGRAPH_CANCELLED, run_query
+from kosovo_kg import query, sparql
+from kosovo_kg.engines import OXIGRAPH_CANCELLED
 from kosovo_kg.errors import QueryTimeout
 from kosovo_kg.server import Server, ServeSettings
 
@@ -36,23 +36,23 @@ def test_embedded_query_stops_at_the_limit_and_the_next_query_runs(kg, engine):
     limit = 1.0
     started = time.monotonic()
     with pytest.raises(QueryTimeout, match=r"ran longer than the limit of 1 second \(--timeout\)"):
-        run_query(PATHOLOGICAL, graph=kg, engine=engine, timeout=limit)
+        sparql(PATHOLOGICAL, graph=kg, engine=engine, timeout=limit)
     assert time.monotonic() - started < 2 * limit + MARGIN
     # the same process, healthy: with and without a limit
     expected = len(set(kg.triples))
-    assert [row["n"] for row in run_query(COUNT, graph=kg, engine=engine, timeout=30)] == [expected]
-    assert [row["n"] for row in run_query(COUNT, graph=kg, engine=engine)] == [expected]
+    assert [row["n"] for row in sparql(COUNT, graph=kg, engine=engine, timeout=30)] == [expected]
+    assert [row["n"] for row in sparql(COUNT, graph=kg, engine=engine)] == [expected]
 
 
 def test_a_query_within_its_limit_gives_the_same_rows(kg):
-    limited = run_stored_query("recognized-before", {"date": "2008-02-20"}, graph=kg, timeout=30)
-    unlimited = run_stored_query("recognized-before", {"date": "2008-02-20"}, graph=kg)
+    limited = query("recognized-before", {"date": "2008-02-20"}, graph=kg, timeout=30)
+    unlimited = query("recognized-before", {"date": "2008-02-20"}, graph=kg)
     assert limited.variables == unlimited.variables and limited.rows == unlimited.rows
 
 
 def test_errors_inside_the_limited_run_reach_the_caller(kg):
     with pytest.raises(Exception, match="syntax error at line 1"):
-        run_query("SELECT * WHERE { ?s ?p }", graph=kg, timeout=10)
+        sparql("SELECT * WHERE { ?s ?p }", graph=kg, timeout=10)
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
@@ -147,7 +147,7 @@ def cancelling_endpoint() -> Iterator[str]:
 def test_remote_engine_reports_oxigraph_servers_cancelled_answer_as_a_timeout():
     with cancelling_endpoint() as url:
         with pytest.raises(QueryTimeout, match="cancelled the query: it ran past that server's own time limit"):
-            run_query(COUNT, engine=url)
+            sparql(COUNT, engine=url)
 
 
 def test_serve_stops_a_pathological_query_within_twice_its_limit(kg):

@@ -1,0 +1,186 @@
+"""One query pipeline for the command line, the Python API and ``serve``: options, then
+prepare, run and render.
+
+- :class:`QueryOptions` says where and how a query runs (engine, time limit, federation, the
+  Wikidata endpoint, extra data files); it is immutable and checked once.
+- :func:`prepare` turns SPARQL text or a stored query with its parameter values into the exact
+  text an engine will run, after the screens every caller shares: an empty query, SPARQL Update,
+  nesting deep enough to crash a parser, and (unless allowed) federation. Parameter values are
+  typed and bound as RDF terms, never pasted into the text.
+- :func:`run` runs a prepared query on the options' engine, under the time limit if one is given.
+- :func:`render` prints a result in one of the output formats.
+
+>>> options = QueryOptions()
+>>> kg = options.load_graph()
+>>> prepared = prepare(get_stored_query("kfor-strength"), {}, options, kg)
+>>> prepared.form
+'SELECT'
+>>> print(render(run(prepared, kg, options), "csv", kg), end="")
+date,troops,count
+1999-06,20000,https://w3id.org/kosovo-kg/resource/kfor-strength-1999
+2024,4500,https://w3id.org/kosovo-kg/resource/kfor-strength-2024
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from .catalogue import StoredQuery, bind_parameters, get_stored_query
+from .engines import ENGINES, WIKIDATA_SPARQL, Result, make_engine, refuse_update
+from .errors import OptionError, QueryError
+from .output import render
+from .sparqltext import insert_values, operation_keyword, refuse_deep_nesting, refuse_federation, replace_iri
+
+if TYPE_CHECKING:
+    from .store import KnowledgeGraph
+
+REMOTE_SCHEMES = ("http://", "https://")
+_HTTP_URL = re.compile(r"https?://[^\s<>\"{}|^`\\]+")
+
+
+class QueryOptions(NamedTuple):
+    """Where and how queries run; the same options mean the same answers on every front end.
+
+    ``data`` are extra RDF files loaded beside the packaged graph (or, with ``only_data``,
+    instead of it). ``timeout`` is in seconds; ``None`` means no limit.
+
+    >>> QueryOptions(timeout=float("nan")).checked()
+    Traceback (most recent call last):
+    ...
+    kosovo_kg.errors.OptionError: the time limit must be a positive number of seconds, got nan
+    >>> QueryOptions(engine="virtuoso").checked()
+    Traceback (most recent call last):
+    ...
+    kosovo_kg.errors.OptionError: unknown engine 'virtuoso': use oxigraph, rdflib or the URL of a SPARQL endpoint
+    """
+
+    engine: str = "oxigraph"
+    timeout: float | None = None
+    allow_federation: bool = False
+    wikidata_endpoint: str | None = None
+    data: tuple[Path, ...] = ()
+    only_data: bool = False
+
+    @property
+    def remote(self) -> bool:
+        """Whether the engine is a SPARQL endpoint elsewhere (it holds its own data)."""
+        return self.engine.startswith(REMOTE_SCHEMES)
+
+    def checked(self) -> QueryOptions:
+        """These options, or :class:`OptionError` naming the one that cannot be used."""
+        if self.remote:
+            if not _HTTP_URL.fullmatch(self.engine):
+                raise OptionError(f"--engine must be oxigraph, rdflib or an http(s) URL, got {self.engine!r}")
+            if self.data or self.only_data:
+                raise OptionError(
+                    "--data loads files into the embedded graph; a remote engine (--engine URL) answers from its own data"
+                )
+        elif self.engine not in ENGINES:
+            raise OptionError(f"unknown engine {self.engine!r}: use oxigraph, rdflib or the URL of a SPARQL endpoint")
+        if self.timeout is not None and not (math.isfinite(self.timeout) and self.timeout > 0):
+            raise OptionError(f"the time limit must be a positive number of seconds, got {self.timeout:g}")
+        if self.wikidata_endpoint is not None and not _HTTP_URL.fullmatch(self.wikidata_endpoint):
+            raise OptionError(f"--wikidata-endpoint must be an http(s) URL, got {self.wikidata_endpoint!r}")
+        if self.only_data and not self.data:
+            raise OptionError("--only-data needs the files to query: give them with --data FILE ...")
+        return self
+
+    def load_graph(self) -> KnowledgeGraph | None:
+        """The graph these options query: the packaged one plus ``data`` (none for a remote engine)."""
+        if self.remote:
+            return None
+        from .store import load_graph
+
+        return load_graph(self.data, packaged=not self.only_data)
+
+
+class PreparedQuery(NamedTuple):
+    """A query that passed the screens, as the exact text an engine runs."""
+
+    text: str
+    #: SELECT, ASK, CONSTRUCT or DESCRIBE: what kind of answer to expect
+    form: str
+    #: the stored query it was made from, if any
+    stored: StoredQuery | None = None
+
+
+def prepare(
+    query: str | StoredQuery,
+    params: Mapping[str, object] | None,
+    options: QueryOptions,
+    kg: KnowledgeGraph | None,
+) -> PreparedQuery:
+    """Screen a query and bind a stored query's parameters; raises :class:`QueryError` (or a subclass).
+
+    ``kg`` is the local graph when there is one: resource parameters are checked against it.
+
+    >>> prepare("DELETE WHERE { ?s ?p ?o }", None, QueryOptions(), None)
+    Traceback (most recent call last):
+    ...
+    kosovo_kg.errors.QueryError: refused: DELETE is a SPARQL Update operation and the graph is read-only
+    """
+    stored = query if isinstance(query, StoredQuery) else None
+    text = stored.text if stored is not None else query
+    if not isinstance(text, str) or not text.strip():
+        raise QueryError("the query is empty")
+    if params and stored is None:
+        raise QueryError("parameters are given to stored queries; write the values into the SPARQL text instead")
+    refuse_update(text)
+    refuse_deep_nesting(text)
+    if not options.allow_federation:
+        refuse_federation(text)
+    if options.wikidata_endpoint:
+        text = replace_iri(text, WIKIDATA_SPARQL, options.wikidata_endpoint)
+    if stored is not None:
+        bindings = bind_parameters(stored, dict(params or {}), kg)
+        if bindings:
+            text = insert_values(text, {name: str(term) for name, term in bindings.items()})
+    form = operation_keyword(text) or ""
+    if form not in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+        raise QueryError(f"the query must start with SELECT, ASK, CONSTRUCT or DESCRIBE, not {form or 'nothing'!r}")
+    return PreparedQuery(text, form, stored)
+
+
+def run(prepared: PreparedQuery, kg: KnowledgeGraph | None, options: QueryOptions) -> Result:
+    """Run a prepared query on the options' engine.
+
+    With a ``timeout``, an embedded query runs in a forked child that is killed at the limit
+    (see :mod:`kosovo_kg.deadline`) and a remote one under the HTTP client's timeout. Without
+    one nothing extra is started.
+    """
+    engine = make_engine(options.engine, kg, options.timeout)
+    if options.timeout is None or options.remote:
+        return engine.run(prepared.text)
+    from .deadline import run_with_deadline
+
+    return run_with_deadline(lambda: engine.run(prepared.text), options.timeout)
+
+
+def execute(
+    query: str | StoredQuery,
+    params: Mapping[str, object] | None = None,
+    options: QueryOptions | None = None,
+    kg: KnowledgeGraph | None = None,
+) -> Result:
+    """Prepare and run a query, loading the options' graph when none is given."""
+    options = (options or QueryOptions()).checked()
+    if kg is not None and (options.data or options.only_data):
+        raise OptionError("give either a loaded graph or data files to load, not both")
+    if kg is None and not options.remote:
+        kg = options.load_graph()
+    return run(prepare(query, params, options, kg), kg, options)
+
+
+__all__ = [
+    "PreparedQuery",
+    "QueryOptions",
+    "execute",
+    "get_stored_query",
+    "prepare",
+    "render",
+    "run",
+]
