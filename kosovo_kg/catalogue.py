@@ -82,7 +82,9 @@ def parse_header(text: str, shown_path: str) -> dict[str, object]:
             item = stripped[2:].strip()
             key, sep, value = item.partition(":")
             entry: object = {key.strip(): _unquote(value.strip())} if sep and " " not in key.strip() else _unquote(item)
-            header[current].append(entry)  # type: ignore[union-attr]
+            items = header[current]
+            assert isinstance(items, list)  # checked above
+            items.append(entry)
             continue
         key, sep, value = stripped.partition(":")
         if not sep or not re.fullmatch(r"[A-Za-z_]+", key.strip()):
@@ -90,6 +92,11 @@ def parse_header(text: str, shown_path: str) -> dict[str, object]:
         current = key.strip()
         header[current] = _unquote(value.strip()) if value.strip() else []
     return header
+
+
+def _listed(value: object) -> list[object]:
+    """A header key's items: its list, or nothing when it is absent or empty."""
+    return value if isinstance(value, list) else []
 
 
 def _unquote(value: str) -> str:
@@ -117,10 +124,10 @@ def read_stored_query(path: Path) -> StoredQuery:
     if not isinstance(summary, str) or not summary:
         raise QueryError(f"{shown}: the header needs a '#+ summary:' line")
     defaults: dict[str, str] = {}
-    for entry in header.get("defaults", []) or []:
+    for entry in _listed(header.get("defaults")):
         if isinstance(entry, dict):
             defaults.update({k: str(v) for k, v in entry.items()})
-    tags = tuple(str(t) for t in header.get("tags", []) or [])
+    tags = tuple(str(t) for t in _listed(header.get("tags")))
     parameters = tuple(_parameter(v, defaults, shown) for v in parameter_variables(text))
     description = header.get("description", "")
     return StoredQuery(path.stem, path, text, summary, str(description), tags, parameters)

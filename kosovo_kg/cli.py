@@ -253,7 +253,7 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
                 width = int(os.environ.get("COLUMNS", "")) - 2
             except ValueError:
                 try:
-                    width = os.get_terminal_size(sys.__stdout__.fileno()).columns - 2
+                    width = os.get_terminal_size((sys.__stdout__ or sys.stdout).fileno()).columns - 2
                 except (OSError, AttributeError, ValueError):
                     width = 78
         super().__init__(prog, indent_increment, max_help_position, width)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import pyoxigraph as ox
 
@@ -54,8 +54,13 @@ _INTEGER_TYPES = {
 }
 
 
-class Row(Mapping[str, object]):
-    """One solution: ``row["name"]`` is the value as Python, ``row.term("name")`` the RDF term."""
+class Row(Mapping[str, Any]):
+    """One solution: ``row["name"]`` is the value as Python, ``row.term("name")`` the RDF term.
+
+    Values are typed by their datatype (``str``, ``int``, ``Decimal``, ``float``, ``bool``,
+    ``datetime.date`` or ``None`` when unbound), so they are ``Any`` to a type checker, as a
+    database row's are.
+    """
 
     def __init__(self, variables: list[str], terms: tuple[Term | None, ...]):
         self._variables, self._terms = variables, terms
@@ -63,7 +68,7 @@ class Row(Mapping[str, object]):
     def term(self, name: str) -> Term | None:
         return self._terms[self._variables.index(name)]
 
-    def __getitem__(self, name: str) -> object:
+    def __getitem__(self, name: str) -> Any:
         if name not in self._variables:
             raise KeyError(name)
         return to_python(self.term(name))
@@ -206,7 +211,7 @@ class RdflibEngine:
         from .store import from_rdflib
 
         try:
-            answer = self.graph.query(query, initNs=PREFIXES)
+            answer: Any = self.graph.query(query, initNs=PREFIXES)  # rdflib's Result types every form at once
             kind = answer.type
             if kind == "ASK":
                 return Result("ask", boolean=bool(answer.askAnswer))

@@ -231,10 +231,10 @@ def _syntax_error(path: Path, error: SyntaxError | MemoryError, data: bytes | No
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as bad:
-        line = data[: bad.start].count(b"\n") + 1
-        return LoadError(shown, f"is not valid UTF-8 (byte {bad.start})", line=line)
+        return LoadError(shown, f"is not valid UTF-8 (byte {bad.start})", line=data.count(b"\n", 0, bad.start) + 1)
     message = error.msg
-    line, column = error.lineno, error.offset
+    line: int | None = error.lineno
+    column = error.offset
     if message.startswith("Parser error"):
         message = message.split(": ", 1)[-1]
     if "LoadDocumentCallback" in message:

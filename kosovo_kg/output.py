@@ -17,7 +17,9 @@ OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
 
 def render(result: Result, output_format: str, kg: KnowledgeGraph | None = None) -> str:
     if result.kind == "graph":
-        return ox.serialize(result.triples, format=ox.RdfFormat.TURTLE).decode("utf-8")
+        from .serialize import rdf_bytes
+
+        return rdf_bytes(result.triples, ox.RdfFormat.TURTLE).decode("utf-8")
     if output_format == "csv":
         return to_csv(result)
     if output_format == "tsv":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -91,7 +91,7 @@ class KnowledgeGraph:
     def labels(self) -> dict[str, str]:
         found: dict[str, str] = {}
         for quad in self.store.quads_for_pattern(None, ox.NamedNode(RDFS_LABEL), None):
-            if isinstance(quad.subject, ox.NamedNode):
+            if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal):
                 found.setdefault(quad.subject.value, quad.object.value)
         return found
 
@@ -137,8 +137,12 @@ def to_rdflib(term):
     return rdflib.Literal(term.value, datatype=rdflib.URIRef(datatype))
 
 
-def from_rdflib(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term as a pyoxigraph term (the neutral type of result rows)."""
+def from_rdflib(term: Any) -> Any:
+    """An rdflib term as a pyoxigraph term (the neutral type of result rows).
+
+    Typed ``Any``: the caller knows the term's position (a predicate is always an IRI), which
+    a union of the three term types would make it prove again.
+    """
     import rdflib
 
     if isinstance(term, rdflib.URIRef):
