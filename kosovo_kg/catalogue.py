@@ -231,8 +231,8 @@ def typed_value(parameter: Parameter, raw: object, kg: KnowledgeGraph | None = N
 
         try:
             value = Decimal(text)
-        except InvalidOperation:
-            raise fail("a number") from None
+        except InvalidOperation as error:
+            raise fail("a number") from error
         if not value.is_finite() or not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
             raise fail("a number")
         return ox.Literal(text, datatype=ox.NamedNode(XSD + "decimal"))
@@ -241,8 +241,8 @@ def typed_value(parameter: Parameter, raw: object, kg: KnowledgeGraph | None = N
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
                 raise ValueError
             datetime.date.fromisoformat(text)
-        except ValueError:
-            raise fail("a date as YYYY-MM-DD") from None
+        except ValueError as error:
+            raise fail("a date as YYYY-MM-DD") from error
         return ox.Literal(text, datatype=ox.NamedNode(XSD + "date"))
     if kind == "gYear":
         if not re.fullmatch(r"\d{4}", text):
@@ -268,6 +268,10 @@ def _expand_iri(name: str, text: str, kg: KnowledgeGraph | None) -> str:
         iri = PREFIXES[prefix] + local
     else:
         iri = KKR + text
+    try:  # Oxigraph's own IRI parser decides, the one that will read the bound term
+        ox.NamedNode(iri)
+    except ValueError as error:
+        raise ParameterError(f"parameter {name!r} is not a valid IRI ({error}): {text!r}") from error
     if kg is not None and iri.startswith(KKR) and not kg.describes(iri):
         import difflib
 

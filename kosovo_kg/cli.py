@@ -35,6 +35,17 @@ def _say(line: str) -> None:
     print(line, file=sys.stderr)
 
 
+def _one_line(text: str) -> str:
+    """A message as one printable line: control characters (a newline in a value, say) escaped.
+
+    >>> _one_line("bad value 'a\\x01b\\nc'")
+    "bad value 'a\\\\x01b\\\\nc'"
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def _write_report(report, output_format: str) -> None:
     if output_format == "json":
         import json
@@ -458,7 +469,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         return args.run(args)
     except KosovoKGError as error:
         sys.stdout.flush()
-        _say(f"error: {error}")
+        _say(f"error: {_one_line(str(error))}")
         return error.exit_code
     except BrokenPipeError:  # the reader (head, less) has gone: not an error
         import os
@@ -484,7 +495,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         code = run(argv)
     except Exception as error:  # the one place a bug is turned into words
-        _say(f"error: internal error, a bug in kosovo-kg ({type(error).__name__}: {error}); please report it")
+        _say(
+            f"error: internal error, a bug in kosovo-kg ({type(error).__name__}: {_one_line(str(error))}); please report it"
+        )
         code = EXIT_INTERNAL
     try:
         sys.stdout.flush()

@@ -183,18 +183,20 @@ class OxigraphEngine:
     def run(self, query: str) -> Result:
         try:
             answer = self.store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+            # Evaluation is lazy: a SERVICE that fails does so while the rows are read, so
+            # they are read inside the try.
+            if isinstance(answer, ox.QueryBoolean):
+                return Result("ask", boolean=bool(answer))
+            if isinstance(answer, ox.QuerySolutions):
+                variables = [v.value for v in answer.variables]
+                # a solution iterates its values in the order of the variables
+                rows = [tuple(map(canonical, solution)) for solution in answer]
+                return Result("select", variables, rows)
+            return Result("graph", triples=list(answer))
         except SyntaxError as error:
             raise QueryError(_syntax_message(str(error), query)) from error
         except OSError as error:  # a SERVICE endpoint that refused or failed
             raise QueryError(f"query failed: {error}") from error
-        if isinstance(answer, ox.QueryBoolean):
-            return Result("ask", boolean=bool(answer))
-        if isinstance(answer, ox.QuerySolutions):
-            variables = [v.value for v in answer.variables]
-            # a solution iterates its values in the order of the variables
-            rows = [tuple(map(canonical, solution)) for solution in answer]
-            return Result("select", variables, rows)
-        return Result("graph", triples=list(answer))
 
 
 class RdflibEngine:
@@ -316,6 +318,9 @@ class RemoteEngine:
                 raise EngineError(f"{self.url} sent more than {MAX_REMOTE_ANSWER >> 20} MiB; add a LIMIT to the query")
             if self.timeout is not None and time.monotonic() - started > self.timeout:
                 raise QueryTimeout(f"{self.url} did not finish its answer within {_seconds(self.timeout)}")
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and size < int(declared):  # http.client's read(n) does not say so itself
+            raise EngineError(f"{self.url} sent a broken HTTP answer: cut short at {size} of {declared} bytes")
         return b"".join(chunks)
 
 

@@ -106,7 +106,7 @@ def _hermit_consistency(view: bytes) -> ReasoningResult:
     except owlready2.OwlReadyInconsistentOntologyError:
         return ReasoningResult(False, _explain_inconsistency(world))
     except owlready2.OwlReadyJavaError as error:
-        raise ReasoningError(f"HermiT failed: {str(error).strip().splitlines()[-1]}") from None
+        raise ReasoningError(f"HermiT failed: {str(error).strip().splitlines()[-1]}") from error
     return ReasoningResult(True, "consistent")
 
 
@@ -133,8 +133,8 @@ def _hermit_inferred(view: bytes, stated: set[ox.Triple]) -> list[ox.Triple]:
     try:
         with ontology:
             owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
-    except owlready2.OwlReadyInconsistentOntologyError:
-        raise ReasoningError(_explain_inconsistency(world)) from None
+    except owlready2.OwlReadyInconsistentOntologyError as error:
+        raise ReasoningError(_explain_inconsistency(world)) from error
     added = []
     for s, p, o in set(world.get_triples()) - before:
         if min(s, p, o) <= 0:  # blank nodes (negative ids) and literals have no IRI to give back

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from . import paths
-from .fileio import load_file
+from .fileio import file_uri, load_file
 from .namespaces import PREFIXES, RDFS_LABEL, XSD_STRING, shorten
 
 if TYPE_CHECKING:
@@ -113,7 +113,7 @@ def load_graph(extra_files: Iterable[Path | str] = (), *, packaged: bool = True)
     graph_files: dict[str, str] = {}
     files = [*(paths.data_files() if packaged else ()), *map(Path, extra_files)]
     for path in files:
-        graph_name = ox.NamedNode(Path(path).resolve().as_uri())
+        graph_name = ox.NamedNode(file_uri(path))
         if graph_name.value in graph_files:  # the same file given twice is loaded once
             continue
         load_file(store, path, graph_name)
