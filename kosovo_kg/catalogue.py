@@ -237,12 +237,10 @@ def typed_value(parameter: Parameter, raw: object, kg: KnowledgeGraph | None = N
             raise fail("a number")
         return ox.Literal(text, datatype=ox.NamedNode(XSD + "decimal"))
     if kind == "date":
-        try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-                raise ValueError
-            datetime.date.fromisoformat(text)
-        except ValueError as error:
-            raise fail("a date as YYYY-MM-DD") from error
+        from .lexical import problem
+
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) or problem(text, XSD + "date"):
+            raise fail("a date as YYYY-MM-DD")
         return ox.Literal(text, datatype=ox.NamedNode(XSD + "date"))
     if kind == "gYear":
         if not re.fullmatch(r"\d{4}", text):

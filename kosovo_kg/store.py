@@ -77,8 +77,13 @@ class KnowledgeGraph:
 
     @cached_property
     def rdflib_graph(self) -> rdflib.Graph:
+        import logging
+
         import rdflib
 
+        # rdflib logs a traceback for every literal whose text is not of its datatype
+        # ("2025-02-30"^^xsd:date); validate reports those itself, in one line each.
+        logging.getLogger("rdflib.term").setLevel(logging.ERROR)
         graph = rdflib.Graph()
         for prefix, namespace in PREFIXES.items():
             graph.bind(prefix, namespace)
