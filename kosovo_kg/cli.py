@@ -158,6 +158,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         _export_quickstatements(kg, args.output)
         return 0
     if args.inferred:
+        from .reasoning import require_java
+
+        require_java()
         _say("Reasoning with HermiT…")
         stated = len(kg)
         kg = with_inferences(kg)

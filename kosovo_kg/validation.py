@@ -289,6 +289,10 @@ def run_validation(
     (True, 0)
     """
     extra = list(extra_files)
+    if reasoning:  # a missing Java is told before the minutes of SHACL, not after
+        from .reasoning import require_java
+
+        require_java()
     kg = load_graph(extra)
     well_formed = run_wellformed(kg)
     shacl, shape_count, report_graph = run_shacl(kg)
