@@ -375,15 +375,6 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     sub.add_argument("--no-reasoning", action="store_true", help="Skip the OWL consistency check (HermiT needs Java).")
     sub.add_argument("--format", choices=("text", "json"), default="text", help="How to print the report.")
 
-    sub = command(
-        "names",
-        cmd_names,
-        "Print graph/names.ttl as CLDR (through Babel) gives it: state and organization names in Albanian (sq), "
-        "Serbian Cyrillic (sr) and Serbian Latin (sr-Latn). A maintainer's command; needs Babel.",
-    )
-    sub.add_argument("--write", action="store_true", help="Regenerate graph/names.ttl (atomically).")
-    sub.add_argument("--check", action="store_true", help="Exit 1 if graph/names.ttl differs from what Babel gives.")
-
     command("queries", cmd_queries, "List the stored questions with their summaries and parameters.")
 
     sub = command(
@@ -429,6 +420,15 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "Exit 1 when an identifier is used by two entities.",
     )
     sub.add_argument("--format", choices=("text", "json"), default="text", help="How to print the report.")
+
+    sub = command(
+        "names",
+        cmd_names,
+        "Print graph/names.ttl as CLDR (through Babel) gives it: state and organization names in Albanian (sq), "
+        "Serbian Cyrillic (sr) and Serbian Latin (sr-Latn). A maintainer's command; needs Babel.",
+    )
+    sub.add_argument("--write", action="store_true", help="Regenerate graph/names.ttl (atomically).")
+    sub.add_argument("--check", action="store_true", help="Exit 1 if graph/names.ttl differs from what Babel gives.")
 
     sub = command(
         "serve",

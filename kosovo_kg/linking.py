@@ -86,8 +86,8 @@ def link_report(kg: KnowledgeGraph) -> LinkReport:
 
     >>> from kosovo_kg import load_graph
     >>> report = link_report(load_graph())
-    >>> report.coverage["state"][0] == report.coverage["state"][1], report.shared
-    (True, [])
+    >>> report.evidenced == report.linked, report.shared, report.weak
+    (True, [], [])
     """
     report = LinkReport()
     for kind, cls in LINKABLE.items():

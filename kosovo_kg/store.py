@@ -60,12 +60,16 @@ class KnowledgeGraph:
 
     @cached_property
     def files(self) -> dict[str, str]:
-        """Subject IRI -> the file (as shown to users) where it is first described."""
+        """Subject IRI -> the file (as shown to users) where it is described: the file that gives its
+        type (rdf:type) where there is one, since files such as graph/wikidata.ttl and graph/names.ttl
+        only add to nodes described elsewhere; otherwise the first file that mentions it as a subject."""
         found: dict[str, str] = {}
-        for quad in self.store:
-            if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.graph_name, ox.NamedNode):
-                shown = self.graph_files.get(quad.graph_name.value, quad.graph_name.value)
-                found.setdefault(quad.subject.value, shown)
+        typing = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+        for typed_first in (True, False):
+            for quad in self.store.quads_for_pattern(None, typing if typed_first else None, None):
+                if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.graph_name, ox.NamedNode):
+                    shown = self.graph_files.get(quad.graph_name.value, quad.graph_name.value)
+                    found.setdefault(quad.subject.value, shown)
         return found
 
     def __len__(self) -> int:
