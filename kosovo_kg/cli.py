@@ -89,6 +89,27 @@ def cmd_link(args: argparse.Namespace) -> int:
     return 0 if report.ok else EXIT_VIOLATIONS
 
 
+def cmd_names(args: argparse.Namespace) -> int:
+    # Babel is imported inside kosovo_kg.names, only here: no other command pays for it.
+    from .names import names_file, names_turtle, write_names
+    from .store import load_graph
+
+    kg = load_graph()
+    if args.write:
+        _say(f"wrote {write_names(kg)}")
+        return 0
+    text = names_turtle(kg)
+    if args.check:
+        current = names_file().read_text(encoding="utf-8") if names_file().exists() else ""
+        if current != text:
+            _say(f"{names_file()} is not what Babel gives: run kosovo-kg names --write")
+            return EXIT_VIOLATIONS
+        _say(f"{names_file()} matches Babel")
+        return 0
+    sys.stdout.write(text)
+    return 0
+
+
 def _parse_params(values: Sequence[str]) -> dict[str, str]:
     params: dict[str, str] = {}
     for item in values:
@@ -321,7 +342,7 @@ def _query_options(command: argparse.ArgumentParser) -> None:
     _data_options(command)
 
 
-COMMANDS = ("validate", "queries", "query", "sparql", "export", "link", "serve", "chart", "docs")
+COMMANDS = ("validate", "queries", "query", "sparql", "export", "link", "names", "serve", "chart", "docs")
 
 
 class _Unused:
@@ -415,6 +436,15 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "Exit 1 when an identifier is used by two entities.",
     )
     sub.add_argument("--format", choices=("text", "json"), default="text", help="How to print the report.")
+
+    sub = command(
+        "names",
+        cmd_names,
+        "Print graph/names.ttl as CLDR (through Babel) gives it: state and organization names in Albanian (sq), "
+        "Serbian Cyrillic (sr) and Serbian Latin (sr-Latn). A maintainer's command; needs Babel.",
+    )
+    sub.add_argument("--write", action="store_true", help="Regenerate graph/names.ttl (atomically).")
+    sub.add_argument("--check", action="store_true", help="Exit 1 if graph/names.ttl differs from what Babel gives.")
 
     sub = command(
         "serve",

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from . import paths
 from .fileio import file_uri, load_file
-from .namespaces import PREFIXES, RDFS_LABEL, XSD_STRING, shorten
+from .namespaces import PREFIXES, RDF, RDFS_LABEL, XSD_STRING, shorten
 
 if TYPE_CHECKING:
     import rdflib
@@ -60,12 +60,16 @@ class KnowledgeGraph:
 
     @cached_property
     def files(self) -> dict[str, str]:
-        """Subject IRI -> the file (as shown to users) where it is first described."""
+        """Subject IRI -> the file (as shown to users) where it is described: the file that gives its
+        type (rdf:type) where there is one, since files such as graph/wikidata.ttl and graph/names.ttl
+        only add to nodes described elsewhere; otherwise the first file that mentions it as a subject."""
         found: dict[str, str] = {}
-        for quad in self.store:
-            if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.graph_name, ox.NamedNode):
-                shown = self.graph_files.get(quad.graph_name.value, quad.graph_name.value)
-                found.setdefault(quad.subject.value, shown)
+        rdf_type = ox.NamedNode(RDF + "type")
+        for typed_first in (True, False):
+            for quad in self.store.quads_for_pattern(None, rdf_type if typed_first else None, None):
+                if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.graph_name, ox.NamedNode):
+                    shown = self.graph_files.get(quad.graph_name.value, quad.graph_name.value)
+                    found.setdefault(quad.subject.value, shown)
         return found
 
     def __len__(self) -> int:
