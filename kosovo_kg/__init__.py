@@ -15,9 +15,7 @@ Query parameters go in a mapping; options are keywords, so the two cannot be con
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from pathlib import Path
-from typing import TYPE_CHECKING
+import os
 
 from .engines import Result, Row
 from .errors import (
@@ -35,8 +33,11 @@ from .errors import (
 from .pipeline import QueryOptions, execute
 from .store import KnowledgeGraph, load_graph
 
-if TYPE_CHECKING:  # validation imports dataclasses, which a one-off query does not need
-    from .validation import ValidationReport
+TYPE_CHECKING = False  # typing is not imported at run time: see records.py
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from .validation import ValidationReport  # validation imports dataclasses: not at run time
 
 __version__ = "0.1.0"
 
@@ -72,7 +73,7 @@ def query(
     timeout: float | None = None,
     allow_federation: bool = False,
     wikidata_endpoint: str | None = None,
-    data: Iterable[Path | str] = (),
+    data: Iterable[str | os.PathLike[str]] = (),
     only_data: bool = False,
 ) -> Result:
     """Run the stored query ``name`` (see ``kosovo-kg queries``) with its parameter values.
@@ -87,7 +88,9 @@ def query(
     """
     from .catalogue import get_stored_query
 
-    options = QueryOptions(engine, timeout, allow_federation, wikidata_endpoint, tuple(map(Path, data)), only_data)
+    options = QueryOptions(
+        engine, timeout, allow_federation, wikidata_endpoint, tuple(os.fspath(path) for path in data), only_data
+    )
     return execute(get_stored_query(name), params, options, graph)
 
 
@@ -99,7 +102,7 @@ def sparql(
     timeout: float | None = None,
     allow_federation: bool = False,
     wikidata_endpoint: str | None = None,
-    data: Iterable[Path | str] = (),
+    data: Iterable[str | os.PathLike[str]] = (),
     only_data: bool = False,
 ) -> Result:
     """Run any SPARQL query over the graph, with the same options as :func:`query`.
@@ -107,12 +110,14 @@ def sparql(
     The prefixes ``kkg:``, ``kkr:``, ``rdfs:`` and the others of ``kosovo-kg sparql --help``
     are predeclared. SPARQL Update is refused: the graph is read-only.
     """
-    options = QueryOptions(engine, timeout, allow_federation, wikidata_endpoint, tuple(map(Path, data)), only_data)
+    options = QueryOptions(
+        engine, timeout, allow_federation, wikidata_endpoint, tuple(os.fspath(path) for path in data), only_data
+    )
     return execute(text, None, options, graph)
 
 
 def validate(
-    extra_files: Iterable[Path | str] = (), *, reasoning: bool = True, checks: bool = True
+    extra_files: Iterable[str | os.PathLike[str]] = (), *, reasoning: bool = True, checks: bool = True
 ) -> ValidationReport:
     """SHACL, OWL reasoning and quality checks over the graph plus ``extra_files``.
 
@@ -120,7 +125,7 @@ def validate(
     """
     from .validation import run_validation
 
-    return run_validation(extra_files, reasoning=reasoning, checks=checks)
+    return run_validation([os.fspath(path) for path in extra_files], reasoning=reasoning, checks=checks)
 
 
 def export(rdf_format: str = "turtle", *, graph: KnowledgeGraph | None = None) -> bytes:

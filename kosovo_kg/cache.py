@@ -21,24 +21,27 @@ never an error.
 
 from __future__ import annotations
 
-import hashlib
 import os
-from collections.abc import Callable, Iterable
-from pathlib import Path
+
+TYPE_CHECKING = False  # typing and pathlib are not imported at run time: see records.py
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
 
 DISABLED = ("off", "0", "no", "false")
 
 
-def cache_dir() -> Path | None:
+def cache_dir() -> str | None:
     """Where entries live, or None when the user turned the cache off."""
     configured = os.environ.get("KOSOVO_KG_CACHE")
     if configured is not None:
-        return None if configured.strip().lower() in DISABLED else Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "kosovo-kg"
+        return None if configured.strip().lower() in DISABLED else configured
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "kosovo-kg")
 
 
 def content_key(kind: str, parts: Iterable[bytes]) -> str:
+    import hashlib  # OpenSSL's: 11M instructions to import, more than a one-off query's parse
+
     digest = hashlib.sha256(kind.encode() + b"\0")
     for part in parts:
         digest.update(len(part).to_bytes(8, "big"))
@@ -48,20 +51,37 @@ def content_key(kind: str, parts: Iterable[bytes]) -> str:
 
 def cached(kind: str, parts: Iterable[bytes], compute: Callable[[], bytes]) -> bytes:
     """``compute()``'s bytes, taken from the cache when the same ``parts`` were seen before."""
+    name = f"{kind}-{content_key(kind, parts)}"
+    value = read_entry(name)
+    if value is None:
+        value = compute()
+        write_entry(name, value)
+    return value
+
+
+def read_entry(name: str) -> bytes | None:
+    """The entry ``name``, or None when there is none (or the cache is off or unreadable)."""
     folder = cache_dir()
     if folder is None:
-        return compute()
-    entry = folder / f"{kind}-{content_key(kind, parts)}"
+        return None
     try:
-        return entry.read_bytes()
+        with open(os.path.join(folder, name), "rb") as stream:
+            return stream.read()
+    except OSError:
+        return None
+
+
+def write_entry(name: str, value: bytes) -> None:
+    """Store an entry; readers see the whole entry or none. A cache that cannot be written is skipped."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    entry = os.path.join(folder, name)
+    partial = os.path.join(folder, f".{name}.{os.getpid()}.part")
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with open(partial, "wb") as stream:
+            stream.write(value)
+        os.replace(partial, entry)
     except OSError:
         pass
-    value = compute()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        partial = entry.with_name(f".{entry.name}.{os.getpid()}.part")
-        partial.write_bytes(value)
-        os.replace(partial, entry)  # readers see the whole entry or none
-    except OSError:
-        pass
-    return value

@@ -9,34 +9,41 @@ Values are checked, typed and bound as RDF terms (a VALUES block, see
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cache
-from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
 
 import pyoxigraph as ox
 
 from . import paths
 from .errors import ParameterError, QueryError
 from .namespaces import KKR, PREFIXES, XSD
+from .records import Record
 from .sparqltext import keywords, parameter_variables
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .store import KnowledgeGraph
 
 PARAMETER_TYPES = ("iri", "string", "integer", "decimal", "date", "gYear")
-_IRI_FORBIDDEN = re.compile(r'[\s<>"{}|^`\\]')
-_QUERY_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
+# Patterns as text: the re module compiles each on first use and keeps it, so a command that
+# never needs one does not pay for compiling it at import.
+_IRI_FORBIDDEN = r'[\s<>"{}|^`\\]'
+_QUERY_NAME = r"[a-z0-9][a-z0-9-]*"
 
 
-# NamedTuples rather than dataclasses: ``dataclasses`` imports ``inspect``, which alone
-# costs a one-off CLI query more than running it.
-class Parameter(NamedTuple):
+class Parameter(Record):
+    """A stored query's parameter: its name, the variable it binds, its type and default."""
+
+    __slots__ = ("default", "name", "required", "type", "variable")
     name: str
     variable: str
     type: str
     required: bool
-    default: str | None = None
+    default: str | None
+
+    def __init__(self, name: str, variable: str, type: str, required: bool, default: str | None = None) -> None:
+        self._set(name=name, variable=variable, type=type, required=required, default=default)
 
     def describe(self) -> str:
         text = f"{self.name} ({self.type}"
@@ -46,14 +53,31 @@ class Parameter(NamedTuple):
         return text + ")"
 
 
-class StoredQuery(NamedTuple):
+class StoredQuery(Record):
+    """A stored question: its name, file, SPARQL text and header."""
+
+    __slots__ = ("description", "name", "parameters", "path", "summary", "tags", "text")
     name: str
-    path: Path
+    path: str
     text: str
     summary: str
-    description: str = ""
-    tags: tuple[str, ...] = ()
-    parameters: tuple[Parameter, ...] = ()
+    description: str
+    tags: tuple[str, ...]
+    parameters: tuple[Parameter, ...]
+
+    def __init__(
+        self,
+        name: str,
+        path: str,
+        text: str,
+        summary: str,
+        description: str = "",
+        tags: tuple[str, ...] = (),
+        parameters: tuple[Parameter, ...] = (),
+    ) -> None:
+        self._set(
+            name=name, path=path, text=text, summary=summary, description=description, tags=tags, parameters=parameters
+        )
 
     @property
     def federated(self) -> bool:
@@ -116,9 +140,10 @@ def _parameter(variable: str, defaults: dict[str, str], shown_path: str) -> Para
     return Parameter(name, variable, kind, required, defaults.get(name))
 
 
-def read_stored_query(path: Path) -> StoredQuery:
-    shown = paths.display_path(path)
-    text = path.read_text(encoding="utf-8")
+def read_stored_query(path: str) -> StoredQuery:
+    shown = paths.shown_in_project(path)
+    with open(path, encoding="utf-8") as stream:
+        text = stream.read()
     header = parse_header(text, shown)
     summary = header.get("summary")
     if not isinstance(summary, str) or not summary:
@@ -130,22 +155,24 @@ def read_stored_query(path: Path) -> StoredQuery:
     tags = tuple(str(t) for t in _listed(header.get("tags")))
     parameters = tuple(_parameter(v, defaults, shown) for v in parameter_variables(text))
     description = header.get("description", "")
-    return StoredQuery(path.stem, path, text, summary, str(description), tags, parameters)
+    name = os.path.splitext(os.path.basename(path))[0]
+    return StoredQuery(name, path, text, summary, str(description), tags, parameters)
 
 
 @cache
-def _read_cached(path: Path, modified_ns: int) -> StoredQuery:
+def _read_cached(path: str, modified_ns: int) -> StoredQuery:
     return read_stored_query(path)
 
 
-def _stored_query_at(path: Path) -> StoredQuery:
+def _stored_query_at(path: str) -> StoredQuery:
     """The query in this file, read again only when the file has changed."""
-    return _read_cached(path, path.stat().st_mtime_ns)
+    return _read_cached(path, os.stat(path).st_mtime_ns)
 
 
 def catalogue() -> dict[str, StoredQuery]:
     """Every stored question, by name (quality checks live apart, in ``queries/checks/``)."""
-    return {path.stem: _stored_query_at(path) for path in sorted(paths.queries_dir().glob("*.rq"))}
+    queries = (_stored_query_at(path) for path in paths.query_file_paths())
+    return {query.name: query for query in queries}
 
 
 def get_stored_query(name: str) -> StoredQuery:
@@ -158,9 +185,9 @@ def get_stored_query(name: str) -> StoredQuery:
     ...
     kosovo_kg.errors.QueryError: no stored query named '../graph/actors'; run 'kosovo-kg queries' for the list
     """
-    if _QUERY_NAME.fullmatch(name):
-        path = paths.queries_dir() / f"{name}.rq"
-        if path.is_file():
+    if re.fullmatch(_QUERY_NAME, name):
+        path = paths.query_file_path(name)
+        if os.path.isfile(path):
             return _stored_query_at(path)
     import difflib
 
@@ -251,7 +278,7 @@ def typed_value(parameter: Parameter, raw: object, kg: KnowledgeGraph | None = N
 
 def _expand_iri(name: str, text: str, kg: KnowledgeGraph | None) -> str:
     """A full IRI, a prefixed name (kkr:kosovo) or a bare resource name (kosovo) as a full IRI."""
-    if not text or _IRI_FORBIDDEN.search(text):
+    if not text or re.search(_IRI_FORBIDDEN, text):
         raise ParameterError(
             f"parameter {name!r} must be an IRI, a prefixed name such as kkr:kosovo or a resource name such as kosovo, got {text!r}"
         )

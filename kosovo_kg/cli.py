@@ -16,16 +16,20 @@ date,troops,count
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING
+from functools import cache
 
 from .errors import EXIT_INTERNAL, EXIT_USAGE, EXIT_VIOLATIONS, KosovoKGError, UsageError
 
+# File arguments stay strings: importing pathlib (18M instructions) would cost a one-off query
+# a tenth of its time; the commands that write files make paths of them.
+TYPE_CHECKING = False  # typing is not imported at run time: see records.py
 if TYPE_CHECKING:
     from .catalogue import StoredQuery
     from .pipeline import QueryOptions
+    from .store import KnowledgeGraph
 
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
 EXPORT_FORMATS = ("turtle", "jsonld", "nt", "xml", "quickstatements")
@@ -156,13 +160,14 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 def cmd_sparql(args: argparse.Namespace) -> int:
     from .errors import QueryError
-    from .fileio import read_query_file
 
     text, query_file = args.text, args.file
     if (text is None) == (query_file is None):
         raise UsageError("give the query either as TEXT or with -f FILE")
     if query_file is None:
         return _answer(text, {}, args)
+    from .fileio import read_query_file
+
     shown, text = read_query_file(query_file)
     try:
         return _answer(text, {}, args)
@@ -195,7 +200,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export_quickstatements(kg, output: Path | None) -> None:
+def _export_quickstatements(kg: KnowledgeGraph, output: str | None) -> None:
     from .fileio import atomic_writer
     from .quickstatements import quickstatements
 
@@ -230,7 +235,8 @@ def cmd_chart(args: argparse.Namespace) -> int:
     check_chart_name(args.name)
     chart_format(args.output)
     data = draw_chart(args.name, load_graph(), args.output)
-    _say(f"wrote {args.output} ({args.output.stat().st_size:,} bytes, {len(data.points)} points from {data.query})")
+    size = os.stat(args.output).st_size
+    _say(f"wrote {args.output} ({size:,} bytes, {len(data.points)} points from {data.query})")
     return 0
 
 
@@ -275,6 +281,15 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"error: {message}; see '{self.prog} --help'\n")
 
 
+@cache
+def _help_width() -> int:
+    """The width help is wrapped to; argparse makes a formatter for every option it adds, so it
+    is read once."""
+    from .output import terminal_width
+
+    return terminal_width(80) - 2
+
+
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     """Help with defaults shown and descriptions kept as written."""
 
@@ -282,15 +297,7 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
         # argparse makes a formatter for every option it adds and would import shutil (bz2,
         # lzma, ...) for the terminal's width: os alone tells it.
         if width is None:
-            import os
-
-            try:
-                width = int(os.environ.get("COLUMNS", "")) - 2
-            except ValueError:
-                try:
-                    width = os.get_terminal_size((sys.__stdout__ or sys.stdout).fileno()).columns - 2
-                except (OSError, AttributeError, ValueError):
-                    width = 78
+            width = _help_width()
         super().__init__(prog, indent_increment, max_help_position, width)
 
     def _get_help_string(self, action: argparse.Action) -> str:
@@ -306,7 +313,7 @@ def _data_options(command: argparse.ArgumentParser, *, only: bool = True) -> Non
         nargs="+",
         action="extend",
         default=[],
-        type=Path,
+        type=str,
         metavar="FILE",
         help="Your own RDF files (Turtle, N-Triples, RDF/XML, JSON-LD), loaded beside the packaged graph.",
     )
@@ -385,7 +392,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "SHACL shapes, OWL reasoning and quality checks over the graph plus any extra FILES.",
         "Exit 0 when it conforms, 1 when it has errors, 2 when a file cannot be loaded.",
     )
-    sub.add_argument("files", nargs="*", type=Path, metavar="FILE", help="Extra RDF files to check with the graph.")
+    sub.add_argument("files", nargs="*", type=str, metavar="FILE", help="Extra RDF files to check with the graph.")
     _data_options(sub, only=False)
     sub.add_argument("--no-reasoning", action="store_true", help="Skip the OWL consistency check (HermiT needs Java).")
     sub.add_argument("--format", choices=("text", "json"), default="text", help="How to print the report.")
@@ -414,7 +421,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "Prefixes kkg:, kkr:, rdf:, rdfs:, owl:, xsd:, wd:, skos:, dcterms:, org:, prov:, qb:, schema: are predeclared.",
     )
     sub.add_argument("text", nargs="?", metavar="TEXT")
-    sub.add_argument("-f", "--file", type=Path, help="Read the query from a file ('-' for stdin).")
+    sub.add_argument("-f", "--file", type=str, help="Read the query from a file ('-' for stdin).")
     _query_options(sub)
 
     sub = command(
@@ -424,7 +431,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "Wikidata can take as QuickStatements commands, each with its reference.",
     )
     sub.add_argument("--format", choices=EXPORT_FORMATS, default="turtle", help="The format to write.")
-    sub.add_argument("-o", "--output", type=Path, help="Write to this file (atomically) instead of stdout.")
+    sub.add_argument("-o", "--output", type=str, help="Write to this file (atomically) instead of stdout.")
     sub.add_argument("--inferred", action="store_true", help="Add what the OWL reasoner (HermiT) entails; needs Java.")
     _data_options(sub)
 
@@ -476,7 +483,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "  kfor         KFOR troop strength at the dates recorded (kfor-strength)",
     )
     sub.add_argument("name", metavar="NAME")
-    sub.add_argument("-o", "--output", type=Path, required=True, help="The image to write: FILE.png or FILE.svg.")
+    sub.add_argument("-o", "--output", type=str, required=True, help="The image to write: FILE.png or FILE.svg.")
 
     sub = command(
         "docs",
@@ -485,7 +492,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "index.html (pyLODE: every class and property with its label, definition, domain and range) and a\n"
         "diagram of the classes and their relations (classes.svg, drawn by Graphviz's dot; classes.dot is its source).",
     )
-    sub.add_argument("-o", "--output", type=Path, required=True, help="The folder to write into.")
+    sub.add_argument("-o", "--output", type=str, required=True, help="The folder to write into.")
     return parser
 
 
@@ -505,8 +512,6 @@ def run(argv: Sequence[str] | None = None) -> int:
         _say(f"error: {_one_line(str(error))}")
         return error.exit_code
     except BrokenPipeError:  # the reader (head, less) has gone: not an error
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
@@ -522,8 +527,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     object of the loaded graph) would cost a one-off query more than the query itself.
     ``serve`` leaves the ordinary way, so its worker processes are stopped.
     """
-    import os
-
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         code = run(argv)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import pyoxigraph as ox
 
@@ -17,10 +16,21 @@ from .errors import EngineError, EngineUnavailable, OptionError, QueryError, Que
 from .namespaces import PREFIXES, XSD, XSD_STRING
 from .sparqltext import operation_keyword, tokens
 
+TYPE_CHECKING = False  # typing is not imported at run time: see records.py
 if TYPE_CHECKING:
     import http.client
+    from typing import Any, Literal, Protocol
 
     from .store import KnowledgeGraph
+
+    class Engine(Protocol):
+        name: str
+
+        def run(self, query: str) -> Result: ...
+
+    RowBase = Mapping[str, Any]
+else:
+    RowBase = Mapping  # subscripted only for the type checker: typing is not imported here
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -54,7 +64,7 @@ _INTEGER_TYPES = {
 }
 
 
-class Row(Mapping[str, Any]):
+class Row(RowBase):
     """One solution: ``row["name"]`` is the value as Python, ``row.term("name")`` the RDF term.
 
     Values are typed by their datatype (``str``, ``int``, ``Decimal``, ``float``, ``bool``,
@@ -164,12 +174,6 @@ def canonical(term: Term | None) -> Term | None:
     except (ValueError, ArithmeticError):  # decimal.InvalidOperation is an ArithmeticError
         pass
     return term
-
-
-class Engine(Protocol):
-    name: str
-
-    def run(self, query: str) -> Result: ...
 
 
 class OxigraphEngine:
@@ -345,9 +349,15 @@ def make_engine(engine: str, kg: KnowledgeGraph | None, timeout: float | None = 
 
 
 def refuse_update(query: str) -> None:
-    """The graph is read-only: SPARQL Update operations are refused before any engine sees them."""
-    upper = query.upper()
-    if not any(word in upper for word in _UPDATE_WORDS):
+    """The graph is read-only: SPARQL Update operations are refused before any engine sees them.
+
+    The query is tokenized only when an update keyword appears outside its whole-line comments
+    (stored queries' headers say "with" in prose, and tokenizing costs a one-off query more
+    than running it); a line that starts with ``#`` is a comment or the inside of a long
+    string, never a keyword.
+    """
+    code = "".join(line for line in query.upper().splitlines(True) if not line.lstrip().startswith("#"))
+    if not any(word in code for word in _UPDATE_WORDS):
         return
     word = operation_keyword(query)
     if word in _UPDATE_WORDS:

@@ -71,7 +71,7 @@ def read_limited(path: Path, limit: int, what: str) -> bytes:
     return data
 
 
-def read_query_file(path: Path) -> tuple[str, str]:
+def read_query_file(path: Path | str) -> tuple[str, str]:
     """The name to show and the text of a query file (``-`` is standard input).
 
     >>> import tempfile, pathlib
@@ -84,6 +84,7 @@ def read_query_file(path: Path) -> tuple[str, str]:
     """
     import sys
 
+    path = Path(path)
     if str(path) == "-":
         shown = "<stdin>"
         data = sys.stdin.buffer.read(MAX_QUERY_BYTES + 1)
@@ -135,7 +136,7 @@ def _read_rdf(path: Path) -> tuple[bytes | None, ox.RdfFormat]:
 #: Deepest nesting of JSON objects and arrays read. Oxigraph's JSON-LD parser recurses per level
 #: and crashed the process (stack overflow, SIGSEGV) at some 10,000 levels.
 MAX_JSON_DEPTH = 512
-_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_JSON_STRING = rb'"(?:[^"\\]|\\.)*"'  # patterns compiled by re on first use
 
 
 #: Every byte but brackets and newlines, deleted before the depth is counted (fast on big files).
@@ -143,7 +144,7 @@ _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"{}[]\n")
 
 
 def _check_json_depth(shown: str, data: bytes) -> None:
-    brackets = _JSON_STRING.sub(b'""', data).translate(None, _NOT_BRACKETS)
+    brackets = re.sub(_JSON_STRING, b'""', data).translate(None, _NOT_BRACKETS)
     depth = 0
     for position, byte in enumerate(brackets):
         if byte in b"{[":
@@ -159,8 +160,8 @@ def _check_json_depth(shown: str, data: bytes) -> None:
 
 #: How much bigger than the file its XML entities may make it when expanded.
 _ENTITY_GROWTH_LIMIT = 10_000_000
-_ENTITY_DECLARATION = re.compile(rb'<!ENTITY\s+(%\s*)?([A-Za-z_][\w.-]*)\s+(?:"([^"]*)"|\'([^\']*)\'|(\w+))')
-_ENTITY_REFERENCE = re.compile(rb"&([A-Za-z_][\w.-]*);")
+_ENTITY_DECLARATION = rb'<!ENTITY\s+(%\s*)?([A-Za-z_][\w.-]*)\s+(?:"([^"]*)"|\'([^\']*)\'|(\w+))'
+_ENTITY_REFERENCE = rb"&([A-Za-z_][\w.-]*);"
 
 
 def _check_xml_entities(shown: str, data: bytes) -> None:
@@ -171,7 +172,7 @@ def _check_xml_entities(shown: str, data: bytes) -> None:
     until the process aborted, so the expanded size is computed first and capped. External
     (``SYSTEM``/``PUBLIC``) and parameter entities are never loaded.
     """
-    declarations = list(_ENTITY_DECLARATION.finditer(data))
+    declarations = list(re.finditer(_ENTITY_DECLARATION, data))
     if not declarations:
         return
     values: dict[bytes, bytes] = {}
@@ -194,12 +195,12 @@ def _check_xml_entities(shown: str, data: bytes) -> None:
             raise LoadError(shown, f"XML entity {name.decode()} refers to itself")
         if name not in sizes:
             value = values.get(name, b"")
-            nested = sum(size(ref, (*seen, name)) for ref in _ENTITY_REFERENCE.findall(value) if ref in values)
+            nested = sum(size(ref, (*seen, name)) for ref in re.findall(_ENTITY_REFERENCE, value) if ref in values)
             sizes[name] = min(len(value) + nested, _ENTITY_GROWTH_LIMIT + 1)
         return sizes[name]
 
     body = data[declarations[-1].end() :]
-    growth = sum(size(ref) for ref in _ENTITY_REFERENCE.findall(body) if ref in values)
+    growth = sum(size(ref) for ref in re.findall(_ENTITY_REFERENCE, body) if ref in values)
     if growth > _ENTITY_GROWTH_LIMIT:
         raise LoadError(
             shown,
@@ -208,7 +209,7 @@ def _check_xml_entities(shown: str, data: bytes) -> None:
 
 
 #: A JSON-LD @context given as (or listing) a URL.
-_REMOTE_CONTEXT = re.compile(rb'"@context"\s*:\s*(?:\[[^\]]*?)?"(?:https?:)?//')
+_REMOTE_CONTEXT = rb'"@context"\s*:\s*(?:\[[^\]]*?)?"(?:https?:)?//'
 
 
 def _syntax_error(path: Path, error: SyntaxError | MemoryError, data: bytes | None) -> LoadError:
@@ -239,7 +240,7 @@ def _syntax_error(path: Path, error: SyntaxError | MemoryError, data: bytes | No
         message = message.split(": ", 1)[-1]
     if "LoadDocumentCallback" in message:
         message = "a remote JSON-LD @context is not fetched; embed the context in the file"
-        found = _REMOTE_CONTEXT.search(data)
+        found = re.search(_REMOTE_CONTEXT, data)
         if found and line is None:
             line = data[: found.start()].count(b"\n") + 1
     elif "<!ENTITY" in message:

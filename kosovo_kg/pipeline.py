@@ -25,24 +25,25 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
-from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
 
 from .catalogue import StoredQuery, bind_parameters, get_stored_query
 from .engines import ENGINES, WIKIDATA_SPARQL, Result, make_engine, refuse_update
 from .errors import OptionError, QueryError
 from .output import render
+from .records import Record
 from .sparqltext import insert_values, operation_keyword, refuse_deep_nesting, refuse_federation, replace_iri
 
+TYPE_CHECKING = False  # typing is not imported at run time: see records.py
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from .store import KnowledgeGraph
 
 REMOTE_SCHEMES = ("http://", "https://")
-_HTTP_URL = re.compile(r"https?://[^\s<>\"{}|^`\\]+")
+_HTTP_URL = r"https?://[^\s<>\"{}|^`\\]+"  # compiled by re on first use
 
 
-class QueryOptions(NamedTuple):
+class QueryOptions(Record):
     """Where and how queries run; the same options mean the same answers on every front end.
 
     ``data`` are extra RDF files loaded beside the packaged graph (or, with ``only_data``,
@@ -58,12 +59,31 @@ class QueryOptions(NamedTuple):
     kosovo_kg.errors.OptionError: unknown engine 'virtuoso': use oxigraph, rdflib or the URL of a SPARQL endpoint
     """
 
-    engine: str = "oxigraph"
-    timeout: float | None = None
-    allow_federation: bool = False
-    wikidata_endpoint: str | None = None
-    data: tuple[Path, ...] = ()
-    only_data: bool = False
+    __slots__ = ("allow_federation", "data", "engine", "only_data", "timeout", "wikidata_endpoint")
+    engine: str
+    timeout: float | None
+    allow_federation: bool
+    wikidata_endpoint: str | None
+    data: tuple[str, ...]
+    only_data: bool
+
+    def __init__(
+        self,
+        engine: str = "oxigraph",
+        timeout: float | None = None,
+        allow_federation: bool = False,
+        wikidata_endpoint: str | None = None,
+        data: tuple[str, ...] = (),
+        only_data: bool = False,
+    ) -> None:
+        self._set(
+            engine=engine,
+            timeout=timeout,
+            allow_federation=allow_federation,
+            wikidata_endpoint=wikidata_endpoint,
+            data=tuple(data),
+            only_data=only_data,
+        )
 
     @property
     def remote(self) -> bool:
@@ -105,7 +125,7 @@ def _check_url(option: str, url: str) -> None:
     ...
     kosovo_kg.errors.OptionError: --engine 'http://127.0.0.1:99999/sparql' is not a usable URL: Port out of range 0-65535
     """
-    if not _HTTP_URL.fullmatch(url):
+    if not re.fullmatch(_HTTP_URL, url):
         raise OptionError(f"{option} must be an http(s) URL, got {url!r}")
     from urllib.parse import urlsplit
 
@@ -118,14 +138,25 @@ def _check_url(option: str, url: str) -> None:
         raise OptionError(f"{option} {url!r} is not a usable URL: it names no host")
 
 
-class PreparedQuery(NamedTuple):
-    """A query that passed the screens, as the exact text an engine runs."""
+class PreparedQuery(Record):
+    """A query that passed the screens, as the exact text an engine runs, and the stored query
+    it was made from (if any)."""
 
+    __slots__ = ("stored", "text")
     text: str
-    #: SELECT, ASK, CONSTRUCT or DESCRIBE: what kind of answer to expect
-    form: str
-    #: the stored query it was made from, if any
-    stored: StoredQuery | None = None
+    stored: StoredQuery | None
+
+    def __init__(self, text: str, stored: StoredQuery | None = None) -> None:
+        self._set(text=text, stored=stored)
+
+    @property
+    def form(self) -> str:
+        """SELECT, ASK, CONSTRUCT or DESCRIBE: what kind of answer to expect ("" if unknown).
+
+        Read when asked for: it takes the query's tokens, which running it does not need.
+        """
+        form = operation_keyword(self.text) or ""
+        return form if form in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") else ""
 
 
 def prepare(
@@ -159,10 +190,7 @@ def prepare(
         bindings = bind_parameters(stored, dict(params or {}), kg)
         if bindings:
             text = insert_values(text, {name: str(term) for name, term in bindings.items()})
-    form = operation_keyword(text) or ""
-    if form not in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-        raise QueryError(f"the query must start with SELECT, ASK, CONSTRUCT or DESCRIBE, not {form or 'nothing'!r}")
-    return PreparedQuery(text, form, stored)
+    return PreparedQuery(text, stored)
 
 
 def run(prepared: PreparedQuery, kg: KnowledgeGraph | None, options: QueryOptions) -> Result:

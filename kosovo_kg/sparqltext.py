@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache, lru_cache
-from typing import NamedTuple
 
 from .errors import FederationRefused, QueryError
 
@@ -31,10 +30,26 @@ def _token_regex() -> re.Pattern[str]:
     return re.compile(_TOKEN_PATTERN, re.VERBOSE | re.DOTALL)
 
 
-class Token(NamedTuple):
-    kind: str
-    text: str
-    start: int
+class Token(tuple[str, str, int]):
+    """A token: its kind, text and offset. A tuple, as a named tuple is, without importing
+    typing (see records.py): a query has thousands of them, so they must be cheap to make."""
+
+    __slots__ = ()
+
+    def __new__(cls, kind: str, text: str, start: int) -> Token:
+        return tuple.__new__(cls, (kind, text, start))
+
+    @property
+    def kind(self) -> str:
+        return self[0]
+
+    @property
+    def text(self) -> str:
+        return self[1]
+
+    @property
+    def start(self) -> int:
+        return self[2]
 
 
 def tokens(query: str) -> Iterator[Token]:
@@ -76,9 +91,9 @@ _FETCHING = {
 
 #: A codepoint escape. SPARQL lets \uXXXX or \UXXXXXXXX stand for a character anywhere in a query,
 #: and rdflib expands them over the whole text before it parses (Oxigraph only inside strings).
-_CODEPOINT_ESCAPE = re.compile(r"\\[uU]([0-9A-Fa-f]{4}(?:[0-9A-Fa-f]{4})?)")
+_CODEPOINT_ESCAPE = r"\\[uU]([0-9A-Fa-f]{4}(?:[0-9A-Fa-f]{4})?)"  # compiled by re on first use
 #: In N-Triples text, an escaped backslash (an even run) right before u or U: a value's own "\u".
-_BACKSLASH_BEFORE_U = re.compile(r"(?<!\\)((?:\\\\)+)([uU])")
+_BACKSLASH_BEFORE_U = r"(?<!\\)((?:\\\\)+)([uU])"
 
 
 def expand_codepoint_escapes(query: str) -> str:
@@ -94,7 +109,7 @@ def expand_codepoint_escapes(query: str) -> str:
         except ValueError:  # beyond U+10FFFF: leave it for the parser to reject
             return match.group()
 
-    return _CODEPOINT_ESCAPE.sub(expand, query)
+    return re.sub(_CODEPOINT_ESCAPE, expand, query)
 
 
 def refuse_federation(query: str) -> None:
@@ -214,7 +229,9 @@ def _shield_codepoint_escapes(term: str) -> str:
     >>> print(_shield_codepoint_escapes(r'"a\\u0022b"'))
     "a\\\U000000750022b"
     """
-    return _BACKSLASH_BEFORE_U.sub(lambda m: m.group(1) + (r"\U00000075" if m.group(2) == "u" else r"\U00000055"), term)
+    return re.sub(
+        _BACKSLASH_BEFORE_U, lambda m: m.group(1) + (r"\U00000075" if m.group(2) == "u" else r"\U00000055"), term
+    )
 
 
 def replace_iri(query: str, old: str, new: str) -> str:
