@@ -75,12 +75,14 @@ def free_port() -> int:
 
 @contextmanager
 def kosovo_server(kg: KnowledgeGraph, **settings) -> Iterator[str]:
-    """``kosovo-kg serve`` in this process on a free loopback port; yields its base URL and
-    stops it on exit. ``settings`` are ServeSettings fields (timeout, max_result_bytes, ...)."""
-    from kosovo_kg.server import Server, ServeSettings
+    """``kosovo-kg serve`` in this process (uvicorn on a thread, the workers forked from this
+    thread) on a free loopback port; yields its base URL and stops it, workers included, on
+    exit. ``settings`` are ServeSettings fields (timeout, max_result_bytes, workers, ...)."""
+    from kosovo_kg.web.app import ServeSettings
+    from kosovo_kg.web.server import Serving
 
-    running = Server(kg, ServeSettings(port=free_port(), **settings))
-    running.serve_in_thread()
+    running = Serving(kg, ServeSettings(port=0, **settings), log=io.StringIO())
+    running.start_in_thread()
     try:
         yield running.url
     finally:

@@ -1,0 +1,262 @@
+"""Query workers: processes that hold the graph, each query under a hard deadline.
+
+The server loads the graph once, then forks a pool of workers (pebble's ``ProcessPool`` with
+the fork context), so every worker shares the parsed store copy-on-write and none parses it
+again. A query runs in a worker, never in the server process:
+
+- **Deadline.** Neither embedded engine can be interrupted (pyoxigraph evaluates in Rust and
+  checks no signal; see ``kosovo_kg.deadline``), and ``concurrent.futures`` cannot stop a task
+  that has started. pebble can: at the deadline it kills the worker running the task and
+  starts another. Workers restore SIGTERM's default action, so that kill is immediate (pebble
+  sends SIGTERM, and a Python handler would run only after the query).
+- **Crashes.** A worker that dies (a segfault in a parser, an out-of-memory kill, SIGKILL from
+  outside) costs the request it was running a 500; pebble starts a new worker.
+- **Bounded queue.** At most ``capacity`` queries are running or waiting; past that a request
+  gets :class:`ServerBusy` (503 with Retry-After) at once instead of waiting without bound.
+- **No network, no orphan.** Each worker leaves the network (``sandbox.leave_network``) unless
+  federation is allowed, and asks the kernel to kill it when the server goes
+  (``sandbox.die_with_parent``). The pool talks to its workers through pipes, not ports.
+
+Answers are cached by the exact prepared text and media type (:class:`AnswerCache`): the graph
+is read-only while serving, so the same text always has the same answer, except for queries
+that call RAND, NOW, UUID, STRUUID or BNODE, which are never cached.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import resource
+import signal
+import stat
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import CancelledError
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+
+import pyoxigraph as ox
+from pebble import ProcessExpired, ProcessPool
+
+from ..errors import QueryTimeout, ResultTooLarge, ServerBusy, WorkerCrashed
+from ..output import to_media_type
+from ..pipeline import PreparedQuery, QueryOptions, run
+from ..sparqltext import keywords
+from .sandbox import die_with_parent, leave_network
+
+if TYPE_CHECKING:
+    from ..engines import Result
+    from ..store import KnowledgeGraph
+
+T = TypeVar("T")
+
+#: The graph the workers query: set in the server before the pool forks, inherited by every worker.
+_GRAPH: KnowledgeGraph | None = None
+#: The embedded engine, without a limit of its own: the pool enforces the deadline.
+_OPTIONS = QueryOptions()
+#: Functions whose answer changes from one run to the next: such queries are not cached.
+_VOLATILE = frozenset({"RAND", "NOW", "UUID", "STRUUID", "BNODE"})
+#: Address space a worker may add to what it inherited: a query that builds a huge result in
+#: memory fails its own request (the worker dies, 500) instead of pushing the machine into swap.
+WORKER_EXTRA_MEMORY = 4 << 30
+
+
+def _close_inherited_sockets() -> None:
+    """Close the server's sockets that fork copied: the listening one and every client's.
+
+    A forked copy keeps a connection open after the server has closed it (no FIN is sent while
+    any process holds it), and a worker has no business accepting. The pool's own channels are
+    pipes, which stay.
+    """
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd <= 2:
+            continue
+        try:
+            if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                os.close(fd)
+        except OSError:  # the listing's own descriptor, already gone
+            pass
+
+
+def _initialize(server_pid: int, isolate: bool) -> None:
+    """Runs in each new worker, before its first task."""
+    _close_inherited_sockets()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server, which stops the pool
+    if isolate:
+        reason = leave_network()
+        if reason is not None:  # never run a query with network where isolation was promised
+            os._exit(3)
+    die_with_parent(server_pid)
+    try:
+        size = int(open("/proc/self/statm").read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        limit = size + WORKER_EXTRA_MEMORY
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (OSError, ValueError):
+        pass
+
+
+def _ping() -> int:
+    return os.getpid()
+
+
+def answer_in_worker(text: str, form: str, media_type: str, limit: int) -> bytes:
+    """Run a prepared query and serialize its result (in a worker)."""
+    result = run(PreparedQuery(text, form), _GRAPH, _OPTIONS)
+    body = to_media_type(result, media_type)
+    if len(body) > limit:
+        raise ResultTooLarge(
+            f"the result is larger than this server's limit of {limit:,} bytes (--max-result-mb); add a LIMIT to the query"
+        )
+    return body
+
+
+def result_in_worker(text: str, form: str) -> Result:
+    """Run a prepared query and hand back its :class:`Result` (in a worker; terms pickle)."""
+    return run(PreparedQuery(text, form), _GRAPH, _OPTIONS)
+
+
+def describe_in_worker(iri: str) -> tuple[list[ox.Triple], list[ox.Triple]] | None:
+    """The triples about a resource, out of it and into it, or ``None`` if the graph has none."""
+    assert _GRAPH is not None
+    node = ox.NamedNode(iri)
+    outgoing = [quad.triple for quad in _GRAPH.store.quads_for_pattern(node, None, None)]
+    if not outgoing:
+        return None
+    incoming = [quad.triple for quad in _GRAPH.store.quads_for_pattern(None, None, node)]
+    return list(dict.fromkeys(outgoing)), list(dict.fromkeys(incoming))
+
+
+class Answer(NamedTuple):
+    body: bytes
+    media_type: str
+    cached: bool
+
+
+class AnswerCache:
+    """Answers by (prepared text, media type), least recently used out first, within a byte budget."""
+
+    def __init__(self, budget: int):
+        self.budget, self.size = budget, 0
+        self.entries: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        self.hits = self.misses = 0
+
+    @staticmethod
+    def cacheable(text: str) -> bool:
+        return not (keywords(text) & _VOLATILE)
+
+    def get(self, key: tuple[str, str]) -> bytes | None:
+        body = self.entries.get(key)
+        if body is None:
+            self.misses += 1
+            return None
+        self.entries.move_to_end(key)
+        self.hits += 1
+        return body
+
+    def put(self, key: tuple[str, str], body: bytes) -> None:
+        cost = len(body) + len(key[0])
+        if cost > self.budget // 8 or key in self.entries:  # one answer may not crowd out the rest
+            return
+        self.entries[key] = body
+        self.size += cost
+        while self.size > self.budget:
+            (text, _), dropped = self.entries.popitem(last=False)
+            self.size -= len(dropped) + len(text)
+
+
+class QueryWorkers:
+    """The pool, its queue bound, its deadline and the answer cache, as the app sees them."""
+
+    def __init__(
+        self,
+        kg: KnowledgeGraph,
+        *,
+        workers: int,
+        timeout: float,
+        queue: int,
+        max_result_bytes: int,
+        isolate: bool,
+        cache_bytes: int = 0,
+    ):
+        self.kg, self.workers, self.timeout = kg, workers, timeout
+        self.capacity = workers + queue
+        self.max_result_bytes = max_result_bytes
+        self.isolate = isolate
+        self.cache = AnswerCache(cache_bytes) if cache_bytes > 0 else None
+        self.pending = 0
+        self.pool: ProcessPool | None = None
+
+    def start(self) -> None:
+        """Fork the workers now, from the calling thread, which must live as long as the server.
+
+        PR_SET_PDEATHSIG fires when the thread that forked a worker ends. pebble forks the first
+        workers in the thread that starts the pool (this one: the server's main thread) and
+        replacements in its own manager thread, which lives as long as the pool.
+        """
+        global _GRAPH
+        _GRAPH = self.kg
+        self.pool = ProcessPool(
+            max_workers=self.workers,
+            initializer=_initialize,
+            initargs=(os.getpid(), self.isolate),
+            context=multiprocessing.get_context("fork"),
+        )
+        for future in [self.pool.schedule(_ping) for _ in range(self.workers)]:
+            future.result(timeout=60)
+
+    def close(self) -> None:
+        """Stop every worker (those still running a query are killed) and wait for them."""
+        if self.pool is not None:
+            self.pool.stop()
+            self.pool.join(timeout=10)
+            self.pool = None
+
+    def worker_pids(self) -> list[int]:
+        return [child.pid for child in multiprocessing.active_children() if child.pid is not None]
+
+    async def call(self, function: Callable[..., T], *args: Any) -> T:
+        """``function(*args)`` in a worker, under the deadline; raises the errors a client is told."""
+        if self.pool is None:
+            raise WorkerCrashed("the query workers are not running (the server is stopping)")
+        if self.pending >= self.capacity:
+            raise ServerBusy(
+                f"the server is busy: {self.pending} queries are running or waiting (the most it takes); retry shortly"
+            )
+        self.pending += 1
+        try:
+            future = self.pool.schedule(function, args, timeout=self.timeout)
+            return await asyncio.wrap_future(future)
+        except TimeoutError:
+            raise QueryTimeout(
+                f"query stopped: it ran longer than this server's limit of {self.timeout:g} seconds (--timeout)"
+            ) from None
+        except ProcessExpired as error:
+            how = f"signal {-error.exitcode}" if (error.exitcode or 0) < 0 else f"exit code {error.exitcode}"
+            raise WorkerCrashed(
+                f"the worker process running the query ended abnormally ({how}); another has taken its place"
+            ) from None
+        except CancelledError:
+            raise WorkerCrashed("the query was cancelled: the server is stopping") from None
+        finally:
+            self.pending -= 1
+
+    async def answer(self, prepared: PreparedQuery, media_type: str) -> Answer:
+        """The body of a query's answer in ``media_type``, from the cache or a worker."""
+        key = (prepared.text, media_type)
+        cacheable = self.cache is not None and self.cache.cacheable(prepared.text)
+        if cacheable and self.cache is not None:
+            body = self.cache.get(key)
+            if body is not None:
+                return Answer(body, media_type, True)
+        body = await self.call(answer_in_worker, prepared.text, prepared.form, media_type, self.max_result_bytes)
+        if cacheable and self.cache is not None:
+            self.cache.put(key, body)
+        return Answer(body, media_type, False)
+
+    async def result(self, prepared: PreparedQuery) -> Result:
+        return await self.call(result_in_worker, prepared.text, prepared.form)
+
+    async def describe(self, iri: str) -> tuple[list[ox.Triple], list[ox.Triple]] | None:
+        return await self.call(describe_in_worker, iri)
