@@ -193,70 +193,11 @@ def graph_format(media_type: str) -> ox.RdfFormat:
     }[media_type]
 
 
-def serialize_triples(triples: list[ox.Triple], media_type: str) -> bytes:
-    """Triples in one of :data:`GRAPH_MEDIA_TYPES`; Turtle with the project's prefixes."""
+def serialize_triples(triples: list[ox.Triple], media_type: str, prefixes: dict[str, str] | None = None) -> bytes:
+    """Triples in one of :data:`GRAPH_MEDIA_TYPES`; Turtle with the project's prefixes (and ``prefixes``)."""
     from .namespaces import PREFIXES
 
     rdf_format = graph_format(media_type)
     if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
-        return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES) or b""
+        return ox.serialize(triples, format=rdf_format, prefixes={**PREFIXES, **(prefixes or {})}) or b""
     return ox.serialize(triples, format=rdf_format) or b""
-
-
-def to_media_type(result: Result, media_type: str) -> bytes:
-    """A result as the body of a response of ``media_type`` (one of the two lists above).
-
-    >>> r = Result("select", ["a"], [(ox.Literal("x & y", language="en"),)])
-    >>> print(to_media_type(r, "application/sparql-results+xml").decode())
-    <?xml version="1.0"?>
-    <sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="a"/></head><results>
-    <result><binding name="a"><literal xml:lang="en">x &amp; y</literal></binding></result>
-    </results></sparql>
-    """
-    if result.kind == "graph":
-        return serialize_triples(result.triples, media_type)
-    if media_type == "application/sparql-results+json":
-        import json
-
-        return json.dumps(to_json(result), ensure_ascii=False, separators=(",", ":")).encode()
-    if media_type == "application/sparql-results+xml":
-        return to_xml(result).encode()
-    if media_type == "text/csv":
-        return to_csv(result).encode()
-    if media_type == "text/tab-separated-values":
-        return to_tsv(result).encode()
-    raise ValueError(f"no writer for {media_type}")
-
-
-def to_xml(result: Result) -> str:
-    """SPARQL Query Results XML Format (second edition)."""
-    from xml.sax.saxutils import escape, quoteattr
-
-    head = '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-    if result.kind == "ask":
-        return f"{head}<head/><boolean>{str(result.boolean).lower()}</boolean></sparql>\n"
-
-    def term(value: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
-        if isinstance(value, ox.NamedNode):
-            return f"<uri>{escape(value.value)}</uri>"
-        if isinstance(value, ox.BlankNode):
-            return f"<bnode>{escape(value.value)}</bnode>"
-        if value.language:
-            return f"<literal xml:lang={quoteattr(value.language)}>{escape(value.value)}</literal>"
-        if value.datatype.value != XSD_STRING:
-            return f"<literal datatype={quoteattr(value.datatype.value)}>{escape(value.value)}</literal>"
-        return f"<literal>{escape(value.value)}</literal>"
-
-    variables = "".join(f"<variable name={quoteattr(name)}/>" for name in result.variables)
-    rows = [
-        "<result>"
-        + "".join(
-            f"<binding name={quoteattr(name)}>{term(value)}</binding>"
-            for name, value in zip(result.variables, row, strict=True)
-            if value is not None
-        )
-        + "</result>"
-        for row in result.rows
-    ]
-    body = "\n".join(rows)
-    return f"{head}<head>{variables}</head><results>\n{body}{chr(10) if rows else ''}</results></sparql>\n"

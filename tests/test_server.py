@@ -1,5 +1,8 @@
-"""``kosovo-kg serve`` over real HTTP on a free loopback port: the SPARQL protocol, safety,
-the stored-query API and its OpenAPI description, and the entity pages."""
+"""``kosovo-kg serve`` over real HTTP on a free loopback port (uvicorn in this process): the SPARQL
+protocol with real clients, safety, the stored-query API and its OpenAPI description, the entity
+pages, the charts, and the command's start and stop. Routes and negotiation in detail are in
+test_serve_app.py (TestClient), HTTP framing in test_serve_http.py (raw sockets), the sandbox
+and faults in test_serve_sandbox.py."""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ import urllib.request
 
 import pyoxigraph as ox
 import pytest
-from conftest import free_port, kosovo_server
+from conftest import alive, descendants, free_port, kosovo_server
 
 
 @pytest.fixture(scope="module")
@@ -159,15 +162,15 @@ def test_a_pathological_query_times_out_with_the_stated_limit(server):
         f"{server}/sparql?" + urllib.parse.urlencode({"query": query}), "application/sparql-results+json"
     )
     assert status == 503
-    assert json.loads(body)["error"] == "query cancelled: it ran longer than this server's limit of 2 seconds"
-    assert count_triples(server) > 0  # and the server answers the next query
+    assert json.loads(body)["error"] == "query stopped: it ran longer than this server's limit of 2 seconds (--timeout)"
+    assert count_triples(server) > 0  # and the server answers the next query (another worker)
 
 
 def test_results_are_capped(server):
     query = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 100000"
     status, _, body = get(f"{server}/sparql?" + urllib.parse.urlencode({"query": query}), "text/csv")
     assert status == 413
-    assert "larger than this server's limit of 2,000,000 bytes" in json.loads(body)["error"]
+    assert "larger than this server's limit of 2,000,000 bytes (--max-result-mb)" in json.loads(body)["error"]
 
 
 def test_syntax_errors_are_client_errors(server):
@@ -177,11 +180,20 @@ def test_syntax_errors_are_client_errors(server):
 
 
 def test_cors_policy_is_explicit(server):
-    request = urllib.request.Request(f"{server}/sparql", method="OPTIONS")
-    with urllib.request.urlopen(request) as response:
-        assert response.status == 204
+    preflight = urllib.request.Request(
+        f"{server}/sparql",
+        method="OPTIONS",
+        headers={"Origin": "http://elsewhere.test", "Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "content-type"},
+    )  # fmt: skip
+    with urllib.request.urlopen(preflight) as response:
+        assert response.status == 200
         assert response.headers["Access-Control-Allow-Origin"] == "*"
         assert "POST" in response.headers["Access-Control-Allow-Methods"]
+    request = urllib.request.Request(f"{server}/api/queries", headers={"Origin": "http://elsewhere.test"})
+    with urllib.request.urlopen(request) as response:
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        assert "Access-Control-Allow-Credentials" not in response.headers
 
 
 def test_stored_query_api(server):
@@ -258,7 +270,8 @@ def test_entity_page_html_turtle_and_jsonld(server):
     assert len(list(ox.parse(body, ox.RdfFormat.JSON_LD))) > 50
 
 
-def test_serve_command_stops_cleanly_on_ctrl_c(tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_serve_command_stops_cleanly_and_logs_each_request(tmp_path, stop):
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "kosovo_kg", "serve", "--port", str(port)],
@@ -266,15 +279,23 @@ def test_serve_command_stops_cleanly_on_ctrl_c(tmp_path):
     )  # fmt: skip
     try:
         line = process.stderr.readline()
-        assert f"serving at http://127.0.0.1:{port}/" in line
+        assert f"serving at http://127.0.0.1:{port}/" in line and "2 query workers" in line
+        workers = [pid for pid in descendants(process.pid) if alive(pid)]
+        assert len(workers) == 2
         assert get(f"http://127.0.0.1:{port}/api/queries")[0] == 200
-        process.send_signal(signal.SIGINT)
+        assert get(f"http://127.0.0.1:{port}/resource/nowhere")[0] == 404
+        process.send_signal(stop)
         assert process.wait(timeout=20) == 0
-        assert "stopped" in process.stderr.read()
+        rest = process.stderr.read().splitlines()
     finally:
         if process.poll() is None:
             process.kill()
-    assert list(tmp_path.iterdir()) == []  # the backend's store is gone
+    log = [entry for entry in rest if entry.startswith("127.0.0.1 ")]
+    assert [entry.split()[1:4] for entry in log] == [["GET", "/api/queries", "200"], ["GET", "/resource/nowhere", "404"]]
+    assert all(re.fullmatch(r"\d+\.\dms", entry.split()[4]) for entry in log)
+    assert rest[-1] == "stopped" and not any("Traceback" in entry for entry in rest)
+    assert not any(alive(pid) for pid in workers)
+    assert list(tmp_path.iterdir()) == []  # nothing left behind
     with pytest.raises(OSError):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
 
@@ -298,7 +319,7 @@ def test_home_page_states_key_facts_with_sources(server):
     page = body.decode()
     assert "28 of the 32 NATO members recognize Kosovo; 4 do not: Greece, Romania, Slovakia, Spain." in page
     assert "4,500 KFOR troops in 2024." in page
-    assert "Sources: [2] NATO 2025, NATO&#x27;s role in Kosovo" in page
+    assert "Sources: [2] NATO 2025, NATO&#39;s role in Kosovo" in page
 
 
 @pytest.mark.parametrize("path", ["/charts/poll.svg", "/charts/polls.png", "/charts/"])

@@ -39,7 +39,7 @@ from ..errors import (
 from ..namespaces import KKR, shorten
 from ..output import GRAPH_MEDIA_TYPES, serialize_triples
 from ..pipeline import PreparedQuery, QueryOptions, prepare
-from .descriptions import service_description, void_description
+from .descriptions import DESCRIPTION_PREFIXES, service_description, void_description
 from .pages import STATIC, Pages, charts_section, facts_query
 from .protocol import MAX_BODY, negotiate, not_acceptable, offered_for, read_body, sparql_request, with_charset
 
@@ -156,7 +156,8 @@ def create_app(kg: KnowledgeGraph, settings: ServeSettings, workers: QueryWorker
 
     def rdf_response(triples: list, request: Request) -> Response:
         media = _chosen(request, GRAPH_MEDIA_TYPES)
-        return Response(serialize_triples(triples, media), media_type=with_charset(media), headers={"Vary": "Accept"})
+        body = serialize_triples(triples, media, DESCRIPTION_PREFIXES)
+        return Response(body, media_type=with_charset(media), headers={"Vary": "Accept"})
 
     # --- SPARQL 1.1 Protocol ------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 DCTERMS = "http://purl.org/dc/terms/"
 FORMATS = "http://www.w3.org/ns/formats/"
+DESCRIPTION_PREFIXES = {"sd": SD, "void": VOID, "formats": FORMATS}
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 A = ox.NamedNode(RDF + "type")
 
