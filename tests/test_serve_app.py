@@ -168,7 +168,7 @@ def test_void_describes_the_dataset(client, kg):
     assert found["sparqlEndpoint"] == "http://testserver/sparql"
     assert found["uriSpace"] == "https://w3id.org/kosovo-kg/resource/"
     assert int(found["triples"]) == len(kg.triples)
-    assert int(found["entities"]) > 500 and int(found["classes"]) > 10
+    assert int(found["entities"]) > 300 and int(found["classes"]) > 10
 
 
 @pytest.mark.parametrize(
