@@ -277,7 +277,10 @@ class QueryWorkers:
             self.pool = None
 
     def worker_pids(self) -> list[int]:
-        return [child.pid for child in multiprocessing.active_children() if child.pid is not None]
+        """The process ids of this pool's workers (pebble keeps them by pid and has no public accessor)."""
+        if self.pool is None:
+            return []
+        return list(self.pool._pool_manager.worker_manager.workers)
 
     async def call(self, function: Callable[..., T], *args: Any) -> T:
         """``function(*args)`` in a worker, under the deadline; raises the errors a client is told."""
