@@ -424,14 +424,20 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     sub.add_argument("--host", default="127.0.0.1", help="Address to listen on (loopback by default).")
     sub.add_argument("--port", default=8000, type=_number(0, 65535, kind=int), help="Port (0 picks a free one).")
     sub.add_argument(
-        "--workers", default=2, type=_number(1, 64, kind=int), help="Query worker processes (default 2: the cores here)."
+        "--workers",
+        default=2,
+        type=_number(1, 64, kind=int),
+        help="Query worker processes (default 2: the cores here).",
     )
     sub.add_argument(
         "--timeout", default=10.0, type=_number(0.1, 3600), help="Seconds a query may run before its worker is killed."
     )
     sub.add_argument("--max-result-mb", default=20.0, type=_number(0.001), help="Largest result sent, in MB.")
     sub.add_argument(
-        "--queue", default=256, type=_number(0, 100_000, kind=int), help="Queries that may wait for a worker (then 503)."
+        "--queue",
+        default=256,
+        type=_number(0, 100_000, kind=int),
+        help="Queries that may wait for a worker (then 503).",
     )
     sub.add_argument(
         "--cache-mb",

@@ -21,9 +21,7 @@ NON_RECOGNIZING = (
     "ORDER BY ?label"
 )  # the project's prefixes are predeclared, as on the command line
 FOUR = ["Greece", "Romania", "Slovakia", "Spain"]
-CONSTRUCT = (
-    "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s a kkg:MilitaryAlliance ; rdfs:label ?l . FILTER(LANG(?l) IN ('', 'en')) }"
-)
+CONSTRUCT = "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s a kkg:MilitaryAlliance ; rdfs:label ?l . FILTER(LANG(?l) IN ('', 'en')) }"
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +147,10 @@ def test_requests_that_cannot_be_taken_get_a_status_and_a_json_message(client, r
 def test_service_description_is_rdf_and_negotiated(client):
     response = client.get("/sparql", headers={"Accept": "application/ld+json"})
     assert response.status_code == 200 and response.headers["content-type"] == "application/ld+json"
-    graph = {(t.predicate.value, t.object.value) for t in (q.triple for q in ox.parse(response.content, ox.RdfFormat.JSON_LD))}
+    graph = {
+        (t.predicate.value, t.object.value)
+        for t in (q.triple for q in ox.parse(response.content, ox.RdfFormat.JSON_LD))
+    }
     sd = "http://www.w3.org/ns/sparql-service-description#"
     assert (sd + "endpoint", "http://testserver/sparql") in graph
     assert (sd + "supportedLanguage", sd + "SPARQL11Query") in graph
@@ -183,11 +184,15 @@ def test_void_describes_the_dataset(client, kg):
     ],
 )
 def test_resource_dereferences_as_rdf(client, accept, fmt, media):
-    response = client.get("/resource/kosovo" + (f"?format={fmt}" if fmt else ""), headers={"Accept": accept} if accept else {})
+    response = client.get(
+        "/resource/kosovo" + (f"?format={fmt}" if fmt else ""), headers={"Accept": accept} if accept else {}
+    )
     assert response.status_code == 200
     triples = [q.triple for q in ox.parse(response.content, media)]
     kosovo = ox.NamedNode("https://w3id.org/kosovo-kg/resource/kosovo")
-    assert any(t.subject == kosovo and t.object == ox.NamedNode("http://www.wikidata.org/entity/Q1246") for t in triples)
+    assert any(
+        t.subject == kosovo and t.object == ox.NamedNode("http://www.wikidata.org/entity/Q1246") for t in triples
+    )
     assert any(t.object == kosovo for t in triples)  # and what points at it
 
 
@@ -222,7 +227,9 @@ def test_stored_query_api_negotiates_json_and_csv(client):
     rows = client.get("/api/queries/non-recognizing-nato-members").json()["results"]["bindings"]
     assert [row["label"]["value"] for row in rows] == FOUR
     csv = client.get("/api/queries/non-recognizing-nato-members", headers={"Accept": "text/csv"})
-    assert csv.headers["content-type"] == "text/csv; charset=utf-8" and csv.text.splitlines()[0] == "state,label,wikidata"
+    assert (
+        csv.headers["content-type"] == "text/csv; charset=utf-8" and csv.text.splitlines()[0] == "state,label,wikidata"
+    )
     assert client.get("/api/queries/recognized-before?date=2008-02-19&format=csv").text.count("\n") == 6
 
 
@@ -257,7 +264,10 @@ def test_home_page_starts_on_a_question_about_this_graph(client):
     assert first == "non-recognizing-nato-members"
     assert any(q["name"] == first and "kkg:DoesNotRecognize" in q["query"] for q in start)
     form = next(q for q in start if q["name"] == "recognized-before")
-    assert form["parameters"] == [{"name": "date", "type": "date", "required": False, "default": "2008-02-20"}] or form["parameters"][0]["name"] == "date"
+    assert (
+        form["parameters"] == [{"name": "date", "type": "date", "required": False, "default": "2008-02-20"}]
+        or form["parameters"][0]["name"] == "date"
+    )
     assert '<script src="/static/yasgui/yasgui.min.js"></script>' in page
     assert client.get("/static/yasgui/yasgui.min.js").status_code == 200
     assert "MIT" in client.get("/static/yasgui/LICENSE").text
@@ -270,8 +280,8 @@ def multilingual(tmp_path_factory):
     extra.write_text(
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
         "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
-        "<https://w3id.org/kosovo-kg/resource/kosovo> rdfs:label \"Kosova\"@sq, \"Косово\"@sr, \"Kosovo\"@sr-Latn ;\n"
-        "  skos:altLabel \"Republika e Kosovës\"@sq .\n",
+        '<https://w3id.org/kosovo-kg/resource/kosovo> rdfs:label "Kosova"@sq, "Косово"@sr, "Kosovo"@sr-Latn ;\n'
+        '  skos:altLabel "Republika e Kosovës"@sq .\n',
         encoding="utf-8",
     )
     graph = load_graph([extra])
@@ -283,7 +293,15 @@ def test_entity_page_shows_labels_in_every_language_of_the_graph(multilingual):
     page = multilingual.get("/resource/kosovo").text
     assert "<h1>Kosovo</h1>" in page  # the English label names the page
     names = page.split('<table class="names">')[1].split("</table>")[0]
-    for text in ("Kosova", "Republika e Kosovës", "Косово", "Albanian", "Serbian (Cyrillic)", "Serbian (Latin)", "English"):
+    for text in (
+        "Kosova",
+        "Republika e Kosovës",
+        "Косово",
+        "Albanian",
+        "Serbian (Cyrillic)",
+        "Serbian (Latin)",
+        "English",
+    ):
         assert text in names, text
     assert '<td lang="sr">Косово</td>' in names
     assert multilingual.post("/api/labels", json=["https://w3id.org/kosovo-kg/resource/kosovo"]).json() == {
@@ -298,7 +316,9 @@ def test_the_queue_bound_answers_busy_with_retry_after(kg):
         async def two_at_once() -> list[object]:
             from kosovo_kg.web.workers import describe_in_worker
 
-            first = asyncio.ensure_future(workers.call(describe_in_worker, "https://w3id.org/kosovo-kg/resource/kosovo"))
+            first = asyncio.ensure_future(
+                workers.call(describe_in_worker, "https://w3id.org/kosovo-kg/resource/kosovo")
+            )
             await asyncio.sleep(0)
             second = workers.call(describe_in_worker, "https://w3id.org/kosovo-kg/resource/spain")
             return await asyncio.gather(first, second, return_exceptions=True)

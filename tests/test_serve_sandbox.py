@@ -251,6 +251,7 @@ def test_sigkill_of_the_server_leaves_no_process_of_it(tmp_path):
     try:
         workers = [pid for pid in descendants(process.pid) if alive(pid)]
         assert len(workers) == 2
+
         # one worker deep in a query (Rust, no Python handler runs), the other idle
         def doomed() -> None:
             try:

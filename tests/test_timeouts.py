@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from conftest import free_port, invoke, kosovo_server
+from conftest import invoke, kosovo_server
 
 from kosovo_kg import query, sparql
 from kosovo_kg.engines import OXIGRAPH_CANCELLED

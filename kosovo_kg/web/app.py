@@ -8,7 +8,6 @@ after it started gets an error status with a JSON message, never a 200 with a cu
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import threading
@@ -257,7 +256,9 @@ def create_app(kg: KnowledgeGraph, settings: ServeSettings, workers: QueryWorker
             body = serialize_triples(outgoing + incoming, media)
             return Response(body, media_type=with_charset(media), headers=headers)
         facts = await workers.result(PreparedQuery(facts_query(iri), "SELECT"))
-        return Response(pages.resource(iri, outgoing, incoming, facts), media_type="text/html; charset=utf-8", headers=headers)
+        return Response(
+            pages.resource(iri, outgoing, incoming, facts), media_type="text/html; charset=utf-8", headers=headers
+        )
 
     async def void(request: Request) -> Response:
         base = base_of(request)
@@ -343,14 +344,15 @@ def _describe(query: StoredQuery) -> dict[str, object]:
 
 
 def _parameter_schema(kind: str, default: str | None) -> dict[str, object]:
-    schema: dict[str, object] = {
+    schemas: dict[str, dict[str, object]] = {
         "iri": {"type": "string", "description": "an IRI, a prefixed name or a resource name"},
         "string": {"type": "string"},
         "integer": {"type": "integer"},
         "decimal": {"type": "number"},
         "date": {"type": "string", "format": "date"},
         "gYear": {"type": "string", "pattern": "^[0-9]{4}$"},
-    }[kind].copy()
+    }
+    schema = schemas[kind].copy()
     if default is not None:
         schema["default"] = default
     return schema
@@ -359,20 +361,23 @@ def _parameter_schema(kind: str, default: str | None) -> dict[str, object]:
 def _openapi() -> dict[str, object]:
     """The OpenAPI description of the API: the stored questions, /sparql and /resource."""
     json_results = "application/sparql-results+json"
-    errors = {
+    errors: dict[str, Any] = {
         "400": {"description": "A parameter or query that cannot be used (JSON: error, status)"},
         "403": {"description": "Refused: an update, or federation on a server started without --allow-federation"},
         "413": {"description": "The result is larger than the server's limit"},
         "500": {"description": "The worker running the query crashed; the next request is served by another"},
         "503": {"description": "The query ran past the time limit, or the server is busy (Retry-After)"},
     }
-    paths: dict[str, object] = {
+    paths: dict[str, Any] = {
         "/api/queries": {
             "get": {
                 "summary": "The stored questions, with their parameters",
                 "operationId": "listQueries",
                 "responses": {
-                    "200": {"description": "The catalogue", "content": {"application/json": {"schema": {"type": "object"}}}}
+                    "200": {
+                        "description": "The catalogue",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    }
                 },
             }
         },
@@ -407,7 +412,7 @@ def _openapi() -> dict[str, object]:
         },
     }
     for query in catalogue().values():
-        parameters = [
+        parameters: list[dict[str, Any]] = [
             {
                 "name": p.name,
                 "in": "query",
@@ -415,7 +420,9 @@ def _openapi() -> dict[str, object]:
                 "schema": _parameter_schema(p.type, p.default),
             }
             for p in query.parameters
-        ] + [{"name": "format", "in": "query", "required": False, "schema": {"type": "string", "enum": ["json", "csv"]}}]
+        ] + [
+            {"name": "format", "in": "query", "required": False, "schema": {"type": "string", "enum": ["json", "csv"]}}
+        ]
         paths[f"/api/queries/{query.name}"] = {
             "get": {
                 "summary": query.summary,
@@ -426,7 +433,10 @@ def _openapi() -> dict[str, object]:
                 "responses": {
                     "200": {
                         "description": "SPARQL 1.1 JSON results, or CSV",
-                        "content": {json_results: {"schema": {"type": "object"}}, "text/csv": {"schema": {"type": "string"}}},
+                        "content": {
+                            json_results: {"schema": {"type": "object"}},
+                            "text/csv": {"schema": {"type": "string"}},
+                        },
                     },
                     **errors,
                 },
@@ -443,4 +453,4 @@ def _openapi() -> dict[str, object]:
     }
 
 
-__all__ = ["ServeSettings", "asyncio", "create_app", "status_of"]
+__all__ = ["ServeSettings", "create_app", "status_of"]

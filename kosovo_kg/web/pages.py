@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -135,9 +134,7 @@ class Pages:
 
     # --- a resource ---------------------------------------------------------------------------
 
-    def resource(
-        self, iri: str, outgoing: list[ox.Triple], incoming: list[ox.Triple], facts: Result | None
-    ) -> str:
+    def resource(self, iri: str, outgoing: list[ox.Triple], incoming: list[ox.Triple], facts: Result | None) -> str:
         names = []  # (language, kind, text) for every label in every language the graph has
         properties: dict[str, list[Link]] = {}
         wikidata = None
@@ -145,16 +142,26 @@ class Pages:
             predicate, value = triple.predicate.value, triple.object
             if predicate in LABEL_PROPERTIES and isinstance(value, ox.Literal):
                 language = value.language or ""
-                names.append((language, LANGUAGE_NAMES.get(language.lower(), language or "—"), LABEL_PROPERTIES[predicate], value.value))
+                names.append(
+                    (
+                        language,
+                        LANGUAGE_NAMES.get(language.lower(), language or "—"),
+                        LABEL_PROPERTIES[predicate],
+                        value.value,
+                    )
+                )
+                continue
+            if isinstance(value, ox.Triple):  # RDF-star: not in this graph
                 continue
             if isinstance(value, ox.NamedNode) and value.value.startswith(WD):
                 wikidata = value.value[len(WD) :]
             properties.setdefault(self.label(predicate), []).append(self.link(value))
         names.sort(key=lambda n: (n[0] != "en", n[0], n[2] != "label", n[3]))
-        referred = sorted(
-            {(self.label(t.predicate.value), self.link(t.subject)) for t in incoming if isinstance(t.subject, ox.NamedNode)},
-            key=lambda pair: (pair[0], pair[1].text),
-        )
+        pointing = set()
+        for triple in incoming:
+            if isinstance(triple.subject, ox.NamedNode):
+                pointing.add((self.label(triple.predicate.value), self.link(triple.subject)))
+        referred = sorted(pointing, key=lambda pair: (pair[0], pair[1].text))
         return render(
             "resource.html",
             iri=iri,
@@ -199,7 +206,3 @@ def charts_section(kg: KnowledgeGraph) -> str:
             {"name": name, "title": data.title, "description": description, "query": query, "facts": key_facts(data)}
         )
     return render("charts.html", figures=figures)
-
-
-def languages(names: Iterable[tuple[str, str, str, str]]) -> list[str]:
-    return sorted({n[0] for n in names})

@@ -197,4 +197,7 @@ def offered_for(form: str) -> tuple[str, ...]:
 
 
 def not_acceptable(offered: tuple[str, ...]) -> RequestError:
-    return RequestError(406, "none of the media types in the Accept header can be sent; this answer is available as " + ", ".join(offered))
+    return RequestError(
+        406,
+        "none of the media types in the Accept header can be sent; this answer is available as " + ", ".join(offered),
+    )

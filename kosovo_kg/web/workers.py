@@ -33,13 +33,13 @@ import stat
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import CancelledError
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import IO, TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 import pyoxigraph as ox
 from pebble import ProcessExpired, ProcessPool
 
-from ..errors import QueryError, QueryTimeout, ResultTooLarge, ServerBusy, WorkerCrashed
 from ..engines import Result, _syntax_message
+from ..errors import QueryError, QueryTimeout, ResultTooLarge, ServerBusy, WorkerCrashed
 from ..namespaces import PREFIXES
 from ..output import graph_format
 from ..pipeline import PreparedQuery, QueryOptions, run
@@ -154,16 +154,17 @@ def answer_in_worker(text: str, form: str, media_type: str, limit: int) -> bytes
     """
     assert _GRAPH is not None
     output = _Capped(limit)
+    sink = cast("IO[bytes]", output)  # pyoxigraph calls only write() (and flush())
     try:
         answer = _GRAPH.store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
         if isinstance(answer, ox.QueryTriples):
             rdf_format = graph_format(media_type)
             if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
-                ox.serialize(answer, output, format=rdf_format, prefixes=PREFIXES)
+                ox.serialize(answer, sink, format=rdf_format, prefixes=PREFIXES)
             else:
-                ox.serialize(answer, output, format=rdf_format)
+                ox.serialize(answer, sink, format=rdf_format)
         else:
-            answer.serialize(output, format=_RESULT_FORMATS[media_type])
+            answer.serialize(sink, format=_RESULT_FORMATS[media_type])
     except _TooLarge:
         raise ResultTooLarge(
             f"the result is larger than this server's limit of {limit:,} bytes (--max-result-mb); add a LIMIT to the query"
