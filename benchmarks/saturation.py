@@ -396,8 +396,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"- RSS of server + workers (MB), each second: {' '.join(f'{s[2] / 1024:.0f}' for s in samples)}",
                 f"- PSS of server + workers (MB), each second: {' '.join(f'{s[3] / 1024:.0f}' for s in samples)}",
                 f"- server alive at the end: {alive}; load average now: {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
-                "",
             ]
+            held = sum(n for k, n in figures["counts"].items() if k.startswith("timing out")) * TIMEOUT
+            if held:
+                section.append(
+                    f"- deadline-length queries held workers for {held:g} s of the {figures['seconds'] * args.workers:.0f} "
+                    f"worker-seconds there were ({held / (figures['seconds'] * args.workers):.0%})"
+                )
+            section.append("")
             print("\n".join(section), flush=True)
             lines += section
     lines.append(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

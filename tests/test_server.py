@@ -6,6 +6,7 @@ and faults in test_serve_sandbox.py."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -270,18 +271,18 @@ def test_entity_page_html_turtle_and_jsonld(server):
     assert len(list(ox.parse(body, ox.RdfFormat.JSON_LD))) > 50
 
 
-@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
-def test_serve_command_stops_cleanly_and_logs_each_request(tmp_path, stop):
+@pytest.mark.parametrize(("stop", "workers"), [(signal.SIGINT, 2), (signal.SIGTERM, 3)])
+def test_serve_command_stops_cleanly_and_logs_each_request(tmp_path, stop, workers):
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "kosovo_kg", "serve", "--port", str(port)],
+        [sys.executable, "-m", "kosovo_kg", "serve", "--port", str(port), "--workers", str(workers)],
         stderr=subprocess.PIPE, text=True, env=dict(os.environ, TMPDIR=str(tmp_path)),
     )  # fmt: skip
     try:
         line = process.stderr.readline()
-        assert f"serving at http://127.0.0.1:{port}/" in line and "2 query workers" in line
-        workers = [pid for pid in descendants(process.pid) if alive(pid)]
-        assert len(workers) == 2
+        assert f"serving at http://127.0.0.1:{port}/" in line and f"{workers} query workers" in line
+        children = [pid for pid in descendants(process.pid) if alive(pid)]
+        assert len(children) == workers
         assert get(f"http://127.0.0.1:{port}/api/queries")[0] == 200
         assert get(f"http://127.0.0.1:{port}/resource/nowhere")[0] == 404
         process.send_signal(stop)
@@ -297,7 +298,7 @@ def test_serve_command_stops_cleanly_and_logs_each_request(tmp_path, stop):
     ]
     assert all(re.fullmatch(r"\d+\.\dms", entry.split()[4]) for entry in log)
     assert rest[-1] == "stopped" and not any("Traceback" in entry for entry in rest)
-    assert not any(alive(pid) for pid in workers)
+    assert not any(alive(pid) for pid in children)
     assert list(tmp_path.iterdir()) == []  # nothing left behind
     with pytest.raises(OSError):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
@@ -329,3 +330,32 @@ def test_home_page_states_key_facts_with_sources(server):
 def test_unknown_chart_is_not_found(server, path):
     status, _, body = get(f"{server}{path}")
     assert status == 404 and b"polls.svg" in body
+
+
+def test_without_network_namespaces_serve_says_so_in_one_line(kg, monkeypatch):
+    from kosovo_kg.web.app import ServeSettings
+    from kosovo_kg.web.sandbox import probe_network_namespace
+    from kosovo_kg.web.server import Serving, startup_lines
+
+    here = probe_network_namespace()
+    serving = Serving(kg, ServeSettings(port=0, timeout=5), log=io.StringIO())
+    try:
+        lines = startup_lines(serving)
+        assert len(lines) == (1 if here is None else 2) and lines[0].startswith(
+            "kosovo-kg serving at http://127.0.0.1:"
+        )
+        assert serving.workers.isolate is (here is None)
+    finally:
+        serving.close()
+    reason = "unshare(CLONE_NEWNET) failed: Operation not permitted; with CLONE_NEWUSER: Operation not permitted"
+    monkeypatch.setattr("kosovo_kg.web.server.probe_network_namespace", lambda: reason)
+    serving = Serving(kg, ServeSettings(port=0, timeout=5), log=io.StringIO())
+    try:
+        lines = startup_lines(serving)
+        assert lines[1:] == [
+            f"warning: the query workers cannot have a network namespace of their own here ({reason}); "
+            "only the SERVICE screen keeps queries from the network"
+        ]
+        assert serving.workers.isolate is False
+    finally:
+        serving.close()

@@ -161,7 +161,7 @@ def create_app(kg: KnowledgeGraph, settings: ServeSettings, workers: QueryWorker
     # --- SPARQL 1.1 Protocol ------------------------------------------------------------------
 
     async def sparql(request: Request) -> Response:
-        asked = await sparql_request(request)
+        asked = await sparql_request(request, settings.read_timeout)
         if asked.query is None:
             return rdf_response(service_description(base_of(request), settings.allow_federation), request)
         prepared = await screened(asked.query, None)

@@ -91,7 +91,7 @@ def _text(body: bytes, what: str) -> str:
         raise RequestError(400, f"{what} is not UTF-8 (byte {error.start})") from None
 
 
-async def sparql_request(request: Request) -> SparqlRequest:
+async def sparql_request(request: Request, body_timeout: float = BODY_TIMEOUT) -> SparqlRequest:
     """The query a SPARQL 1.1 Protocol request carries; :class:`RequestError` for one that cannot be taken."""
     params = _params(request.url.query)
     if request.method in ("GET", "HEAD"):
@@ -106,9 +106,9 @@ async def sparql_request(request: Request) -> SparqlRequest:
         raise _refuse_update()
     if media_type == "application/sparql-query":
         _check_dataset(params)
-        return SparqlRequest(_text(await read_body(request), "the query"))
+        return SparqlRequest(_text(await read_body(request, timeout=body_timeout), "the query"))
     if media_type == "application/x-www-form-urlencoded":
-        form = _params(_text(await read_body(request), "the form"))
+        form = _params(_text(await read_body(request, timeout=body_timeout), "the form"))
         if "update" in form:
             raise _refuse_update()
         _check_dataset({**params, **form})

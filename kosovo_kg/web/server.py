@@ -221,6 +221,23 @@ def _raise_open_files_limit() -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 
+def startup_lines(serving: Serving) -> list[str]:
+    """What ``serve`` says when it starts: where it listens, and how its workers are kept off the network."""
+    url, settings = serving.url, serving.settings
+    lines = [
+        f"kosovo-kg serving at {url}/  (SPARQL at {url}/sparql, API at {url}/openapi.json; "
+        f"{settings.workers} query worker{'s' if settings.workers != 1 else ''}; Ctrl-C stops)"
+    ]
+    if settings.allow_federation:
+        lines.append("warning: --allow-federation: queries may make the workers connect to other servers (SERVICE)")
+    elif serving.network_reason is not None:
+        lines.append(
+            "warning: the query workers cannot have a network namespace of their own here "
+            f"({serving.network_reason}); only the SERVICE screen keeps queries from the network"
+        )
+    return lines
+
+
 def run_serve(kg: KnowledgeGraph, settings: ServeSettings, announce: Callable[[str], None] = print) -> None:
     """Serve until Ctrl-C or SIGTERM: in-flight queries finish, then the workers stop."""
     serving = Serving(kg, settings, announce)
@@ -233,17 +250,7 @@ def run_serve(kg: KnowledgeGraph, settings: ServeSettings, announce: Callable[[s
 
     signal.signal(signal.SIGINT, note)
     signal.signal(signal.SIGTERM, note)
-    url = serving.url
-    announce(
-        f"kosovo-kg serving at {url}/  (SPARQL at {url}/sparql, API at {url}/openapi.json; "
-        f"{settings.workers} query worker{'s' if settings.workers != 1 else ''}; Ctrl-C stops)"
-    )
-    if settings.allow_federation:
-        announce("warning: --allow-federation: queries may make the workers connect to other servers (SERVICE)")
-    elif serving.network_reason is not None:
-        announce(
-            "warning: the query workers cannot have a network namespace of their own here "
-            f"({serving.network_reason}); only the SERVICE screen keeps queries from the network"
-        )
+    for line in startup_lines(serving):
+        announce(line)
     serving.run()
     announce("stopped")
