@@ -82,7 +82,9 @@ def parse_header(text: str, shown_path: str) -> dict[str, object]:
             item = stripped[2:].strip()
             key, sep, value = item.partition(":")
             entry: object = {key.strip(): _unquote(value.strip())} if sep and " " not in key.strip() else _unquote(item)
-            header[current].append(entry)  # type: ignore[union-attr]
+            items = header[current]
+            assert isinstance(items, list)  # checked above
+            items.append(entry)
             continue
         key, sep, value = stripped.partition(":")
         if not sep or not re.fullmatch(r"[A-Za-z_]+", key.strip()):
@@ -90,6 +92,11 @@ def parse_header(text: str, shown_path: str) -> dict[str, object]:
         current = key.strip()
         header[current] = _unquote(value.strip()) if value.strip() else []
     return header
+
+
+def _listed(value: object) -> list[object]:
+    """A header key's items: its list, or nothing when it is absent or empty."""
+    return value if isinstance(value, list) else []
 
 
 def _unquote(value: str) -> str:
@@ -117,10 +124,10 @@ def read_stored_query(path: Path) -> StoredQuery:
     if not isinstance(summary, str) or not summary:
         raise QueryError(f"{shown}: the header needs a '#+ summary:' line")
     defaults: dict[str, str] = {}
-    for entry in header.get("defaults", []) or []:
+    for entry in _listed(header.get("defaults")):
         if isinstance(entry, dict):
             defaults.update({k: str(v) for k, v in entry.items()})
-    tags = tuple(str(t) for t in header.get("tags", []) or [])
+    tags = tuple(str(t) for t in _listed(header.get("tags")))
     parameters = tuple(_parameter(v, defaults, shown) for v in parameter_variables(text))
     description = header.get("description", "")
     return StoredQuery(path.stem, path, text, summary, str(description), tags, parameters)
@@ -224,18 +231,16 @@ def typed_value(parameter: Parameter, raw: object, kg: KnowledgeGraph | None = N
 
         try:
             value = Decimal(text)
-        except InvalidOperation:
-            raise fail("a number") from None
+        except InvalidOperation as error:
+            raise fail("a number") from error
         if not value.is_finite() or not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
             raise fail("a number")
         return ox.Literal(text, datatype=ox.NamedNode(XSD + "decimal"))
     if kind == "date":
-        try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-                raise ValueError
-            datetime.date.fromisoformat(text)
-        except ValueError:
-            raise fail("a date as YYYY-MM-DD") from None
+        from .lexical import problem
+
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) or problem(text, XSD + "date"):
+            raise fail("a date as YYYY-MM-DD")
         return ox.Literal(text, datatype=ox.NamedNode(XSD + "date"))
     if kind == "gYear":
         if not re.fullmatch(r"\d{4}", text):
@@ -261,6 +266,10 @@ def _expand_iri(name: str, text: str, kg: KnowledgeGraph | None) -> str:
         iri = PREFIXES[prefix] + local
     else:
         iri = KKR + text
+    try:  # Oxigraph's own IRI parser decides, the one that will read the bound term
+        ox.NamedNode(iri)
+    except ValueError as error:
+        raise ParameterError(f"parameter {name!r} is not a valid IRI ({error}): {text!r}") from error
     if kg is not None and iri.startswith(KKR) and not kg.describes(iri):
         import difflib
 

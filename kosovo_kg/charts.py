@@ -14,12 +14,12 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .errors import ChartError
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure, SubFigure
 
     from .store import KnowledgeGraph
 
@@ -260,7 +260,11 @@ def _source_footer(figure: Figure, data: ChartData, note: str = "") -> None:
     text = data.source_line + (f"\n{note}" if note else "")
     lines = text.count("\n") + 1
     strip = (0.12 + 0.16 * lines) / figure.get_figheight()
-    figure.get_layout_engine().set(rect=(0, strip, 1, 1 - strip))
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    engine = figure.get_layout_engine()
+    assert isinstance(engine, ConstrainedLayoutEngine)  # every figure here is made "constrained"
+    engine.set(rect=(0, strip, 1, 1 - strip))
     figure.text(0.01, 0.04 / figure.get_figheight(), text, fontsize=8, color="#555555", ha="left", va="bottom")
 
 
@@ -320,7 +324,10 @@ def _draw_timeline(data: ChartData) -> Figure:
             kinds.append(point["kind"])
     rows_of_key = (len(data.points) + 1) // 2
     figure = _new_figure(data, 15, 0.32 * len(kinds) + 0.2 * rows_of_key + 2.4)
-    chart, key = figure.subfigures(2, 1, height_ratios=[0.32 * len(kinds) + 1.2, 0.2 * rows_of_key + 0.6])
+    # two rows of subfigures come back as an array of them (the stubs also allow a single one)
+    chart, key = cast(
+        "list[SubFigure]", figure.subfigures(2, 1, height_ratios=[0.32 * len(kinds) + 1.2, 0.2 * rows_of_key + 0.6])
+    )
     axes = chart.add_subplot()
     palette = [
         "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
@@ -359,14 +366,15 @@ def _draw_timeline(data: ChartData) -> Figure:
         text = f"{point['label']}  ({sources})"
         if len(text) > 105:
             text = text[:104] + "…"
-        y = 1 - (row + 0.5) / rows_of_key
+        key_y = 1 - (row + 0.5) / rows_of_key
         colour = palette[lane[point["kind"]] % len(palette)]
-        for x, part, align in (
+        placed: tuple[tuple[float, str, str], ...] = (
             (0.02, str(point["number"]), "right"),
             (0.03, point["date"], "left"),
             (0.085, text, "left"),
-        ):
-            key_axes.text(0.5 * column + x, y, part, fontsize=7.5, va="center", ha=align, transform=key_axes.transAxes,
+        )
+        for x, part, align in placed:
+            key_axes.text(0.5 * column + x, key_y, part, fontsize=7.5, va="center", ha=align, transform=key_axes.transAxes,
                           color=colour)  # fmt: skip
     _source_footer(
         figure,

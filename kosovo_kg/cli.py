@@ -35,6 +35,17 @@ def _say(line: str) -> None:
     print(line, file=sys.stderr)
 
 
+def _one_line(text: str) -> str:
+    """A message as one printable line: control characters (a newline in a value, say) escaped.
+
+    >>> _one_line("bad value 'a\\x01b\\nc'")
+    "bad value 'a\\\\x01b\\\\nc'"
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def _write_report(report, output_format: str) -> None:
     if output_format == "json":
         import json
@@ -76,6 +87,27 @@ def cmd_link(args: argparse.Namespace) -> int:
     report = link_report(load_graph())
     _write_report(report, args.format)
     return 0 if report.ok else EXIT_VIOLATIONS
+
+
+def cmd_names(args: argparse.Namespace) -> int:
+    # Babel is imported inside kosovo_kg.names, only here: no other command pays for it.
+    from .names import names_file, names_turtle, write_names
+    from .store import load_graph
+
+    kg = load_graph()
+    if args.write:
+        _say(f"wrote {write_names(kg)}")
+        return 0
+    text = names_turtle(kg)
+    if args.check:
+        current = names_file().read_text(encoding="utf-8") if names_file().exists() else ""
+        if current != text:
+            _say(f"{names_file()} is not what Babel gives: run kosovo-kg names --write")
+            return EXIT_VIOLATIONS
+        _say(f"{names_file()} matches Babel")
+        return 0
+    sys.stdout.write(text)
+    return 0
 
 
 def _parse_params(values: Sequence[str]) -> dict[str, str]:
@@ -147,6 +179,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         _export_quickstatements(kg, args.output)
         return 0
     if args.inferred:
+        from .reasoning import require_java
+
+        require_java()
         _say("Reasoning with HermiT…")
         stated = len(kg)
         kg = with_inferences(kg)
@@ -263,7 +298,7 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
                 width = int(os.environ.get("COLUMNS", "")) - 2
             except ValueError:
                 try:
-                    width = os.get_terminal_size(sys.__stdout__.fileno()).columns - 2
+                    width = os.get_terminal_size((sys.__stdout__ or sys.stdout).fileno()).columns - 2
                 except (OSError, AttributeError, ValueError):
                     width = 78
         super().__init__(prog, indent_increment, max_help_position, width)
@@ -317,7 +352,7 @@ def _query_options(command: argparse.ArgumentParser) -> None:
     _data_options(command)
 
 
-COMMANDS = ("validate", "queries", "query", "sparql", "export", "link", "serve", "chart", "docs")
+COMMANDS = ("validate", "queries", "query", "sparql", "export", "link", "names", "serve", "chart", "docs")
 
 
 class _Unused:
@@ -413,6 +448,15 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     sub.add_argument("--format", choices=("text", "json"), default="text", help="How to print the report.")
 
     sub = command(
+        "names",
+        cmd_names,
+        "Print graph/names.ttl as CLDR (through Babel) gives it: state and organization names in Albanian (sq), "
+        "Serbian Cyrillic (sr) and Serbian Latin (sr-Latn). A maintainer's command; needs Babel.",
+    )
+    sub.add_argument("--write", action="store_true", help="Regenerate graph/names.ttl (atomically).")
+    sub.add_argument("--check", action="store_true", help="Exit 1 if graph/names.ttl differs from what Babel gives.")
+
+    sub = command(
         "serve",
         cmd_serve,
         "Serve the graph until stopped (Ctrl-C or SIGTERM, which let running queries finish).",
@@ -489,7 +533,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         return args.run(args)
     except KosovoKGError as error:
         sys.stdout.flush()
-        _say(f"error: {error}")
+        _say(f"error: {_one_line(str(error))}")
         return error.exit_code
     except BrokenPipeError:  # the reader (head, less) has gone: not an error
         import os
@@ -515,7 +559,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         code = run(argv)
     except Exception as error:  # the one place a bug is turned into words
-        _say(f"error: internal error, a bug in kosovo-kg ({type(error).__name__}: {error}); please report it")
+        _say(
+            f"error: internal error, a bug in kosovo-kg ({type(error).__name__}: {_one_line(str(error))}); please report it"
+        )
         code = EXIT_INTERNAL
     try:
         sys.stdout.flush()

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from .errors import KosovoKGError, QueryError, QueryTimeout
+from .errors import QueryError, QueryTimeout
 
 T = TypeVar("T")
 
@@ -92,14 +92,14 @@ def _outcome(function: Callable[[], object]) -> bytes:
     """The pickled ``("ok", value)`` or ``("error", exception)`` of a call, in the child."""
     try:
         outcome: tuple[str, object] = ("ok", function())
-    except KosovoKGError as error:
+    except Exception as error:  # raised again in the caller, as it would have been without a limit
         outcome = ("error", error)
-    except Exception as error:
-        outcome = ("error", QueryError(f"query failed: {error}"))
     try:
         return pickle.dumps(outcome)
-    except Exception as error:  # an exception that does not pickle still reaches the user as words
-        return pickle.dumps(("error", QueryError(f"query failed: {outcome[1] if outcome[0] == 'error' else error}")))
+    except (pickle.PicklingError, TypeError, AttributeError) as error:
+        # an exception (or a value) that does not pickle reaches the caller as words and type
+        failure = outcome[1] if outcome[0] == "error" else error
+        return pickle.dumps(("error", RuntimeError(f"{type(failure).__name__}: {failure}")))
 
 
 def _in_thread(function: Callable[[], T], seconds: float) -> T:

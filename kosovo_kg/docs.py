@@ -127,7 +127,7 @@ def _pylode_html(path: Path) -> str:
         root.setLevel(logging.WARNING)
         return OntPub(str(path)).make_html()
     except Exception as error:  # pyLODE raises plain exceptions on ontologies it cannot read
-        raise ExportError(f"{display_path(path)}: pyLODE could not document it: {error}") from None
+        raise ExportError(f"{display_path(path)}: pyLODE could not document it: {error}") from error
     finally:
         root.setLevel(level)
 
@@ -155,12 +155,12 @@ def build_docs(folder: Path | str, source: Path | None = None) -> DocsBuild:
 
     folder = Path(folder)
     source = source or ontology_file()
-    if folder.exists() and not folder.is_dir():
-        raise ExportError(f"{display_path(folder)}: is a file; give a folder for the documentation")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise ExportError(f"{display_path(folder)}: cannot create the folder: {error.strerror or error}") from None
+    except FileExistsError as error:  # exist_ok covers a folder only
+        raise ExportError(f"{display_path(folder)}: is a file; give a folder for the documentation") from error
+    except OSError as error:  # a name too long, no permission
+        raise ExportError(f"{display_path(folder)}: cannot create the folder: {error.strerror or error}") from error
     graph = Graph().parse(source, format="turtle")
     build = DocsBuild(folder)
     build.classes, build.properties = ontology_terms(graph)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import pyoxigraph as ox
 
@@ -54,8 +54,13 @@ _INTEGER_TYPES = {
 }
 
 
-class Row(Mapping[str, object]):
-    """One solution: ``row["name"]`` is the value as Python, ``row.term("name")`` the RDF term."""
+class Row(Mapping[str, Any]):
+    """One solution: ``row["name"]`` is the value as Python, ``row.term("name")`` the RDF term.
+
+    Values are typed by their datatype (``str``, ``int``, ``Decimal``, ``float``, ``bool``,
+    ``datetime.date`` or ``None`` when unbound), so they are ``Any`` to a type checker, as a
+    database row's are.
+    """
 
     def __init__(self, variables: list[str], terms: tuple[Term | None, ...]):
         self._variables, self._terms = variables, terms
@@ -63,7 +68,7 @@ class Row(Mapping[str, object]):
     def term(self, name: str) -> Term | None:
         return self._terms[self._variables.index(name)]
 
-    def __getitem__(self, name: str) -> object:
+    def __getitem__(self, name: str) -> Any:
         if name not in self._variables:
             raise KeyError(name)
         return to_python(self.term(name))
@@ -178,18 +183,20 @@ class OxigraphEngine:
     def run(self, query: str) -> Result:
         try:
             answer = self.store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+            # Evaluation is lazy: a SERVICE that fails does so while the rows are read, so
+            # they are read inside the try.
+            if isinstance(answer, ox.QueryBoolean):
+                return Result("ask", boolean=bool(answer))
+            if isinstance(answer, ox.QuerySolutions):
+                variables = [v.value for v in answer.variables]
+                # a solution iterates its values in the order of the variables
+                rows = [tuple(map(canonical, solution)) for solution in answer]
+                return Result("select", variables, rows)
+            return Result("graph", triples=list(answer))
         except SyntaxError as error:
             raise QueryError(_syntax_message(str(error), query)) from error
         except OSError as error:  # a SERVICE endpoint that refused or failed
             raise QueryError(f"query failed: {error}") from error
-        if isinstance(answer, ox.QueryBoolean):
-            return Result("ask", boolean=bool(answer))
-        if isinstance(answer, ox.QuerySolutions):
-            variables = [v.value for v in answer.variables]
-            # a solution iterates its values in the order of the variables
-            rows = [tuple(map(canonical, solution)) for solution in answer]
-            return Result("select", variables, rows)
-        return Result("graph", triples=list(answer))
 
 
 class RdflibEngine:
@@ -206,7 +213,7 @@ class RdflibEngine:
         from .store import from_rdflib
 
         try:
-            answer = self.graph.query(query, initNs=PREFIXES)
+            answer: Any = self.graph.query(query, initNs=PREFIXES)  # rdflib's Result types every form at once
             kind = answer.type
             if kind == "ASK":
                 return Result("ask", boolean=bool(answer.askAnswer))
@@ -311,6 +318,9 @@ class RemoteEngine:
                 raise EngineError(f"{self.url} sent more than {MAX_REMOTE_ANSWER >> 20} MiB; add a LIMIT to the query")
             if self.timeout is not None and time.monotonic() - started > self.timeout:
                 raise QueryTimeout(f"{self.url} did not finish its answer within {_seconds(self.timeout)}")
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and size < int(declared):  # http.client's read(n) does not say so itself
+            raise EngineError(f"{self.url} sent a broken HTTP answer: cut short at {size} of {declared} bytes")
         return b"".join(chunks)
 
 

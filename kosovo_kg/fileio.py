@@ -231,10 +231,10 @@ def _syntax_error(path: Path, error: SyntaxError | MemoryError, data: bytes | No
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as bad:
-        line = data[: bad.start].count(b"\n") + 1
-        return LoadError(shown, f"is not valid UTF-8 (byte {bad.start})", line=line)
+        return LoadError(shown, f"is not valid UTF-8 (byte {bad.start})", line=data.count(b"\n", 0, bad.start) + 1)
     message = error.msg
-    line, column = error.lineno, error.offset
+    line: int | None = error.lineno
+    column = error.offset
     if message.startswith("Parser error"):
         message = message.split(": ", 1)[-1]
     if "LoadDocumentCallback" in message:
@@ -261,7 +261,7 @@ def parse_file(path: Path | str) -> list[ox.Triple]:
     """
     path = Path(path)
     data, rdf_format = _read_rdf(path)
-    base_iri = path.resolve().as_uri()
+    base_iri = file_uri(path)
     try:
         if data is None:
             return [quad.triple for quad in ox.parse(path=path, format=rdf_format, base_iri=base_iri)]
@@ -270,11 +270,23 @@ def parse_file(path: Path | str) -> list[ox.Triple]:
         raise _syntax_error(path, error, data) from error
 
 
+def file_uri(path: Path | str) -> str:
+    """The ``file:`` URI of a file, which names its graph and is its base IRI.
+
+    A path that cannot be resolved (a symlink loop) is reported as the file that cannot be read.
+    """
+    path = Path(path)
+    try:
+        return path.resolve().as_uri()
+    except (OSError, RuntimeError) as error:  # Python 3.11 reports a symlink loop as RuntimeError
+        raise LoadError(display_path(path), f"cannot be read: {getattr(error, 'strerror', None) or error}") from error
+
+
 def load_file(store: ox.Store, path: Path | str, graph_name: ox.NamedNode) -> None:
     """Load one RDF file into a named graph of the store, parsed in Rust with no Python triples."""
     path = Path(path)
     data, rdf_format = _read_rdf(path)
-    base_iri = path.resolve().as_uri()
+    base_iri = file_uri(path)
     try:
         if data is None:
             store.load(path=path, format=rdf_format, base_iri=base_iri, to_graph=graph_name)
@@ -291,14 +303,26 @@ def load_file(store: ox.Store, path: Path | str, graph_name: ox.NamedNode) -> No
             raise LoadError(display_path(path), "is empty")
 
 
+#: Characters of the target's name kept in its temporary file's name: a name near the file
+#: system's limit of 255 bytes must still leave room for the process id and suffix.
+_PART_NAME_KEPT = 120
+
+
+def _part_prefix(path: Path) -> str:
+    return f".{path.name[:_PART_NAME_KEPT]}."
+
+
 def _remove_stale_parts(path: Path) -> None:
     """Delete the temporary files that writers of ``path`` killed midway (SIGKILL, power loss) left.
 
     A ``.NAME.PID.XXXX.part`` file whose process no longer runs is a leftover; one whose process
     runs may be another export in progress and is kept.
     """
-    for part in path.parent.glob(f".{path.name}.*.part"):
-        pid = part.name[len(path.name) + 2 :].split(".", 1)[0]
+    import glob
+
+    prefix = _part_prefix(path)
+    for part in path.parent.glob(f"{glob.escape(prefix)}*.part"):
+        pid = part.name[len(prefix) :].split(".", 1)[0]
         if not pid.isdigit():
             continue
         try:
@@ -315,24 +339,39 @@ def atomic_writer(path: Path | str, mode: str = "w") -> Iterator[IO]:
 
     An error or a kill midway leaves any previous file at ``path`` untouched. An error removes
     the temporary file at once; a kill (SIGKILL) cannot, so its ``.NAME.PID.XXXX.part`` stays
-    until the next write to ``path`` removes it.
+    until the next write to ``path`` removes it. Only a regular file is ever replaced: the
+    rename would turn a device (``/dev/null``), a FIFO or a socket into a plain file.
     """
     path = Path(path)
+    shown = display_path(path)
+    try:
+        status: os.stat_result | None = path.stat()
+    except (FileNotFoundError, NotADirectoryError):  # the folder is checked below
+        status = None
+    except (OSError, RuntimeError) as error:  # a name too long, a symlink loop
+        raise ExportError(f"{shown}: cannot be written: {getattr(error, 'strerror', None) or error}") from error
+    if status is not None and stat.S_ISDIR(status.st_mode):
+        raise ExportError(f"{shown}: is a folder; give a file name")
+    if status is not None and not stat.S_ISREG(status.st_mode):
+        raise ExportError(
+            f"{shown}: is not a regular file (a device, FIFO or socket); refused, since writing replaces "
+            "the file (leave out -o to write to standard output)"
+        )
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise ExportError(f"{display_path(path)}: folder {display_path(folder)} does not exist")
-    if path.is_dir():
-        raise ExportError(f"{display_path(path)}: is a folder; give a file name")
+        problem = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise ExportError(f"{shown}: folder {display_path(folder)} {problem}")
     import tempfile
 
     _remove_stale_parts(path)
     try:
         # The writer's process id is in the name, so a later write can tell a leftover from a live one.
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".part", dir=folder)
+        handle, temporary = tempfile.mkstemp(prefix=f"{_part_prefix(path)}{os.getpid()}.", suffix=".part", dir=folder)
     except OSError as error:
-        raise ExportError(f"{display_path(path)}: cannot write here: {error.strerror or error}") from None
+        raise ExportError(f"{shown}: cannot write here: {error.strerror or error}") from error
     try:
-        os.fchmod(handle, _mode_for(path))  # mkstemp makes it 0600: give what a plain write would
+        # mkstemp makes it 0600: give what a plain write would
+        os.fchmod(handle, status.st_mode & 0o777 if status is not None else _new_file_mode())
         encoding = None if "b" in mode else "utf-8"
         with os.fdopen(handle, mode, encoding=encoding) as stream:
             yield stream
@@ -341,17 +380,14 @@ def atomic_writer(path: Path | str, mode: str = "w") -> Iterator[IO]:
         os.replace(temporary, path)
     except OSError as error:  # a full disk, a file that became a folder: the message, not a traceback
         Path(temporary).unlink(missing_ok=True)
-        raise ExportError(f"{display_path(path)}: cannot be written: {error.strerror or error}") from None
+        raise ExportError(f"{shown}: cannot be written: {error.strerror or error}") from error
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
-def _mode_for(path: Path) -> int:
-    """The permissions the file keeps (when it exists) or a new file gets (under the umask)."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+def _new_file_mode() -> int:
+    """The permissions a new file gets: 0666 under the umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

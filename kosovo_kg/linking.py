@@ -28,10 +28,18 @@ class LinkReport:
     shared: list[dict[str, str]] = field(default_factory=list)  # wikidata, entities
     label_disagreements: list[dict[str, str]] = field(default_factory=list)  # entity, label, wikidata, wikidata_label
     labels_not_recorded: int = 0
+    # Evidence: a link needs stored pairings of its identifier from two different repositories.
+    evidenced: int = 0  # links with pairings from two or more repositories
+    weak: list[dict[str, str]] = field(default_factory=list)  # entity, label, wikidata, repositories
+    candidates: list[dict[str, str]] = field(default_factory=list)  # entity, label, wikidata, repository
+
+    @property
+    def linked(self) -> int:
+        return sum(linked for linked, _ in self.coverage.values())
 
     @property
     def ok(self) -> bool:
-        return not self.shared
+        return not self.shared and not self.weak
 
     @property
     def text(self) -> str:
@@ -41,6 +49,16 @@ class LinkReport:
         for kind, (linked, total) in self.coverage.items():
             lines.append(f"  {kind:<13} {linked:>3} / {total:<3} {_percent(linked, total)}")
         lines.append(f"  {'all':<13} {linked_total:>3} / {all_total:<3} {_percent(linked_total, all_total)}")
+        lines.append(
+            f"\nLinks with stored pairings from two repositories: {self.evidenced} / {self.linked} "
+            f"{_percent(self.evidenced, self.linked)}"
+        )
+        lines += [
+            f"  weak: {w['label']} ({w['wikidata']}): pairings from {w['repositories']} repository(ies)"
+            for w in self.weak
+        ]
+        lines.append(f"Candidates with one pairing, not linked ({len(self.candidates)}):")
+        lines += [f"  {c['label']}: {c['wikidata']} ({c['repository']})" for c in self.candidates] or ["  none"]
         lines.append(f"\nWithout a Wikidata link ({len(self.missing)}):")
         lines += [f"  {m['label']} ({m['kind']}): {m['reason']}" for m in self.missing]
         lines.append(f"\nIdentifiers used by more than one entity ({len(self.shared)}):")
@@ -68,8 +86,8 @@ def link_report(kg: KnowledgeGraph) -> LinkReport:
 
     >>> from kosovo_kg import load_graph
     >>> report = link_report(load_graph())
-    >>> report.coverage["state"][0] == report.coverage["state"][1], report.shared
-    (True, [])
+    >>> report.evidenced == report.linked, report.shared, report.weak
+    (True, [], [])
     """
     report = LinkReport()
     for kind, cls in LINKABLE.items():
@@ -82,6 +100,40 @@ def link_report(kg: KnowledgeGraph) -> LinkReport:
         )
         row = next(iter(rows))
         report.coverage[kind] = (row["linkedCount"], row["total"])
+    for row in sparql(
+        f"""SELECT ?entity ?label ?item (COUNT(DISTINCT ?repository) AS ?repositories) WHERE {{
+              ?entity owl:sameAs ?item ; rdfs:label ?label .
+              FILTER(STRSTARTS(STR(?item), "{WIKIDATA_ENTITY}"))
+              OPTIONAL {{
+                ?entity kkg:wikidataEvidence ?pairing .
+                ?pairing kkg:pairingRepository ?repository ; kkg:pairedIdentifier ?id .
+                FILTER(?id = STRAFTER(STR(?item), "{WIKIDATA_ENTITY}"))
+              }}
+            }} GROUP BY ?entity ?label ?item ORDER BY ?label""",
+        graph=kg,
+    ):
+        if row["repositories"] >= 2:
+            report.evidenced += 1
+        else:
+            report.weak.append(
+                {
+                    "entity": row["entity"],
+                    "label": row["label"],
+                    "wikidata": row["item"].removeprefix(WIKIDATA_ENTITY),
+                    "repositories": str(row["repositories"]),
+                }
+            )
+    for row in sparql(
+        """SELECT ?entity ?label ?id (MIN(?repository) AS ?repo) WHERE {
+             ?entity kkg:wikidataEvidence ?pairing ; rdfs:label ?label .
+             ?pairing kkg:pairedIdentifier ?id ; kkg:pairingRepository ?repository .
+             MINUS { ?entity owl:sameAs ?item }
+           } GROUP BY ?entity ?label ?id ORDER BY ?label""",
+        graph=kg,
+    ):
+        report.candidates.append(
+            {"entity": row["entity"], "label": row["label"], "wikidata": row["id"], "repository": row["repo"]}
+        )
     for row in sparql(
         """SELECT ?entity ?label ?kind ?reason WHERE {
              ?entity kkg:noWikidataReason ?reason ; rdfs:label ?label ; a ?class .

@@ -17,7 +17,9 @@ OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
 
 def render(result: Result, output_format: str, kg: KnowledgeGraph | None = None) -> str:
     if result.kind == "graph":
-        return ox.serialize(result.triples, format=ox.RdfFormat.TURTLE).decode("utf-8")
+        from .serialize import rdf_bytes
+
+        return rdf_bytes(result.triples, ox.RdfFormat.TURTLE).decode("utf-8")
     if output_format == "csv":
         return to_csv(result)
     if output_format == "tsv":
@@ -85,8 +87,9 @@ def to_json(result: Result) -> dict:
 
 
 def to_table(result: Result, kg: KnowledgeGraph | None = None, width: int | None = None) -> str:
-    """A table for the terminal: resources shown by their labels, not bare IRIs; cells wrap
-    when the table is wider than the terminal.
+    """A table for the terminal: resources shown by their labels, not bare IRIs; cells wrap at
+    spaces when the table is wider than the terminal, and a word too long for its column is
+    cut with an ellipsis rather than broken across lines.
 
     >>> r = Result("select", ["state", "note"], [(ox.NamedNode("https://w3id.org/kosovo-kg/resource/spain"), ox.Literal("does not recognize Kosovo"))])
     >>> print(to_table(r, width=30), end="")
@@ -98,22 +101,33 @@ def to_table(result: Result, kg: KnowledgeGraph | None = None, width: int | None
     │           │ Kosovo         │
     └───────────┴────────────────┘
     1 row
+    >>> print(to_table(r, width=24), end="")
+    ┏━━━━━━━━━━┳━━━━━━━━━━━┓
+    ┃ state    ┃ note      ┃
+    ┡━━━━━━━━━━╇━━━━━━━━━━━┩
+    │ kkr:spa… │ does not  │
+    │          │ recognize │
+    │          │ Kosovo    │
+    └──────────┴───────────┘
+    1 row
     """
     if result.kind == "ask":
         return "yes\n" if result.boolean else "no\n"
     if width is None:
-        import shutil
-
-        width = shutil.get_terminal_size((160, 24)).columns
+        width = terminal_width()
     header = list(result.variables)
     cells = [[_cell(term, kg) for term in row] for row in result.rows]
-    widths = [
-        max([_width(h), *(_width(line) for row in cells for line in row[i].splitlines() or [""])])
-        for i, h in enumerate(header)
-    ]
-    # shrink the widest column until the table fits (3 characters of border and padding per column)
-    while widths and sum(widths) + 3 * len(widths) + 1 > width and max(widths) > 4:
-        widths[widths.index(max(widths))] -= 1
+    columns = [[h, *(row[i] for row in cells)] for i, h in enumerate(header)]
+    widths = [max(_width(line) for text in column for line in text.splitlines() or [""]) for column in columns]
+    # the longest word of each column: shrinking a column below it would cut that word
+    words = [max((_width(word) for text in column for word in text.split()), default=1) for column in columns]
+    border = 3 * len(widths) + 1  # "│ " before each column, " " after it, and the last "│"
+    while widths and sum(widths) + border > width:
+        slack = [w - min(word, w) for w, word in zip(widths, words, strict=True)]
+        widest = slack.index(max(slack)) if max(slack) > 0 else widths.index(max(widths))
+        if widths[widest] <= 4:
+            break  # narrower than this helps no one: let the terminal wrap the table
+        widths[widest] -= 1
 
     def line(left: str, fill: str, middle: str, right: str) -> str:
         return left + middle.join(fill * (w + 2) for w in widths) + right
@@ -138,6 +152,25 @@ def to_table(result: Result, kg: KnowledgeGraph | None = None, width: int | None
     return "\n".join(out) + "\n"
 
 
+def terminal_width(default: int = 160) -> int:
+    """The terminal's width: ``COLUMNS``, else the terminal of standard output, else ``default``.
+
+    Not ``shutil.get_terminal_size``: importing shutil (and with it bz2 and lzma) costs a
+    one-off query a few milliseconds for this one number.
+    """
+    import os
+    import sys
+
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns
+    except (OSError, ValueError, AttributeError):  # not a terminal, or no file descriptor
+        return default
+
+
 def _width(text: str) -> int:
     import unicodedata
 
@@ -151,7 +184,8 @@ def _pad(text: str, width: int) -> str:
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    """Lines of at most ``width`` characters, broken at spaces where possible."""
+    """Lines of at most ``width`` columns, broken at spaces; a word longer than that is cut
+    with an ellipsis (a word broken across lines reads as two words)."""
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
         if _width(paragraph) <= width:
@@ -159,8 +193,15 @@ def _wrap(text: str, width: int) -> list[str]:
             continue
         import textwrap
 
-        lines += textwrap.wrap(paragraph, width, break_long_words=True, break_on_hyphens=False) or [""]
+        pieces = textwrap.wrap(paragraph, width, break_long_words=False, break_on_hyphens=False) or [""]
+        lines += [piece if _width(piece) <= width else _cut(piece, width) for piece in pieces]
     return lines
+
+
+def _cut(text: str, width: int) -> str:
+    while _width(text) > width - 1:
+        text = text[:-1]
+    return text + "…"
 
 
 def _cell(term, kg: KnowledgeGraph | None) -> str:

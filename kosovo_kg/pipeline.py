@@ -73,8 +73,7 @@ class QueryOptions(NamedTuple):
     def checked(self) -> QueryOptions:
         """These options, or :class:`OptionError` naming the one that cannot be used."""
         if self.remote:
-            if not _HTTP_URL.fullmatch(self.engine):
-                raise OptionError(f"--engine must be oxigraph, rdflib or an http(s) URL, got {self.engine!r}")
+            _check_url("--engine", self.engine)
             if self.data or self.only_data:
                 raise OptionError(
                     "--data loads files into the embedded graph; a remote engine (--engine URL) answers from its own data"
@@ -83,8 +82,8 @@ class QueryOptions(NamedTuple):
             raise OptionError(f"unknown engine {self.engine!r}: use oxigraph, rdflib or the URL of a SPARQL endpoint")
         if self.timeout is not None and not (math.isfinite(self.timeout) and self.timeout > 0):
             raise OptionError(f"the time limit must be a positive number of seconds, got {self.timeout:g}")
-        if self.wikidata_endpoint is not None and not _HTTP_URL.fullmatch(self.wikidata_endpoint):
-            raise OptionError(f"--wikidata-endpoint must be an http(s) URL, got {self.wikidata_endpoint!r}")
+        if self.wikidata_endpoint is not None:
+            _check_url("--wikidata-endpoint", self.wikidata_endpoint)
         if self.only_data and not self.data:
             raise OptionError("--only-data needs the files to query: give them with --data FILE ...")
         return self
@@ -96,6 +95,27 @@ class QueryOptions(NamedTuple):
         from .store import load_graph
 
         return load_graph(self.data, packaged=not self.only_data)
+
+
+def _check_url(option: str, url: str) -> None:
+    """An http(s) URL that the HTTP client can use, or :class:`OptionError` naming the option.
+
+    >>> _check_url("--engine", "http://127.0.0.1:99999/sparql")
+    Traceback (most recent call last):
+    ...
+    kosovo_kg.errors.OptionError: --engine 'http://127.0.0.1:99999/sparql' is not a usable URL: Port out of range 0-65535
+    """
+    if not _HTTP_URL.fullmatch(url):
+        raise OptionError(f"{option} must be an http(s) URL, got {url!r}")
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- reading it checks it
+    except ValueError as error:  # a port out of range, an unclosed [ host
+        raise OptionError(f"{option} {url!r} is not a usable URL: {error}") from error
+    if not parts.hostname:
+        raise OptionError(f"{option} {url!r} is not a usable URL: it names no host")
 
 
 class PreparedQuery(NamedTuple):

@@ -63,21 +63,27 @@ def quickstatements(kg: KnowledgeGraph) -> QuickStatements:
     ['Q222', 'P463', 'Q7184', 'P580', '+2009-04-01T00:00:00Z/11']
     """
     result = QuickStatements()
-    article_url = next(iter(sparql("SELECT ?url WHERE { kkr:article kkg:url ?url }", graph=kg)))["url"]
+    # The office holders' ordinals come from the article itself, an encyclopedia entry (a citable kind).
+    article_url = next(
+        iter(sparql("SELECT ?url WHERE { kkr:article kkg:url ?url ; kkg:sourceKind/kkg:citable true }", graph=kg))
+    )["url"]
     for row in sparql(
-        """SELECT ?member ?label ?organization ?orgLabel ?start ?url WHERE {
-             ?fact kkg:member ?m ; kkg:organization ?o ; kkg:membershipType kkg:FullMember ; kkg:startDate ?start ;
-                   kkg:source ?source .
+        # A reference must be a source a Wikidata editor can cite (kkg:citable true: official, scholarly,
+        # news or encyclopedia), never a mirror, a copy or a page of unknown standing; one per fact.
+        """SELECT ?member ?label ?organization ?orgLabel ?start (MIN(?citable) AS ?url) WHERE {
+             ?fact kkg:member ?m ; kkg:organization ?o ; kkg:membershipType kkg:FullMember ; kkg:startDate ?start .
              ?m rdfs:label ?label . ?o rdfs:label ?orgLabel .
              OPTIONAL { ?m owl:sameAs ?member FILTER(STRSTARTS(STR(?member), "http://www.wikidata.org/entity/")) }
              OPTIONAL { ?o owl:sameAs ?organization FILTER(STRSTARTS(STR(?organization), "http://www.wikidata.org/entity/")) }
-             OPTIONAL { ?source kkg:url ?url }
-           } ORDER BY ?label""",
+             OPTIONAL { ?fact kkg:source ?source . ?source kkg:sourceKind/kkg:citable true ; kkg:url ?citable }
+           } GROUP BY ?member ?label ?organization ?orgLabel ?start ORDER BY ?label""",
         graph=kg,
     ):
         member, organization = _qid(row["member"]), _qid(row["organization"])
         if not (member and organization and row["url"]):
-            result.skipped.append(f"{row['label']} in {row['orgLabel']}: no Wikidata identifier or no source URL")
+            result.skipped.append(
+                f"{row['label']} in {row['orgLabel']}: no Wikidata identifier or no citable source URL"
+            )
             continue
         command = [member, MEMBER_OF, organization, START_TIME, qs_time(str(row["start"]))]
         result.commands.append("\t".join(command + _reference(row["url"])))

@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from .cache import cached
 from .errors import MissingTool, ReasoningError
 from .namespaces import XSD
+from .serialize import rdf_bytes
 from .store import KnowledgeGraph
 
 #: Datatypes outside OWL 2's datatype map that the data uses for dates at their precision.
@@ -51,7 +52,7 @@ def reasoner_view(triples: list[ox.Triple]) -> bytes:
         and not (isinstance(t.object, ox.Literal) and t.object.datatype.value in NON_OWL_DATATYPES)
     )
     kept.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
-    return ox.serialize(sorted((quad.triple for quad in kept), key=str), format=ox.RdfFormat.N_TRIPLES)
+    return rdf_bytes(sorted((quad.triple for quad in kept), key=str), ox.RdfFormat.N_TRIPLES)
 
 
 def require_java() -> None:
@@ -105,7 +106,7 @@ def _hermit_consistency(view: bytes) -> ReasoningResult:
     except owlready2.OwlReadyInconsistentOntologyError:
         return ReasoningResult(False, _explain_inconsistency(world))
     except owlready2.OwlReadyJavaError as error:
-        raise ReasoningError(f"HermiT failed: {str(error).strip().splitlines()[-1]}") from None
+        raise ReasoningError(f"HermiT failed: {str(error).strip().splitlines()[-1]}") from error
     return ReasoningResult(True, "consistent")
 
 
@@ -118,7 +119,7 @@ def inferred_triples(kg: KnowledgeGraph) -> list[ox.Triple]:
     stated = set(kg.triples)
 
     def compute() -> bytes:
-        return ox.serialize(_hermit_inferred(view, stated), format=ox.RdfFormat.N_TRIPLES)
+        return rdf_bytes(_hermit_inferred(view, stated), ox.RdfFormat.N_TRIPLES)
 
     answer = cached("hermit-inferred", [_reasoner_version(), view], compute)
     return [quad.triple for quad in ox.parse(answer, ox.RdfFormat.N_TRIPLES)]
@@ -132,8 +133,8 @@ def _hermit_inferred(view: bytes, stated: set[ox.Triple]) -> list[ox.Triple]:
     try:
         with ontology:
             owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
-    except owlready2.OwlReadyInconsistentOntologyError:
-        raise ReasoningError(_explain_inconsistency(world)) from None
+    except owlready2.OwlReadyInconsistentOntologyError as error:
+        raise ReasoningError(_explain_inconsistency(world)) from error
     added = []
     for s, p, o in set(world.get_triples()) - before:
         if min(s, p, o) <= 0:  # blank nodes (negative ids) and literals have no IRI to give back

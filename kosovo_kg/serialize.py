@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,7 +17,16 @@ from .store import KnowledgeGraph
 FORMATS = {"turtle": "ttl", "nt": "nt", "xml": "rdf", "jsonld": "jsonld"}
 
 
-def _sort_key(triple: ox.Triple) -> tuple:
+def rdf_bytes(
+    triples: Iterable[ox.Triple] | Iterable[ox.Quad], rdf_format: ox.RdfFormat, prefixes: dict[str, str] | None = None
+) -> bytes:
+    """Triples serialized in memory (pyoxigraph returns None only when it writes to an output)."""
+    data = ox.serialize(triples, format=rdf_format, prefixes=prefixes)
+    assert data is not None
+    return data
+
+
+def _sort_key(triple: ox.Triple) -> tuple[str, str, str]:
     return (str(triple.subject), str(triple.predicate), str(triple.object))
 
 
@@ -39,11 +49,11 @@ def serialize_graph(kg: KnowledgeGraph, rdf_format: str) -> bytes:
         raise ExportError(f"unknown export format {rdf_format!r}: use one of {', '.join(FORMATS)}")
     triples = sorted(kg.triples, key=_sort_key)
     if rdf_format == "turtle":
-        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        return rdf_bytes(triples, ox.RdfFormat.TURTLE, PREFIXES)
     if rdf_format == "nt":
-        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        return rdf_bytes(triples, ox.RdfFormat.N_TRIPLES)
     if rdf_format == "xml":
-        return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
+        return rdf_bytes(triples, ox.RdfFormat.RDF_XML, PREFIXES)
     return _jsonld(kg)
 
 
@@ -82,7 +92,7 @@ def _jsonld(kg: KnowledgeGraph) -> bytes:
         return item["@value"]  # a plain string: a bare JSON string is read back as xsd:string
 
     nodes = []
-    for node in json.loads(ox.serialize(sorted(kg.triples, key=_sort_key), format=ox.RdfFormat.JSON_LD)):
+    for node in json.loads(rdf_bytes(sorted(kg.triples, key=_sort_key), ox.RdfFormat.JSON_LD)):
         compacted: dict[str, object] = {"@id": compact(node["@id"])}
         for key, items in node.items():
             if key == "@id":
@@ -90,7 +100,7 @@ def _jsonld(kg: KnowledgeGraph) -> bytes:
             values = sorted((value(item) for item in items), key=lambda v: json.dumps(v, sort_keys=True))
             compacted[compact(key)] = values[0] if len(values) == 1 else values
         nodes.append(compacted)
-    nodes.sort(key=lambda n: n["@id"])
+    nodes.sort(key=lambda n: str(n["@id"]))
     document = {"@context": context, "@graph": nodes}
     return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
 

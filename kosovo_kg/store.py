@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from . import paths
-from .fileio import load_file
-from .namespaces import PREFIXES, RDFS_LABEL, XSD_STRING, shorten
+from .fileio import file_uri, load_file
+from .namespaces import PREFIXES, RDF, RDFS_LABEL, XSD_STRING, shorten
 
 if TYPE_CHECKING:
     import rdflib
@@ -60,12 +60,16 @@ class KnowledgeGraph:
 
     @cached_property
     def files(self) -> dict[str, str]:
-        """Subject IRI -> the file (as shown to users) where it is first described."""
+        """Subject IRI -> the file (as shown to users) where it is described: the file that gives its
+        type (rdf:type) where there is one, since files such as graph/wikidata.ttl and graph/names.ttl
+        only add to nodes described elsewhere; otherwise the first file that mentions it as a subject."""
         found: dict[str, str] = {}
-        for quad in self.store:
-            if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.graph_name, ox.NamedNode):
-                shown = self.graph_files.get(quad.graph_name.value, quad.graph_name.value)
-                found.setdefault(quad.subject.value, shown)
+        rdf_type = ox.NamedNode(RDF + "type")
+        for typed_first in (True, False):
+            for quad in self.store.quads_for_pattern(None, rdf_type if typed_first else None, None):
+                if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.graph_name, ox.NamedNode):
+                    shown = self.graph_files.get(quad.graph_name.value, quad.graph_name.value)
+                    found.setdefault(quad.subject.value, shown)
         return found
 
     def __len__(self) -> int:
@@ -77,8 +81,13 @@ class KnowledgeGraph:
 
     @cached_property
     def rdflib_graph(self) -> rdflib.Graph:
+        import logging
+
         import rdflib
 
+        # rdflib logs a traceback for every literal whose text is not of its datatype
+        # ("2025-02-30"^^xsd:date); validate reports those itself, in one line each.
+        logging.getLogger("rdflib.term").setLevel(logging.ERROR)
         graph = rdflib.Graph()
         for prefix, namespace in PREFIXES.items():
             graph.bind(prefix, namespace)
@@ -91,7 +100,7 @@ class KnowledgeGraph:
     def labels(self) -> dict[str, str]:
         found: dict[str, str] = {}
         for quad in self.store.quads_for_pattern(None, ox.NamedNode(RDFS_LABEL), None):
-            if isinstance(quad.subject, ox.NamedNode):
+            if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal):
                 found.setdefault(quad.subject.value, quad.object.value)
         return found
 
@@ -113,7 +122,7 @@ def load_graph(extra_files: Iterable[Path | str] = (), *, packaged: bool = True)
     graph_files: dict[str, str] = {}
     files = [*(paths.data_files() if packaged else ()), *map(Path, extra_files)]
     for path in files:
-        graph_name = ox.NamedNode(Path(path).resolve().as_uri())
+        graph_name = ox.NamedNode(file_uri(path))
         if graph_name.value in graph_files:  # the same file given twice is loaded once
             continue
         load_file(store, path, graph_name)
@@ -137,8 +146,12 @@ def to_rdflib(term):
     return rdflib.Literal(term.value, datatype=rdflib.URIRef(datatype))
 
 
-def from_rdflib(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term as a pyoxigraph term (the neutral type of result rows)."""
+def from_rdflib(term: Any) -> Any:
+    """An rdflib term as a pyoxigraph term (the neutral type of result rows).
+
+    Typed ``Any``: the caller knows the term's position (a predicate is always an IRI), which
+    a union of the three term types would make it prove again.
+    """
     import rdflib
 
     if isinstance(term, rdflib.URIRef):

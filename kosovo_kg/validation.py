@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
+
 from . import paths
 from .fileio import parse_file
 from .namespaces import SH, shorten
@@ -20,15 +22,16 @@ from .store import KnowledgeGraph, load_graph
 if TYPE_CHECKING:
     import rdflib
 
-SEVERITIES = ("error", "warning", "info")
+#: "note": a warning the data already answers, with a kkg:doubt on the node at fault
+SEVERITIES = ("error", "warning", "note", "info")
 
 
 @dataclass
 class Problem:
     """One thing wrong, in words a maintainer can act on."""
 
-    layer: str  # "shacl", "reasoning" or "check"
-    severity: str  # "error", "warning" or "info"
+    layer: str  # "literal", "vocabulary", "shacl", "reasoning" or "check"
+    severity: str  # "error", "warning", "note" or "info"
     message: str
     node: str | None = None
     node_label: str | None = None
@@ -37,6 +40,7 @@ class Problem:
     value: str | None = None
     check: str | None = None
     solution: str | None = None
+    line_number: int | None = None
 
     def line(self) -> str:
         """One line: where, which node and property, what is wrong (with the values), how to fix it.
@@ -51,7 +55,8 @@ class Problem:
             shown = shorten(self.node)
             subject = f"{self.node_label} ({shown})" if self.node_label and self.node_label != shown else shown
             parts.append(subject + (f" {shorten(self.property)}" if self.property else ""))
-        head = ": ".join(filter(None, [self.file, *parts]))
+        where = f"{self.file}:{self.line_number}" if self.file and self.line_number else self.file
+        head = ": ".join(filter(None, [where, *parts]))
         text = f"{head}: {self.message}" if head else self.message
         if self.value:
             text += f" ({self.value})"
@@ -97,7 +102,8 @@ class ValidationReport:
             f"Graph {verdict}: {self.triples} triples from {self.files} files; "
             f"SHACL {self.shapes} shapes; reasoning {self.reasoning}; "
             f"{self.checks_run} quality checks; {_plural(self.count('error'), 'error')}, "
-            f"{_plural(self.count('warning'), 'warning')}"
+            f"{_plural(self.count('warning'), 'warning')}, {_plural(self.count('note'), 'note')} "
+            "(warnings the data already answers with a kkg:doubt)"
         )
         return "\n".join(lines)
 
@@ -138,15 +144,25 @@ def load_checks(folder: Path | None = None) -> list[QualityCheck]:
 def run_checks(kg: KnowledgeGraph, checks: Iterable[QualityCheck]) -> list[Problem]:
     """Run each check on the embedded Oxigraph engine; every row it returns is a problem.
 
-    The first column names the node at fault; the other columns are the values involved.
+    The first column names the node at fault; the other columns are the values involved. A
+    warning about a node that already records the matter with ``kkg:doubt`` is a note: the
+    data has answered it, and a reader of the node sees the doubt.
     """
     from . import sparql
 
+    doubts: dict[str, str] = {}
+    for doubt in sparql("SELECT ?node ?doubt WHERE { ?node kkg:doubt ?doubt } ORDER BY ?node ?doubt", graph=kg):
+        doubts.setdefault(doubt["node"], doubt["doubt"])
     problems = []
     for check in checks:
         result = sparql(check.text, graph=kg)
         for row in result.rows:
             node = row[0].value if row and row[0] is not None else None
+            # the doubt may sit on any node of the row: a duplicate reference's twin, say
+            recorded = [doubts[t.value] for t in row if isinstance(t, ox.NamedNode) and t.value in doubts]
+            acknowledged = check.severity == "warning" and bool(recorded)
+            severity = "note" if acknowledged else check.severity
+            solution = f"Recorded as a doubt: {recorded[0]}" if acknowledged else check.solution
             values = ", ".join(
                 f"{name}={_show(term, kg)}"
                 for name, term in zip(result.variables[1:], row[1:], strict=True)
@@ -155,14 +171,14 @@ def run_checks(kg: KnowledgeGraph, checks: Iterable[QualityCheck]) -> list[Probl
             problems.append(
                 Problem(
                     "check",
-                    check.severity,
+                    severity,
                     check.problem,
                     node=node,
                     node_label=kg.label(node) if node else None,
                     file=kg.file_of(node) if node else None,
                     value=values or None,
                     check=check.name,
-                    solution=check.solution,
+                    solution=solution,
                 )
             )
     return problems
@@ -218,6 +234,51 @@ def run_shacl(kg: KnowledgeGraph, shapes_path: Path | None = None) -> tuple[list
     return problems, shape_count, report
 
 
+def run_wellformed(kg: KnowledgeGraph) -> list[Problem]:
+    """Typed literals of the wrong form and undeclared classes or properties (see :mod:`wellformed`)."""
+    from .wellformed import literal_findings, vocabulary_findings
+
+    problems = []
+    for finding in [*literal_findings(kg), *vocabulary_findings(kg)]:
+        problems.append(
+            Problem(
+                finding.kind,
+                "error",
+                finding.message,
+                node=finding.node,
+                node_label=kg.label(finding.node) if finding.node else None,
+                file=kg.graph_files.get(finding.graph, finding.graph),
+                property=finding.property,
+                value=finding.value and f"value {finding.value!r}",
+                line_number=finding.line,
+            )
+        )
+    return problems
+
+
+def once_each(problems: list[Problem]) -> list[Problem]:
+    """Each mistake told once: a literal of the wrong form is not told again by the shape that
+    wants that datatype or by a check that compares it (a date "out of order" because it is not
+    a date), and a line repeated by two layers is printed once.
+    """
+    bad_literals = [p for p in problems if p.layer == "literal"]
+    spoiled = {(p.node, p.property) for p in bad_literals}
+    values = {p.value.removeprefix("value ").strip("'") for p in bad_literals if p.value}
+    nodes = {p.node for p in bad_literals}
+    kept: list[Problem] = []
+    seen: set[str] = set()
+    for problem in problems:
+        if problem.layer == "shacl" and (problem.node, problem.property) in spoiled:
+            continue
+        if problem.layer == "check" and problem.node in nodes and any(v in (problem.value or "") for v in values):
+            continue
+        line = problem.line()
+        if line not in seen:
+            seen.add(line)
+            kept.append(problem)
+    return kept
+
+
 def run_validation(
     extra_files: Iterable[Path | str] = (), *, reasoning: bool = True, checks: bool = True
 ) -> ValidationReport:
@@ -228,8 +289,14 @@ def run_validation(
     (True, 0)
     """
     extra = list(extra_files)
+    if reasoning:  # a missing Java is told before the minutes of SHACL, not after
+        from .reasoning import require_java
+
+        require_java()
     kg = load_graph(extra)
-    problems, shape_count, report_graph = run_shacl(kg)
+    well_formed = run_wellformed(kg)
+    shacl, shape_count, report_graph = run_shacl(kg)
+    problems = [*well_formed, *shacl]
     verdict = "skipped"
     if reasoning:
         from .reasoning import check_consistency
@@ -240,6 +307,7 @@ def run_validation(
             problems.append(Problem("reasoning", "error", outcome.message))
     quality = load_checks() if checks else []
     problems.extend(run_checks(kg, quality))
+    problems = once_each(problems)
     conforms = not any(p.severity == "error" for p in problems)
     return ValidationReport(
         conforms,

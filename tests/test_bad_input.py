@@ -79,6 +79,15 @@ def make(setup: str, tmp: Path) -> None:
             pytest.skip("root reads a file whatever its mode; the folder-named-like-a-file case covers this")
         target.write_text(prefix, encoding="utf-8")
         target.chmod(0)
+    elif setup == "huge-literal":  # a closed literal of 17 MiB: Oxigraph's parser holds at most 16
+        target.write_text(prefix + 'ex:a ex:b "' + "x" * (17 << 20) + '" .\n', encoding="utf-8")
+    elif setup == "symlink-loop":
+        (tmp / "loop-a.ttl").symlink_to(tmp / "loop-b.ttl")
+        (tmp / "loop-b.ttl").symlink_to(tmp / "loop-a.ttl")
+    elif setup == "fifo":
+        os.mkfifo(tmp / "fifo.ttl")
+    elif setup == "huge-query":  # a query file over the 16 MiB limit
+        (tmp / f"{setup}.rq").write_text('ASK { FILTER("' + "x" * (17 << 20) + '") }\n', encoding="utf-8")
     elif setup == "read-only-folder":
         if RUNNING_AS_ROOT:
             pytest.skip("root writes into a folder whatever its mode; the missing-folder cases cover this")

@@ -189,3 +189,23 @@ def test_every_command_is_listed_for_the_fast_path():
     assert tuple(subcommands.choices) == COMMANDS
     code, out, _ = run("--help")
     assert code == 0 and all(name in out for name in COMMANDS)
+
+
+@pytest.mark.parametrize(
+    "args", [["validate"], ["export", "--inferred", "--format", "nt"]], ids=["validate", "export --inferred"]
+)
+def test_without_java_a_missing_tool_is_exit_3(args, tmp_path):
+    """HermiT needs Java: without it the command says so (exit 3), it does not report violations (exit 1)."""
+    bin_only = tmp_path / "bin"
+    bin_only.mkdir()
+    (bin_only / "python").symlink_to(sys.executable)
+    environment = {**os.environ, "PATH": str(bin_only)}  # no java on this PATH
+    done = subprocess.run(
+        [sys.executable, "-m", "kosovo_kg", *args], capture_output=True, text=True, env=environment, check=False
+    )
+    assert done.returncode == 3, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == (
+        "error: Java is not installed: HermiT, the OWL reasoner, needs a Java runtime (apt-get install default-jre-headless)"
+    )
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""

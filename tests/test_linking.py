@@ -13,19 +13,40 @@ from kosovo_kg.linking import link_report
 
 def test_coverage_by_kind_on_the_repository_graph(kg):
     report = link_report(kg)
-    assert report.coverage["state"] == (38, 38)
-    assert report.coverage["person"] == (4, 11)
-    assert sum(linked for linked, _ in report.coverage.values()) == 56
+    assert report.coverage["state"] == (37, 38)  # the Federal Republic of Yugoslavia has no pairing
+    assert report.coverage["person"] == (5, 11)
+    assert report.linked == 48
     assert report.shared == []
-    assert {m["label"] for m in report.missing} >= {"Hashim Thaçi", "Kosovo Force", "NATO Parliamentary Assembly"}
+    assert {m["label"] for m in report.missing} >= {"Kosovo Force", "NATO Parliamentary Assembly", "United Nations"}
+    assert "Hashim Thaçi" not in {m["label"] for m in report.missing}
     assert all(m["reason"] for m in report.missing)
+
+
+def test_every_link_rests_on_pairings_from_two_repositories(kg):
+    report = link_report(kg)
+    assert report.evidenced == report.linked == 48
+    assert report.weak == []
+    candidates = {c["label"]: c["wikidata"] for c in report.candidates}
+    assert candidates["Kosovo Force"] == "Q159470"  # one pairing (elevant): recorded, not linked
+    assert "Kosovo Force" in {m["label"] for m in report.missing}
+
+
+def test_a_link_with_one_pairing_is_reported_weak_and_fails_the_report(kg, tmp_path):
+    extra = tmp_path / "weak.ttl"
+    extra.write_text(
+        "@prefix kkg: <https://w3id.org/kosovo-kg/ontology#> . @prefix kkr: <https://w3id.org/kosovo-kg/resource/> .\n"
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "kkr:kfor owl:sameAs <http://www.wikidata.org/entity/Q159470> .\n"
+    )
+    report = link_report(KnowledgeGraph([*kg.triples, *parse_file(extra)], {}))
+    assert [(w["label"], w["repositories"]) for w in report.weak] == [("Kosovo Force", "1")]
+    assert not report.ok
 
 
 def test_recorded_wikidata_labels_that_differ_from_ours(kg):
     differences = {(d["wikidata"], d["label"], d["wikidata_label"]) for d in link_report(kg).label_disagreements}
     assert differences == {
         ("Q30", "United States", "United States of America"),
-        ("Q1255", "Autonomous Province of Kosovo and Metohija", "Kosovo and Metohija"),
     }
 
 
@@ -44,6 +65,8 @@ def test_an_identifier_used_twice_fails_the_link_command(kg, tmp_path):
 def test_link_command_text_and_json():
     text = invoke(["link"])
     assert text.exit_code == 0
-    assert "  state          38 / 38  100%" in text.stdout
+    assert "  state          37 / 38  97%" in text.stdout
+    assert "Links with stored pairings from two repositories: 48 / 48 100%" in text.stdout
     data = json.loads(invoke(["link", "--format", "json"]).stdout)
-    assert data["coverage"]["state"] == {"linked": 38, "total": 38}
+    assert data["coverage"]["state"] == {"linked": 37, "total": 38}
+    assert data["evidenced"] == 48 and data["weak"] == []

@@ -60,3 +60,22 @@ def test_rdf_xml_export_loads_in_owlready2(kg, tmp_path):
     assert [c.iri for c in kosovo.is_a] == ["https://w3id.org/kosovo-kg/ontology#StateWithLimitedRecognition"]
     spain = world["https://w3id.org/kosovo-kg/resource/recognition-spain-kosovo"]
     assert spain.recognitionStatus.iri == "https://w3id.org/kosovo-kg/ontology#DoesNotRecognize"
+
+
+@pytest.mark.parametrize("name", ["statements-on-nato", "timeline", "references", "obstacles-to-accession"])
+def test_table_wraps_at_word_boundaries_to_80_columns(kg, name):
+    """Cells wrap at spaces; a word too long for its column is cut with an ellipsis, never split."""
+    from kosovo_kg.output import _cell, to_table
+
+    result = query(name, graph=kg)
+    text = to_table(result, kg, width=80)
+    lines = text.splitlines()[:-1]  # the last line counts the rows
+    assert lines and all(len(line) <= 80 for line in lines), max(lines, key=len)
+    words = {word for row in result.rows for term in row for word in _cell(term, kg).split()}
+    words |= set(" ".join(result.variables).split())
+    for line in lines:
+        if line[0] in "┏┡└":  # a border
+            continue
+        for cell in line.strip("│┃").split("│" if "│" in line else "┃"):
+            for word in cell.split():
+                assert word in words or (word.endswith("…") and any(w.startswith(word[:-1]) for w in words)), word

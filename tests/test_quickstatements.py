@@ -14,7 +14,7 @@ COMMAND = re.compile(rf"Q[1-9]\d*\tP[1-9]\d*\t{VALUE}(\tP[1-9]\d*\t{VALUE})*(\tS
 
 def test_every_command_is_valid_and_carries_a_reference(kg):
     commands = quickstatements(kg).commands
-    assert len(commands) == 33  # 32 NATO memberships and Osmani's numbered presidency
+    assert len(commands) == 34  # 32 NATO memberships and Thaçi's and Osmani's numbered presidencies
     for command in commands:
         assert COMMAND.fullmatch(command), command
 
@@ -22,7 +22,22 @@ def test_every_command_is_valid_and_carries_a_reference(kg):
 def test_nato_membership_with_start_time_and_reference_url(kg):
     commands = quickstatements(kg).commands
     spain = [c for c in commands if c.startswith("Q29\t")]
-    assert spain == ['Q29\tP463\tQ7184\tP580\t+1982-05-30T00:00:00Z/11\tS854\t"https://lexicals.info/?p=859"']
+    # The day comes from a page of unknown standing; the reference is the citable (official) source.
+    assert spain == [
+        'Q29\tP463\tQ7184\tP580\t+1982-05-30T00:00:00Z/11\tS854\t"http://europa.eu/legislation_summaries/glossary/nato_en.htm"'
+    ]
+
+
+def test_references_are_only_citable_sources(kg):
+    from kosovo_kg import sparql
+
+    uncitable = {
+        str(row["url"])
+        for row in sparql("SELECT ?url WHERE { ?s kkg:sourceKind/kkg:citable false ; kkg:url ?url }", graph=kg)
+    }
+    assert uncitable  # the graph does hold copies and content farms
+    references = {c.split("\tS854\t")[1].strip('"') for c in quickstatements(kg).commands}
+    assert references and not references & uncitable
 
 
 def test_numbered_office_holder(kg):
@@ -35,7 +50,7 @@ def test_numbered_office_holder(kg):
 def test_facts_without_identifiers_are_reported_not_exported(kg):
     skipped = quickstatements(kg).skipped
     assert any("NATO Parliamentary Assembly has no confirmed Wikidata identifier" in s for s in skipped)
-    assert any(s.startswith("Hashim Thaçi as President of Kosovo (3)") for s in skipped)
+    assert any(s.startswith("Atifete Jahjaga as President of Kosovo (2)") for s in skipped)
 
 
 def test_strings_cannot_break_a_command():
@@ -46,6 +61,6 @@ def test_cli_writes_the_commands_atomically(tmp_path):
     target = tmp_path / "kosovo.qs"
     result = invoke(["export", "--format", "quickstatements", "-o", str(target)])
     assert result.exit_code == 0
-    assert "33 QuickStatements commands" in result.stderr
+    assert "34 QuickStatements commands" in result.stderr
     assert "not exported:" in result.stderr
-    assert len(target.read_text(encoding="utf-8").splitlines()) == 33
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 34

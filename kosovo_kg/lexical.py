@@ -1,0 +1,82 @@
+"""Whether a literal's text is a valid lexical form of its XML Schema datatype.
+
+RDF parsers accept ``"2025-13"^^xsd:gYearMonth`` (the text is only a string to them), and
+pySHACL's ``sh:datatype`` says no more than "not a gYearMonth"; here the rule is told in words a
+maintainer can act on. The rules are XML Schema 1.1's lexical spaces for the datatypes this
+project's data uses, with the value checks they imply (a month 01–12, a day that exists).
+
+>>> problem("2025-13", XSD + "gYearMonth")
+'the month must be 01 to 12'
+>>> problem("March 2025", XSD + "gYearMonth")
+"a gYearMonth is written YYYY-MM (e.g. '2025-03')"
+>>> problem("2025-02-30", XSD + "date")
+'February 2025 has no day 30'
+>>> problem("2025-02-28", XSD + "date") is None
+True
+"""
+
+from __future__ import annotations
+
+import re
+
+from .namespaces import XSD
+
+_TIMEZONE = r"(?:Z|[+-](?:(?:0\d|1[0-3]):[0-5]\d|14:00))?"
+_YEAR = r"-?(?:[1-9]\d{4,}|\d{4})"
+_MONTH_NAMES = ("January February March April May June July August September October November December").split()
+
+#: datatype local name -> (pattern of the whole text, how it is written, an example)
+_FORMS: dict[str, tuple[re.Pattern[str], str, str]] = {
+    name: (re.compile(pattern), written, example)
+    for name, pattern, written, example in [
+        ("date", rf"({_YEAR})-(\d\d)-(\d\d){_TIMEZONE}", "YYYY-MM-DD", "2025-03-01"),
+        ("gYearMonth", rf"({_YEAR})-(\d\d){_TIMEZONE}", "YYYY-MM", "2025-03"),
+        ("gYear", rf"({_YEAR}){_TIMEZONE}", "YYYY", "2025"),
+        (
+            "dateTime",
+            rf"({_YEAR})-(\d\d)-(\d\d)T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?{_TIMEZONE}",
+            "YYYY-MM-DDThh:mm:ss",
+            "2025-03-01T12:00:00Z",
+        ),
+        ("integer", r"[+-]?\d+", "digits with an optional sign", "4500"),
+        ("nonNegativeInteger", r"\+?\d+|-0+", "digits, not negative", "1200"),
+        ("positiveInteger", r"\+?0*[1-9]\d*", "digits, more than zero", "1200"),
+        ("decimal", r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", "digits with an optional sign and point", "88.7"),
+        ("double", r"[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|INF)|NaN", "a number such as 1.5E3", "1.5E3"),
+        ("boolean", r"true|false|1|0", "true or false", "true"),
+        ("language", r"[a-zA-Z]{1,8}(?:-[a-zA-Z0-9]{1,8})*", "a BCP 47 tag", "sr-Latn"),
+        ("anyURI", r"[^\s<>\"{}|\\^`]*", "a URI without spaces", "https://www.nato.int/"),
+    ]
+}
+_FORMS["float"] = _FORMS["double"]
+
+#: the datatypes whose lexical forms are checked
+CHECKED = frozenset(XSD + name for name in _FORMS)
+
+
+def problem(text: str, datatype: str) -> str | None:
+    """What is wrong with ``text`` as a value of ``datatype``, or ``None`` when it is valid
+    (or the datatype is not one this module knows)."""
+    name = datatype.removeprefix(XSD)
+    if datatype == name or name not in _FORMS:
+        return None
+    pattern, written, example = _FORMS[name]
+    match = pattern.fullmatch(text)
+    if match is None:
+        return f"a {name} is written {written} (e.g. {example!r})"
+    if name in ("date", "gYearMonth", "dateTime"):
+        month = int(match.group(2))
+        if not 1 <= month <= 12:
+            return "the month must be 01 to 12"
+        if name != "gYearMonth":
+            year, day = int(match.group(1)), int(match.group(3))
+            if not 1 <= day <= _days_in(year, month):
+                return f"{_MONTH_NAMES[month - 1]} {year} has no day {day}"
+    return None
+
+
+def _days_in(year: int, month: int) -> int:
+    if month == 2:
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        return 29 if leap else 28
+    return 30 if month in (4, 6, 9, 11) else 31

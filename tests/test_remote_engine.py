@@ -1,0 +1,110 @@
+"""A remote engine that answers badly: every answer is one ``error:`` line, never a traceback.
+
+A stand-in endpoint on 127.0.0.1 sends, for each case, the raw bytes of one broken HTTP answer.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from conftest import invoke
+
+JSON_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\nConnection: close\r\n"
+
+
+def answer(head: bytes, body: bytes, length: int | None = None) -> bytes:
+    return head + b"Content-Length: %d\r\n\r\n" % (len(body) if length is None else length) + body
+
+
+BROKEN_ANSWERS = {
+    "not JSON": (answer(JSON_HEAD, b"<html>hello</html>"), "sent results that cannot be read"),
+    "JSON cut short": (
+        answer(JSON_HEAD, b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": '),
+        "cannot be read",
+    ),
+    "JSON of another shape": (answer(JSON_HEAD, b'{"rows": [1, 2, 3]}'), "cannot be read"),
+    "a binding of an unknown type": (
+        answer(
+            JSON_HEAD, b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "banana", "value": "1"}}]}}'
+        ),
+        "cannot be read",
+    ),
+    "not UTF-8": (
+        answer(
+            JSON_HEAD,
+            b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "\xff"}}]}}',
+        ),
+        "cannot be read",
+    ),
+    "N-Triples that are not": (
+        answer(b"HTTP/1.1 200 OK\r\nContent-Type: application/n-triples\r\nConnection: close\r\n", b"<a> <b> .\n"),
+        "cannot be read (application/n-triples)",
+    ),
+    "a body shorter than its Content-Length": (answer(JSON_HEAD, b'{"head": {}, ', length=5000), "broken HTTP answer"),
+    "a broken status line": (b"HTTP/1.1 banana\r\n\r\n", "broken HTTP answer"),
+    "not HTTP at all": (b"SSH-2.0-OpenSSH_9.2\r\n", "broken HTTP answer"),
+    "HTTP 500 with a message": (
+        answer(
+            b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\nConnection: close\r\n", b"out of memory"
+        ),
+        "answered HTTP 500: out of memory",
+    ),
+}
+
+
+@contextmanager
+def endpoint(raw: bytes) -> Iterator[str]:
+    """A loopback endpoint that reads a request and sends ``raw`` back, then closes."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.settimeout(0.1)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except (TimeoutError, OSError):
+                continue
+            with connection:
+                connection.settimeout(5)
+                try:
+                    connection.recv(65536)
+                    connection.sendall(raw)
+                except OSError:
+                    pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.getsockname()[1]}/sparql"
+    finally:
+        stop.set()
+        thread.join()
+        server.close()
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_ANSWERS))
+def test_a_broken_answer_is_one_error_line(case):
+    raw, expected = BROKEN_ANSWERS[case]
+    with endpoint(raw) as url:
+        result = invoke(["sparql", "SELECT * WHERE { ?s ?p ?o }", "--engine", url])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and url in lines[0], result.stderr
+    assert expected in lines[0]
+
+
+def test_a_good_answer_from_the_same_stand_in_is_read():
+    """The positive control: the stand-in's framing is right, so the failures above are the answers'."""
+    body = b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "ok"}}]}}'
+    with endpoint(answer(JSON_HEAD, body)) as url:
+        result = invoke(["sparql", "SELECT ?x WHERE { ?s ?p ?x }", "--engine", url, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["x", "ok"]
