@@ -10,7 +10,7 @@ import urllib.parse
 
 import pyoxigraph as ox
 import pytest
-from conftest import serve_client
+from conftest import LOCAL_QUERIES, serve_client
 
 from kosovo_kg import load_graph
 from kosovo_kg.errors import ServerBusy
@@ -349,3 +349,15 @@ def test_cached_answers_are_the_same_bytes(kg):
         assert labels_in(other.content, "application/sparql-results+xml") == FOUR
         cache = running.workers.cache  # type: ignore[attr-defined]
         assert (cache.hits, cache.misses) == (1, 2)
+
+
+@pytest.mark.parametrize("name", LOCAL_QUERIES)
+def test_every_stored_question_answers_as_on_the_command_line(client, kg, name):
+    """serve writes answers with pyoxigraph's serializer, the CLI with output.to_csv: the same rows."""
+    from kosovo_kg.pipeline import QueryOptions, get_stored_query, prepare, render, run
+
+    options = QueryOptions()
+    expected = render(run(prepare(get_stored_query(name), {}, options, kg), kg, options), "csv", kg)
+    response = client.get(f"/api/queries/{name}?format=csv")
+    assert response.status_code == 200
+    assert response.text == expected

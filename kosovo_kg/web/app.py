@@ -209,7 +209,7 @@ def create_app(kg: KnowledgeGraph, settings: ServeSettings, workers: QueryWorker
             media = "text/csv" if fmt == "csv" else "application/sparql-results+json"
         else:
             media = _chosen(request, ("application/sparql-results+json", "text/csv"))
-        answer = await workers.answer(prepared, media)
+        answer = await workers.answer(prepared, media, as_cli=True)
         return Response(answer.body, media_type=with_charset(media), headers={"Vary": "Accept"})
 
     async def api_prepared(request: Request) -> Response:

@@ -150,7 +150,9 @@ def answer_in_worker(text: str, form: str, media_type: str, limit: int) -> bytes
     (rows made Python objects, then written) and 0.30 s natively, and a result over the limit
     is refused after the first 2 MB (14 ms) instead of after it has been built whole in memory.
     The query call is ``engines.OxigraphEngine.run``'s (the same prefixes, the same union
-    default graph), so the rows are the CLI's.
+    default graph), so the rows are the CLI's; numbers keep Oxigraph's lexical forms ("8" where
+    the CLI's canonical form is "8.0"), as any SPARQL endpoint sends them. The stored-question
+    API answers with :func:`rows_in_worker`, the command line's exact text.
     """
     assert _GRAPH is not None
     output = _Capped(limit)
@@ -174,6 +176,29 @@ def answer_in_worker(text: str, form: str, media_type: str, limit: int) -> bytes
     except OSError as error:  # a SERVICE that cannot connect fails while the rows are read
         raise QueryError(f"query failed: {error}") from None
     return b"".join(output.parts)
+
+
+def rows_in_worker(text: str, form: str, media_type: str, limit: int) -> bytes:
+    """A stored question's answer exactly as the command line gives it (in a worker).
+
+    Through ``pipeline.run``'s :class:`Result` and ``output``'s writers, so that numbers have the
+    same canonical forms as ``kosovo-kg query NAME --format csv|json`` ("8.0", not "8"); stored
+    questions' answers are small, so the slower path costs little here.
+    """
+    import json
+
+    from ..output import to_csv, to_json
+
+    result = _run(text, form)
+    if media_type == "text/csv":
+        body = to_csv(result).encode()
+    else:
+        body = json.dumps(to_json(result), ensure_ascii=False, separators=(",", ":")).encode()
+    if len(body) > limit:
+        raise ResultTooLarge(
+            f"the result is larger than this server's limit of {limit:,} bytes (--max-result-mb); add a LIMIT to the query"
+        )
+    return body
 
 
 def result_in_worker(text: str, form: str) -> Result:
@@ -309,15 +334,17 @@ class QueryWorkers:
         finally:
             self.pending -= 1
 
-    async def answer(self, prepared: PreparedQuery, media_type: str) -> Answer:
-        """The body of a query's answer in ``media_type``, from the cache or a worker."""
-        key = (prepared.text, media_type)
+    async def answer(self, prepared: PreparedQuery, media_type: str, *, as_cli: bool = False) -> Answer:
+        """The body of a query's answer in ``media_type``, from the cache or a worker; ``as_cli``:
+        written as the command line writes it (stored questions, JSON or CSV)."""
+        key = (prepared.text, media_type + (" as cli" if as_cli else ""))
         cacheable = self.cache is not None and self.cache.cacheable(prepared.text)
         if cacheable and self.cache is not None:
             body = self.cache.get(key)
             if body is not None:
                 return Answer(body, media_type, True)
-        body = await self.call(answer_in_worker, prepared.text, prepared.form, media_type, self.max_result_bytes)
+        function = rows_in_worker if as_cli else answer_in_worker
+        body = await self.call(function, prepared.text, prepared.form, media_type, self.max_result_bytes)
         if cacheable and self.cache is not None:
             self.cache.put(key, body)
         return Answer(body, media_type, False)
