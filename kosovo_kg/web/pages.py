@@ -141,7 +141,7 @@ class Pages:
         for triple in outgoing:
             predicate, value = triple.predicate.value, triple.object
             if predicate in LABEL_PROPERTIES and isinstance(value, ox.Literal):
-                language = value.language or ""
+                language = _bcp47(value.language or "")
                 names.append(
                     (
                         language,
@@ -183,6 +183,17 @@ class Pages:
             if source is not None:
                 entry[2].append(self.link(source))
         return list(by_fact.values())
+
+
+def _bcp47(tag: str) -> str:
+    """A language tag in its usual case (Oxigraph lower-cases them): sr-latn -> sr-Latn, pt-br -> pt-BR.
+
+    >>> _bcp47("sr-latn"), _bcp47("en"), _bcp47("pt-br")
+    ('sr-Latn', 'en', 'pt-BR')
+    """
+    first, *rest = tag.split("-")
+    shaped = [p.title() if len(p) == 4 else p.upper() if len(p) == 2 else p for p in rest]
+    return "-".join([first.lower(), *shaped]) if tag else ""
 
 
 def facts_query(iri: str) -> str:
