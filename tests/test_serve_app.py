@@ -361,3 +361,28 @@ def test_every_stored_question_answers_as_on_the_command_line(client, kg, name):
     response = client.get(f"/api/queries/{name}?format=csv")
     assert response.status_code == 200
     assert response.text == expected
+
+
+def test_an_idle_worker_killed_is_replaced_and_queries_its_own_pools_graph(kg, multilingual):
+    """A worker killed while the pool runs no task (pebble then declares the pool broken) is
+    replaced; and with two pools in one process (as in these tests), the new worker finds its own
+    pool's graph, not the graph of the pool started last."""
+    import os
+    import signal
+    import time
+
+    from kosovo_kg.web.workers import QueryWorkers
+
+    first = QueryWorkers(kg, workers=1, timeout=5, queue=4, max_result_bytes=1_000_000, isolate=False)
+    first.start()
+    try:
+        [victim] = first.worker_pids()
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + 5
+        while (first.worker_pids() in ([], [victim])) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        outgoing, _ = asyncio.run(first.describe("https://w3id.org/kosovo-kg/resource/kosovo"))
+        assert "Kosova" not in {t.object.value for t in outgoing}  # only the multilingual pool's graph has it
+        assert "Kosova" in multilingual.get("/resource/kosovo").text
+    finally:
+        first.close()

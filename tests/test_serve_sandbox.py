@@ -101,7 +101,7 @@ def unguarded(kg) -> Iterator[Serving]:
     """A server whose SERVICE screen is switched off: only the sandbox stands between a query and the network."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("kosovo_kg.pipeline.refuse_federation", lambda query: None)
-        running = Serving(kg, ServeSettings(port=0, timeout=5), log=io.StringIO())
+        running = Serving(kg, ServeSettings(port=0, timeout=5, cache_bytes=0), log=io.StringIO())
         running.start_in_thread()
         try:
             yield running
@@ -183,7 +183,7 @@ def _busy_worker(pids: list[int], within: float = 10) -> int:
 
 
 def test_a_worker_killed_mid_query_costs_that_request_only(kg):
-    running = Serving(kg, ServeSettings(port=0, timeout=30, workers=2), log=io.StringIO())
+    running = Serving(kg, ServeSettings(port=0, timeout=30, workers=2, cache_bytes=0), log=io.StringIO())
     running.start_in_thread()
     try:
         outcome: dict[str, tuple[int, dict]] = {}
@@ -214,7 +214,7 @@ def test_a_query_that_crashes_its_worker_gets_a_500_and_the_endpoint_goes_on(kg)
     deep = "SELECT * WHERE { " + "{ " * 20000 + "?s ?p ?o" + " }" * 20000 + " }"
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("kosovo_kg.pipeline.refuse_deep_nesting", lambda query: None)
-        running = Serving(kg, ServeSettings(port=0, timeout=10), log=io.StringIO())
+        running = Serving(kg, ServeSettings(port=0, timeout=10, cache_bytes=0), log=io.StringIO())
         running.start_in_thread()
         try:
             status, body = sparql(running.url, deep)
@@ -311,3 +311,21 @@ def test_an_unusable_host_is_one_error_line_and_exit_2():
     result = invoke(["serve", "--host", "192.0.2.1", "--port", "0"])
     assert result.exit_code == 2
     assert re.fullmatch(r"error: cannot listen on 192\.0\.2\.1:0: Cannot assign requested address\n", result.stderr)
+
+
+def test_idle_workers_killed_from_outside_do_not_take_the_endpoint_down(kg):
+    """pebble declares its pool broken when a worker dies while no task runs; serve starts a new one."""
+    running = Serving(kg, ServeSettings(port=0, timeout=10, workers=2, cache_bytes=0), log=io.StringIO())
+    running.start_in_thread()
+    try:
+        assert sparql(running.url, COUNT)[0] == 200
+        for pid in running.workers.worker_pids():
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(0.5)  # pebble's manager notices within its 0.1 s loop
+        started = time.monotonic()
+        status, body = sparql(running.url, COUNT)
+        assert status == 200 and int(body["results"]["bindings"][0]["n"]["value"]) == len(kg.triples)
+        assert time.monotonic() - started < 5
+        assert len(running.workers.worker_pids()) == 2
+    finally:
+        running.close()

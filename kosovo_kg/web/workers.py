@@ -51,8 +51,10 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-#: The graph the workers query: set in the server before the pool forks, inherited by every worker.
+#: The graph a worker queries: chosen by its pool's initializer in the new worker, from the graphs
+#: of every pool of this process (a worker forked later, to replace one, finds its pool's graph).
 _GRAPH: KnowledgeGraph | None = None
+_POOL_GRAPHS: dict[int, KnowledgeGraph] = {}
 #: The embedded engine, without a limit of its own: the pool enforces the deadline.
 _OPTIONS = QueryOptions()
 #: Functions whose answer changes from one run to the next: such queries are not cached.
@@ -80,8 +82,10 @@ def _close_inherited_sockets() -> None:
             pass
 
 
-def _initialize(server_pid: int, isolate: bool) -> None:
+def _initialize(server_pid: int, isolate: bool, graph_key: int) -> None:
     """Runs in each new worker, before its first task."""
+    global _GRAPH
+    _GRAPH = _POOL_GRAPHS[graph_key]
     _close_inherited_sockets()
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server, which stops the pool
@@ -284,12 +288,11 @@ class QueryWorkers:
         workers in the thread that starts the pool (this one: the server's main thread) and
         replacements in its own manager thread, which lives as long as the pool.
         """
-        global _GRAPH
-        _GRAPH = self.kg
+        _POOL_GRAPHS[id(self)] = self.kg
         self.pool = ProcessPool(
             max_workers=self.workers,
             initializer=_initialize,
-            initargs=(os.getpid(), self.isolate),
+            initargs=(os.getpid(), self.isolate, id(self)),
             context=multiprocessing.get_context("fork"),
         )
         for future in [self.pool.schedule(_ping) for _ in range(self.workers)]:
@@ -301,6 +304,14 @@ class QueryWorkers:
             self.pool.stop()
             self.pool.join(timeout=10)
             self.pool = None
+        _POOL_GRAPHS.pop(id(self), None)
+
+    def _restart(self) -> None:
+        broken, self.pool = self.pool, None
+        if broken is not None:
+            broken.stop()
+            broken.join(timeout=10)
+        self.start()
 
     def worker_pids(self) -> list[int]:
         """The process ids of this pool's workers (pebble keeps them by pid and has no public accessor)."""
@@ -318,7 +329,15 @@ class QueryWorkers:
             )
         self.pending += 1
         try:
-            future = self.pool.schedule(function, args, timeout=self.timeout)
+            try:
+                future = self.pool.schedule(function, args, timeout=self.timeout)
+            except RuntimeError:
+                # pebble declares the whole pool broken when a worker dies while no task is
+                # running (an idle worker killed from outside, by the OOM killer say): start a
+                # new pool, from this thread (the event loop's, which lives as long as the server)
+                self._restart()
+                assert self.pool is not None
+                future = self.pool.schedule(function, args, timeout=self.timeout)
             return await asyncio.wrap_future(future)
         except TimeoutError:
             raise QueryTimeout(
