@@ -32,7 +32,7 @@ import signal
 import stat
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import CancelledError
+from concurrent.futures import BrokenExecutor, CancelledError
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 import pyoxigraph as ox
@@ -350,6 +350,8 @@ class QueryWorkers:
             ) from None
         except CancelledError:
             raise WorkerCrashed("the query was cancelled: the server is stopping") from None
+        except BrokenExecutor:  # the pool broke under this query (see above); the next request gets a new one
+            raise WorkerCrashed("the query workers failed while running the query; they are being restarted") from None
         finally:
             self.pending -= 1
 
