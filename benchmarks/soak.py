@@ -2,7 +2,7 @@
 and ad-hoc SPARQL, some failing on purpose (a syntax error, an unknown stored query, a refused
 SERVICE, a malformed parameter, an update). Every request has the status it should get; any
 other status, a dropped connection or a client timeout is an unexpected error. The server's
-memory (resident set of the Python front and of its Oxigraph backend) is sampled as it runs.
+memory (resident set of the server process and of its query workers) is sampled as it runs.
 
     python benchmarks/soak.py                  # 8 clients for 60 s
     python benchmarks/soak.py --seconds 600 --clients 16
@@ -143,14 +143,15 @@ def main(argv: list[str] | None = None) -> int:
 
     port = free_port()
     server = start_server(port)
-    samples: list[tuple[float, int, int]] = []  # (time, front kB, backend kB)
+    samples: list[tuple[float, int, int]] = []  # (time, server kB, workers kB)
     tally = Tally()
     try:
         wait_until_ready(server, port, "/api/queries/nato-members").close()
-        backends = children(server.pid)
 
         def sample() -> None:
-            samples.append((time.perf_counter(), rss_kb(server.pid), sum(rss_kb(child) for child in backends)))
+            # the workers are looked up each time: one killed at its deadline is replaced
+            workers = children(server.pid)
+            samples.append((time.perf_counter(), rss_kb(server.pid), sum(rss_kb(child) for child in workers)))
 
         sample()
         begin = time.perf_counter()
@@ -192,12 +193,12 @@ def main(argv: list[str] | None = None) -> int:
     for problem, count in tally.unexpected.most_common(10):
         print(f"  {count} x {problem}")
     print(
-        f"server RSS front (Python) start / end / max: {fronts[0] / 1024:.1f} / {fronts[-1] / 1024:.1f} / {max(fronts) / 1024:.1f} MB"
+        f"server RSS (the server process) start / end / max: {fronts[0] / 1024:.1f} / {fronts[-1] / 1024:.1f} / {max(fronts) / 1024:.1f} MB"
     )
     print(
-        f"server RSS backend (Oxigraph) start / end / max: {backs[0] / 1024:.1f} / {backs[-1] / 1024:.1f} / {max(backs) / 1024:.1f} MB"
+        f"server RSS (query workers, shared pages counted in each) start / end / max: {backs[0] / 1024:.1f} / {backs[-1] / 1024:.1f} / {max(backs) / 1024:.1f} MB"
     )
-    print("backend RSS over time (MB): " + " ".join(f"{back / 1024:.0f}" for back in backs))
+    print("workers RSS over time (MB): " + " ".join(f"{back / 1024:.0f}" for back in backs))
     print(f"memory samples: {len(samples)}, server alive at the end: {alive}")
     return 1 if unexpected or not alive or total == 0 else 0
 

@@ -216,12 +216,22 @@ def _export_quickstatements(kg: KnowledgeGraph, output: str | None) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .server import ServeSettings, run_serve
+    from .web.app import ServeSettings
+    from .web.server import listen, run_serve
 
+    # the address first: a busy port is told at once, before the graph is loaded
+    listen(args.host, args.port).close()
     kg = _options(args).load_graph()
     assert kg is not None
     settings = ServeSettings(
-        args.host, args.port, args.timeout, int(args.max_result_mb * 1_000_000), args.allow_federation
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        timeout=args.timeout,
+        max_result_bytes=int(args.max_result_mb * 1_000_000),
+        allow_federation=args.allow_federation,
+        queue=args.queue,
+        cache_bytes=int(args.cache_mb * 1_000_000),
     )
     run_serve(kg, settings, announce=_say)
     return 0
@@ -456,19 +466,40 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     sub = command(
         "serve",
         cmd_serve,
-        "Serve the graph until stopped (Ctrl-C).",
-        "A read-only SPARQL endpoint at /sparql with a query UI and the charts at /, the stored questions at\n"
-        "/api/queries, OpenAPI at /openapi.json, and a page for every resource at /resource/NAME (HTML,\n"
-        "Turtle or JSON-LD by the Accept header).",
+        "Serve the graph until stopped (Ctrl-C or SIGTERM, which let running queries finish).",
+        "A read-only SPARQL 1.1 endpoint at /sparql (without a query: its service description) with a query UI\n"
+        "and the charts at /, the stored questions at /api/queries, OpenAPI at /openapi.json, VoID at\n"
+        "/.well-known/void, and every resource at /resource/NAME (HTML, Turtle, N-Triples or JSON-LD by the\n"
+        "Accept header). Queries run in worker processes without network access, each under --timeout.",
     )
     sub.add_argument("--host", default="127.0.0.1", help="Address to listen on (loopback by default).")
     sub.add_argument("--port", default=8000, type=_number(0, 65535, kind=int), help="Port (0 picks a free one).")
-    sub.add_argument("--timeout", default=10.0, type=_number(1, 3600), help="Seconds a SPARQL query may run.")
+    sub.add_argument(
+        "--workers",
+        default=2,
+        type=_number(1, 64, kind=int),
+        help="Query worker processes (default 2: the cores here).",
+    )
+    sub.add_argument(
+        "--timeout", default=10.0, type=_number(0.1, 3600), help="Seconds a query may run before its worker is killed."
+    )
     sub.add_argument("--max-result-mb", default=20.0, type=_number(0.001), help="Largest result sent, in MB.")
+    sub.add_argument(
+        "--queue",
+        default=256,
+        type=_number(0, 100_000, kind=int),
+        help="Queries that may wait for a worker (then 503).",
+    )
+    sub.add_argument(
+        "--cache-mb",
+        default=64.0,
+        type=_number(0),
+        help="Memory for answers kept by their exact query text and format (0: no cache).",
+    )
     sub.add_argument(
         "--allow-federation",
         action="store_true",
-        help="Allow SERVICE, LOAD and FROM, which make the engine fetch other URLs.",
+        help="Allow SERVICE, LOAD and FROM, and give the workers the network (they have none without it).",
     )
     _data_options(sub)
 

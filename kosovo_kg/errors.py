@@ -92,3 +92,33 @@ class ExportError(KosovoKGError):
 
 class ChartError(KosovoKGError):
     """A chart that cannot be drawn: an unknown name or an image format other than PNG or SVG."""
+
+
+# --- serve (kosovo_kg.web): how a query can fail on the server beyond the query's own errors ---
+
+
+class ResultTooLarge(QueryError):
+    """A result larger than the server's --max-result-mb."""
+
+
+class ServerBusy(KosovoKGError):
+    """Every query worker is busy and the queue is full: the client should retry later."""
+
+
+class WorkerCrashed(KosovoKGError):
+    """The worker process running a query ended abnormally (a crash, a kill): that request fails, the server goes on."""
+
+
+class ListenError(UsageError):
+    """``serve`` cannot listen on the address it was given: a busy port, an unusable host."""
+
+
+class RequestError(KosovoKGError):
+    """An HTTP request ``serve`` cannot take (its method, media type, size, encoding), with the status to answer."""
+
+    def __init__(self, status: int, message: str):
+        self.status = status
+        super().__init__(message)
+
+    def __reduce__(self):  # keep the status through pickling
+        return (type(self), (self.status, str(self)))

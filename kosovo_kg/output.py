@@ -209,3 +209,35 @@ def _cell(term, kg: KnowledgeGraph | None) -> str:
     if isinstance(term, ox.NamedNode):
         return kg.label(term.value) if kg is not None else shorten(term.value)
     return term.value
+
+
+# --- Results as the bytes of a media type (``serve``'s content negotiation) -----------------------
+
+#: Media types of SELECT and ASK results, the first the default.
+RESULT_MEDIA_TYPES = (
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+)
+#: Media types of CONSTRUCT and DESCRIBE results (and of resource descriptions), the first the default.
+GRAPH_MEDIA_TYPES = ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml")
+
+
+def graph_format(media_type: str) -> ox.RdfFormat:
+    return {
+        "text/turtle": ox.RdfFormat.TURTLE,
+        "application/n-triples": ox.RdfFormat.N_TRIPLES,
+        "application/ld+json": ox.RdfFormat.JSON_LD,
+        "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    }[media_type]
+
+
+def serialize_triples(triples: list[ox.Triple], media_type: str, prefixes: dict[str, str] | None = None) -> bytes:
+    """Triples in one of :data:`GRAPH_MEDIA_TYPES`; Turtle with the project's prefixes (and ``prefixes``)."""
+    from .namespaces import PREFIXES
+
+    rdf_format = graph_format(media_type)
+    if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
+        return ox.serialize(triples, format=rdf_format, prefixes={**PREFIXES, **(prefixes or {})}) or b""
+    return ox.serialize(triples, format=rdf_format) or b""

@@ -11,23 +11,58 @@ from functools import cache, lru_cache
 
 from .errors import FederationRefused, QueryError
 
+# The terminals of the SPARQL 1.1 grammar (https://www.w3.org/TR/sparql11-query/#sparqlGrammar),
+# written as they are there, so that this lexer ends a comment, a string, an IRI or a name exactly
+# where an engine does: any difference is a way to hide a keyword from the screens. (The lexer this
+# replaced ended comments at LF only, took "ex:a\#" for a name and a comment, and "true.SERVICE"
+# for one word: each hid a SERVICE from refuse_federation while Oxigraph ran it.)
+_PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_PN_CHARS_U = _PN_CHARS_BASE + "_"
+_PN_CHARS = _PN_CHARS_U + r"\-0-9" + "\u00b7\u0300-\u036f\u203f-\u2040"
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+_ECHAR = r"""\\[tbnrf\\"']"""
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_PN_PREFIX = "[" + _PN_CHARS_BASE + "](?:[" + _PN_CHARS + ".]*[" + _PN_CHARS + "])?"
+_PN_LOCAL = (
+    "(?:[" + _PN_CHARS_U + ":0-9]|" + _PLX + ")"
+    "(?:(?:[" + _PN_CHARS + ".:]|" + _PLX + ")*(?:[" + _PN_CHARS + ":]|" + _PLX + "))?"
+)
+_VARNAME = "[" + _PN_CHARS_U + "0-9][" + _PN_CHARS_U + "0-9\u00b7\u0300-\u036f\u203f-\u2040]*"
+_STRING_BODY = {
+    # STRING_LITERAL1/2 hold no line break and no bare backslash; the long forms hold any
+    # character but an unescaped backslash, and at most two quotes in a row
+    "'": r"(?:[^'\\\n\r]|" + _ECHAR + "|" + _UCHAR + ")*",
+    '"': r'(?:[^"\\\n\r]|' + _ECHAR + "|" + _UCHAR + ")*",
+    "'''": r"(?:(?:'|'')?(?:[^'\\]|" + _ECHAR + "|" + _UCHAR + "))*",
+    '"""': r'(?:(?:"|"")?(?:[^"\\]|' + _ECHAR + "|" + _UCHAR + "))*",
+}
 # Compiled on first use: compiling it costs more than a whole one-off query that never needs it.
-_TOKEN_PATTERN = r"""
-    (?P<comment>\#[^\n]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\s]*>)
-  | (?P<variable>[?$]\w+)
-  | (?P<word>[A-Za-z_][A-Za-z0-9_\-.]*(?::[A-Za-z0-9_\-.%]*)?|:[A-Za-z0-9_\-.%]*)
-  | (?P<open>\{)
-  | (?P<close>\})
-  | (?P<space>\s+)
-  | (?P<other>.)
-    """
+_TOKEN_PATTERN = "|".join(
+    [
+        r"(?P<comment>\#[^\r\n]*)",  # a comment ends at CR or LF
+        "(?P<string>"
+        + "|".join(f"{quote}{body}{quote}" for quote, body in sorted(_STRING_BODY.items(), key=lambda q: -len(q[0])))
+        + ")",
+        r'(?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|' + _UCHAR + ")*>)",  # IRIREF: no space, control or <>"{}|^`\
+        "(?P<variable>[?$]" + _VARNAME + ")",
+        "(?P<bnode>_:[" + _PN_CHARS_U + "0-9](?:[" + _PN_CHARS + ".]*[" + _PN_CHARS + "])?)",
+        # a prefixed name (PNAME_LN, PNAME_NS), or a keyword: keywords are letters, digits and _ only
+        "(?P<word>(?:" + _PN_PREFIX + ")?:(?:" + _PN_LOCAL + ")?|[A-Za-z_][A-Za-z0-9_]*)",
+        r"(?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)",
+        r"(?P<open>\{)",
+        r"(?P<close>\})",
+        r"(?P<space>[\x20\t\r\n]+)",  # WS: the grammar's four characters, no other
+        r"(?P<other>.)",
+    ]
+)
 
 
 @cache
 def _token_regex() -> re.Pattern[str]:
-    return re.compile(_TOKEN_PATTERN, re.VERBOSE | re.DOTALL)
+    return re.compile(_TOKEN_PATTERN, re.DOTALL)
 
 
 class Token(tuple[str, str, int]):

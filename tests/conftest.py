@@ -75,16 +75,74 @@ def free_port() -> int:
 
 @contextmanager
 def kosovo_server(kg: KnowledgeGraph, **settings) -> Iterator[str]:
-    """``kosovo-kg serve`` in this process on a free loopback port; yields its base URL and
-    stops it on exit. ``settings`` are ServeSettings fields (timeout, max_result_bytes, ...)."""
-    from kosovo_kg.server import Server, ServeSettings
+    """``kosovo-kg serve`` in this process (uvicorn on a thread, the workers forked from this
+    thread) on a free loopback port; yields its base URL and stops it, workers included, on
+    exit. ``settings`` are ServeSettings fields (timeout, max_result_bytes, workers, ...)."""
+    from kosovo_kg.web.app import ServeSettings
+    from kosovo_kg.web.server import Serving
 
-    running = Server(kg, ServeSettings(port=free_port(), **settings))
-    running.serve_in_thread()
+    running = Serving(kg, ServeSettings(port=0, **settings), log=io.StringIO())
+    running.start_in_thread()
     try:
         yield running.url
     finally:
         running.close()
+
+
+@contextmanager
+def serve_client(kg: KnowledgeGraph, **settings):
+    """The serve application in this process through Starlette's TestClient (no socket), over a
+    running pool of workers forked from this thread; ``settings`` are ServeSettings fields."""
+    from starlette.testclient import TestClient
+
+    from kosovo_kg.web.app import ServeSettings, create_app
+    from kosovo_kg.web.sandbox import probe_network_namespace
+    from kosovo_kg.web.workers import QueryWorkers
+
+    chosen = ServeSettings(**settings)
+    workers = QueryWorkers(
+        kg,
+        workers=chosen.workers,
+        timeout=chosen.timeout,
+        queue=chosen.queue,
+        max_result_bytes=chosen.max_result_bytes,
+        isolate=not chosen.allow_federation and probe_network_namespace() is None,
+        cache_bytes=chosen.cache_bytes,
+    )
+    workers.start()
+    try:
+        with TestClient(create_app(kg, chosen, workers), raise_server_exceptions=False) as client:
+            client.workers = workers  # type: ignore[attr-defined]
+            yield client
+    finally:
+        workers.close()
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (children, their children, ...), from /proc."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Whether a process exists and is not a zombie (a zombie runs nothing and holds no socket)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
 
 
 @contextmanager

@@ -56,6 +56,77 @@ def test_run_a_stored_question_in_the_ui_and_see_its_rows(server, browser):
     page.close()
 
 
+def watch_requests(page, server: str) -> list[str]:
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda request: outside.append(request.url) if not request.url.startswith((server, "data:", "blob:")) else None,
+    )
+    return outside
+
+
+def test_the_ui_opens_on_a_question_and_shows_labels_with_the_raw_view_one_click_away(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    outside = watch_requests(page, server)
+    page.goto(f"{server}/")
+    assert "kkg:DoesNotRecognize" in page.locator(".CodeMirror").inner_text()  # the first question, ready
+    page.click("button[data-question='non-recognizing-nato-members']")
+    rows = page.locator(".yasr table.dataTable tbody tr")
+    rows.first.wait_for(timeout=15_000)
+    first_row = rows.first.locator("td").all_inner_texts()
+    assert first_row[1:] == ["Greece", "Greece", "Q41"], first_row  # the state by its label, no datatype
+    assert page.locator(".yasr table.dataTable tbody tr td a.iri").first.get_attribute("href") == "/resource/greece"
+    page.locator(".yasr .select_table").click()  # YASR's own table: the raw view
+    page.locator(".yasr table.dataTable tbody tr").first.wait_for(timeout=10_000)
+    raw = page.locator(".yasr table.dataTable tbody tr").first.inner_text()
+    assert "kkr:greece" in raw or "https://w3id.org/kosovo-kg/resource/greece" in raw
+    assert outside == []
+    page.close()
+
+
+def test_a_stored_question_runs_from_its_parameter_form(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    outside = watch_requests(page, server)
+    page.goto(f"{server}/")
+    page.click("button[data-question='recognized-before']")
+    date = page.locator("#param-date")
+    assert date.input_value() == "2008-03-01"  # the question's default
+    date.fill("2008-02-19")
+    page.click("#parameters button.run")
+    page.wait_for_function(
+        "() => document.querySelectorAll('.yasr table.dataTable tbody tr').length === 5", timeout=15_000
+    )
+    labels = page.locator(".yasr table.dataTable tbody tr td:nth-child(3)").all_inner_texts()
+    assert labels == ["Albania", "France", "Turkey", "United Kingdom", "United States"], labels
+    assert '"2008-02-19"^^' in page.locator(".CodeMirror").inner_text()  # the bound value, in the editor
+    page.screenshot(path=str(SCREENSHOTS / "parameter-form.png"))
+    # a value the parameter cannot take is told in words beside the form
+    date.evaluate("input => { input.type = 'text'; input.value = '19/02/2008'; }")
+    page.click("#parameters button.run")
+    error = page.locator("#parameters-error")
+    error.wait_for(state="visible", timeout=10_000)
+    assert error.inner_text() == "parameter 'date' must be a date as YYYY-MM-DD, got '19/02/2008'"
+    assert outside == []
+    page.close()
+
+
+def test_a_syntax_error_is_shown_in_words(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    outside = watch_requests(page, server)
+    page.goto(f"{server}/")
+    page.evaluate(
+        "() => { const tab = yasgui.getTab(); tab.setQuery('SELECT * WHERE { ?s ?p }'); tab.getYasqe().query(); }"
+    )
+    message = page.locator(".yasr .kkg-error")
+    message.wait_for(timeout=15_000)
+    text = message.inner_text()
+    assert "The query failed" in text and "syntax error at line 1" in text, text
+    assert "[object Object]" not in page.locator(".yasr").inner_text() and '{"error"' not in text
+    page.screenshot(path=str(SCREENSHOTS / "syntax-error.png"))
+    assert outside == []
+    page.close()
+
+
 def test_an_entity_page_shows_its_sourced_facts(server, browser):
     page = browser.new_page()
     page.goto(f"{server}/resource/vjosa-osmani")

@@ -178,3 +178,35 @@ def test_serve_refuses_and_connects_nowhere(server, listener, kind):
 def test_serve_refuses_a_federated_stored_question(server):
     status, body = http_get(f"{server}/api/queries/other-memberships-of-kosovo")
     assert status == 403 and "--allow-federation" in json.loads(body)["error"]
+
+
+def differential_queries(url: str) -> dict[str, str]:
+    """Ways of writing SERVICE that the screen's old lexer read differently from Oxigraph's parser."""
+    return {
+        "comment ended by CR": f"SELECT * WHERE {{ ?s ?p ?o #\rSERVICE <{url}/sparql> {{ ?a ?b ?c }} }}",
+        "escaped # in a local name": f"PREFIX ex: <http://x.test/> SELECT * WHERE {{ ?s ?p ex:a\\# . SERVICE <{url}/sparql> {{ ?a ?b ?c }} }}",
+        "dot after a keyword": f"SELECT * WHERE {{ ?s ?p true.SERVICE <{url}/sparql> {{ ?a ?b ?c }} }}",
+        "escaped dot then a dot": f"PREFIX ex: <http://x.test/> SELECT * WHERE {{ ?s ?p ex:a\\. . SERVICE <{url}/sparql> {{ ?a ?b ?c }} }}",
+    }
+
+
+@pytest.mark.parametrize("kind", list(differential_queries("http://x")))
+def test_the_screen_reads_service_where_oxigraph_does(listener, kind):
+    """Each query is run by pyoxigraph itself (this process, loopback only): it does connect, so
+    Oxigraph reads a SERVICE there; and the screen refuses it."""
+    import pyoxigraph as ox
+
+    from kosovo_kg.errors import FederationRefused
+    from kosovo_kg.sparqltext import refuse_federation
+
+    query = differential_queries(listener.url)[kind]
+    with pytest.raises(FederationRefused):
+        refuse_federation(query)
+    store = ox.Store()  # the patterns before each SERVICE match, so that Oxigraph evaluates it
+    subject, predicate = ox.NamedNode("http://x.test/s"), ox.NamedNode("http://x.test/p")
+    for value in (ox.Literal("o"), ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")),
+                  ox.NamedNode("http://x.test/a#"), ox.NamedNode("http://x.test/a.")):  # fmt: skip
+        store.add(ox.Quad(subject, predicate, value))
+    with pytest.raises(OSError):  # the listener hangs up without answering
+        list(store.query(query))
+    assert len(listener.settled()) >= 1

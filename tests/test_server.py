@@ -1,8 +1,12 @@
-"""``kosovo-kg serve`` over real HTTP on a free loopback port: the SPARQL protocol, safety,
-the stored-query API and its OpenAPI description, and the entity pages."""
+"""``kosovo-kg serve`` over real HTTP on a free loopback port (uvicorn in this process): the SPARQL
+protocol with real clients, safety, the stored-query API and its OpenAPI description, the entity
+pages, the charts, and the command's start and stop. Routes and negotiation in detail are in
+test_serve_app.py (TestClient), HTTP framing in test_serve_http.py (raw sockets), the sandbox
+and faults in test_serve_sandbox.py."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -18,7 +22,7 @@ import urllib.request
 
 import pyoxigraph as ox
 import pytest
-from conftest import free_port, kosovo_server
+from conftest import alive, descendants, free_port, kosovo_server
 
 
 @pytest.fixture(scope="module")
@@ -159,15 +163,15 @@ def test_a_pathological_query_times_out_with_the_stated_limit(server):
         f"{server}/sparql?" + urllib.parse.urlencode({"query": query}), "application/sparql-results+json"
     )
     assert status == 503
-    assert json.loads(body)["error"] == "query cancelled: it ran longer than this server's limit of 2 seconds"
-    assert count_triples(server) > 0  # and the server answers the next query
+    assert json.loads(body)["error"] == "query stopped: it ran longer than this server's limit of 2 seconds (--timeout)"
+    assert count_triples(server) > 0  # and the server answers the next query (another worker)
 
 
 def test_results_are_capped(server):
     query = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 100000"
     status, _, body = get(f"{server}/sparql?" + urllib.parse.urlencode({"query": query}), "text/csv")
     assert status == 413
-    assert "larger than this server's limit of 2,000,000 bytes" in json.loads(body)["error"]
+    assert "larger than this server's limit of 2,000,000 bytes (--max-result-mb)" in json.loads(body)["error"]
 
 
 def test_syntax_errors_are_client_errors(server):
@@ -177,11 +181,20 @@ def test_syntax_errors_are_client_errors(server):
 
 
 def test_cors_policy_is_explicit(server):
-    request = urllib.request.Request(f"{server}/sparql", method="OPTIONS")
-    with urllib.request.urlopen(request) as response:
-        assert response.status == 204
+    preflight = urllib.request.Request(
+        f"{server}/sparql",
+        method="OPTIONS",
+        headers={"Origin": "http://elsewhere.test", "Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "content-type"},
+    )  # fmt: skip
+    with urllib.request.urlopen(preflight) as response:
+        assert response.status == 200
         assert response.headers["Access-Control-Allow-Origin"] == "*"
         assert "POST" in response.headers["Access-Control-Allow-Methods"]
+    request = urllib.request.Request(f"{server}/api/queries", headers={"Origin": "http://elsewhere.test"})
+    with urllib.request.urlopen(request) as response:
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        assert "Access-Control-Allow-Credentials" not in response.headers
 
 
 def test_stored_query_api(server):
@@ -258,23 +271,35 @@ def test_entity_page_html_turtle_and_jsonld(server):
     assert len(list(ox.parse(body, ox.RdfFormat.JSON_LD))) > 50
 
 
-def test_serve_command_stops_cleanly_on_ctrl_c(tmp_path):
+@pytest.mark.parametrize(("stop", "workers"), [(signal.SIGINT, 2), (signal.SIGTERM, 3)])
+def test_serve_command_stops_cleanly_and_logs_each_request(tmp_path, stop, workers):
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "kosovo_kg", "serve", "--port", str(port)],
+        [sys.executable, "-m", "kosovo_kg", "serve", "--port", str(port), "--workers", str(workers)],
         stderr=subprocess.PIPE, text=True, env=dict(os.environ, TMPDIR=str(tmp_path)),
     )  # fmt: skip
     try:
         line = process.stderr.readline()
-        assert f"serving at http://127.0.0.1:{port}/" in line
+        assert f"serving at http://127.0.0.1:{port}/" in line and f"{workers} query workers" in line
+        children = [pid for pid in descendants(process.pid) if alive(pid)]
+        assert len(children) == workers
         assert get(f"http://127.0.0.1:{port}/api/queries")[0] == 200
-        process.send_signal(signal.SIGINT)
+        assert get(f"http://127.0.0.1:{port}/resource/nowhere")[0] == 404
+        process.send_signal(stop)
         assert process.wait(timeout=20) == 0
-        assert "stopped" in process.stderr.read()
+        rest = process.stderr.read().splitlines()
     finally:
         if process.poll() is None:
             process.kill()
-    assert list(tmp_path.iterdir()) == []  # the backend's store is gone
+    log = [entry for entry in rest if entry.startswith("127.0.0.1 ")]
+    assert [entry.split()[1:4] for entry in log] == [
+        ["GET", "/api/queries", "200"],
+        ["GET", "/resource/nowhere", "404"],
+    ]
+    assert all(re.fullmatch(r"\d+\.\dms", entry.split()[4]) for entry in log)
+    assert rest[-1] == "stopped" and not any("Traceback" in entry for entry in rest)
+    assert not any(alive(pid) for pid in children)
+    assert list(tmp_path.iterdir()) == []  # nothing left behind
     with pytest.raises(OSError):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
 
@@ -298,10 +323,39 @@ def test_home_page_states_key_facts_with_sources(server):
     page = body.decode()
     assert "28 of the 32 NATO members recognize Kosovo; 4 do not: Greece, Romania, Slovakia, Spain." in page
     assert "4,500 KFOR troops in 2024." in page
-    assert "Sources: [2] NATO 2025, NATO&#x27;s role in Kosovo" in page
+    assert "Sources: [2] NATO 2025, NATO&#39;s role in Kosovo" in page
 
 
 @pytest.mark.parametrize("path", ["/charts/poll.svg", "/charts/polls.png", "/charts/"])
 def test_unknown_chart_is_not_found(server, path):
     status, _, body = get(f"{server}{path}")
     assert status == 404 and b"polls.svg" in body
+
+
+def test_without_network_namespaces_serve_says_so_in_one_line(kg, monkeypatch):
+    from kosovo_kg.web.app import ServeSettings
+    from kosovo_kg.web.sandbox import probe_network_namespace
+    from kosovo_kg.web.server import Serving, startup_lines
+
+    here = probe_network_namespace()
+    serving = Serving(kg, ServeSettings(port=0, timeout=5), log=io.StringIO())
+    try:
+        lines = startup_lines(serving)
+        assert len(lines) == (1 if here is None else 2) and lines[0].startswith(
+            "kosovo-kg serving at http://127.0.0.1:"
+        )
+        assert serving.workers.isolate is (here is None)
+    finally:
+        serving.close()
+    reason = "unshare(CLONE_NEWNET) failed: Operation not permitted; with CLONE_NEWUSER: Operation not permitted"
+    monkeypatch.setattr("kosovo_kg.web.server.probe_network_namespace", lambda: reason)
+    serving = Serving(kg, ServeSettings(port=0, timeout=5), log=io.StringIO())
+    try:
+        lines = startup_lines(serving)
+        assert lines[1:] == [
+            f"warning: the query workers cannot have a network namespace of their own here ({reason}); "
+            "only the SERVICE screen keeps queries from the network"
+        ]
+        assert serving.workers.isolate is False
+    finally:
+        serving.close()

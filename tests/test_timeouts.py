@@ -18,12 +18,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from conftest import free_port, invoke
+from conftest import invoke, kosovo_server
 
 from kosovo_kg import query, sparql
 from kosovo_kg.engines import OXIGRAPH_CANCELLED
 from kosovo_kg.errors import QueryTimeout
-from kosovo_kg.server import Server, ServeSettings
 
 #: ~2,500 triples cubed: some 15 billion rows to count, far beyond any limit used here.
 PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -151,20 +150,16 @@ def test_remote_engine_reports_oxigraph_servers_cancelled_answer_as_a_timeout():
 
 
 def test_serve_stops_a_pathological_query_within_twice_its_limit(kg):
-    running = Server(kg, ServeSettings(port=free_port(), timeout=1))
-    running.serve_in_thread()
-    try:
-        url = f"{running.url}/sparql?" + urllib.parse.urlencode({"query": PATHOLOGICAL})
+    with kosovo_server(kg, timeout=1) as server:
+        url = f"{server}/sparql?" + urllib.parse.urlencode({"query": PATHOLOGICAL})
         started = time.monotonic()
         with pytest.raises(urllib.error.HTTPError) as raised:
             urllib.request.urlopen(url, timeout=30)
         elapsed = time.monotonic() - started
         assert raised.value.code == 503
         assert json.loads(raised.value.read())["error"] == (
-            "query cancelled: it ran longer than this server's limit of 1 seconds"
+            "query stopped: it ran longer than this server's limit of 1 seconds (--timeout)"
         )
         assert elapsed < 2 * 1 + MARGIN
-        with urllib.request.urlopen(f"{running.url}/sparql?" + urllib.parse.urlencode({"query": COUNT})) as answer:
+        with urllib.request.urlopen(f"{server}/sparql?" + urllib.parse.urlencode({"query": COUNT})) as answer:
             assert answer.status == 200  # and it answers the next query
-    finally:
-        running.close()

@@ -1,0 +1,219 @@
+"""The HTML pages (Jinja2 templates in ``templates/``): the query UI and a page per resource."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import pyoxigraph as ox
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from ..catalogue import StoredQuery, bind_parameters, catalogue
+from ..errors import KosovoKGError
+from ..namespaces import KKG, KKR, RDFS_LABEL, SKOS, WD, shorten
+from ..sparqltext import insert_values
+
+if TYPE_CHECKING:
+    from ..engines import Result
+    from ..store import KnowledgeGraph
+
+TEMPLATES = Path(__file__).with_name("templates")
+STATIC = Path(__file__).with_name("static")
+#: The question the query UI opens on.
+FIRST_QUESTION = "non-recognizing-nato-members"
+LABEL_PROPERTIES = {RDFS_LABEL: "label", SKOS + "prefLabel": "preferred label", SKOS + "altLabel": "also called"}
+LANGUAGE_NAMES = {"en": "English", "sq": "Albanian", "sr": "Serbian (Cyrillic)", "sr-latn": "Serbian (Latin)"}
+
+_environment = Environment(
+    loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True
+)
+
+
+def render(template: str, **context: Any) -> str:
+    return _environment.get_template(template).render(**context)
+
+
+def english_labels(kg: KnowledgeGraph) -> dict[str, str]:
+    """IRI -> its English (or untagged) rdfs:label: what the pages and the results view show."""
+    found: dict[str, str] = {}
+    rank: dict[str, int] = {}
+    for quad in kg.store.quads_for_pattern(None, ox.NamedNode(RDFS_LABEL), None):
+        if not isinstance(quad.subject, ox.NamedNode) or not isinstance(quad.object, ox.Literal):
+            continue
+        language = (quad.object.language or "").lower()
+        score = 2 if language == "en" else 1 if not language else 0
+        iri = quad.subject.value
+        if score > rank.get(iri, -1):
+            found[iri], rank[iri] = quad.object.value, score
+    return found
+
+
+class Link(NamedTuple):
+    text: str
+    href: str | None = None
+    note: str = ""
+
+
+class Pages:
+    """Renders pages from what the workers found; labels and the home page's parts are made once."""
+
+    def __init__(self, kg: KnowledgeGraph, allow_federation: bool):
+        self.kg, self.allow_federation = kg, allow_federation
+        self.labels = english_labels(kg)
+        self._home: str | None = None
+        self._lock = threading.Lock()
+
+    def label(self, iri: str) -> str:
+        return self.labels.get(iri) or shorten(iri)
+
+    def link(self, term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Link:
+        if isinstance(term, ox.NamedNode):
+            iri = term.value
+            if iri.startswith(KKR):
+                return Link(self.label(iri), "/resource/" + iri[len(KKR) :])
+            if iri.startswith(WD):
+                return Link(iri[len(WD) :], f"https://www.wikidata.org/wiki/{iri[len(WD) :]}")
+            if iri.startswith(KKG):
+                return Link(self.label(iri))
+            return Link(self.label(iri), iri)
+        if isinstance(term, ox.Literal):
+            return Link(term.value, note=f"@{term.language}" if term.language else "")
+        return Link(f"_:{term.value}")
+
+    # --- the query UI -----------------------------------------------------------------------
+
+    def questions(self) -> list[dict[str, object]]:
+        """Every stored question for the UI: its parameters (for the form) and, when its defaults
+        suffice, the text it runs with them."""
+        found = []
+        for query in catalogue().values():
+            found.append(
+                {
+                    "name": query.name,
+                    "summary": query.summary,
+                    "description": query.description,
+                    "federated": query.federated,
+                    "runnable": self.allow_federation or not query.federated,
+                    "parameters": [
+                        {
+                            "name": p.name,
+                            "type": p.type,
+                            "required": p.required and p.default is None,
+                            "default": p.default,
+                        }
+                        for p in query.parameters
+                    ],
+                    "query": self.default_text(query),
+                }
+            )
+        return found
+
+    def default_text(self, query: StoredQuery) -> str:
+        try:
+            defaults = {n: str(t) for n, t in bind_parameters(query, {}, self.kg).items()}
+        except KosovoKGError:
+            return query.text
+        return insert_values(query.text, defaults)
+
+    def home(self, charts: str) -> str:
+        with self._lock:
+            if self._home is None:
+                questions = self.questions()
+                first = next((q for q in questions if q["name"] == FIRST_QUESTION), questions[0])
+                self._home = render(
+                    "home.html",
+                    questions=questions,
+                    questions_json=json.dumps(questions, ensure_ascii=False).replace("</", "<\\/"),
+                    first=first,
+                    charts=charts,
+                    allow_federation=self.allow_federation,
+                )
+            return self._home
+
+    # --- a resource ---------------------------------------------------------------------------
+
+    def resource(self, iri: str, outgoing: list[ox.Triple], incoming: list[ox.Triple], facts: Result | None) -> str:
+        names = []  # (language, kind, text) for every label in every language the graph has
+        properties: dict[str, list[Link]] = {}
+        wikidata = None
+        for triple in outgoing:
+            predicate, value = triple.predicate.value, triple.object
+            if predicate in LABEL_PROPERTIES and isinstance(value, ox.Literal):
+                language = _bcp47(value.language or "")
+                names.append(
+                    (
+                        language,
+                        LANGUAGE_NAMES.get(language.lower(), language or "—"),
+                        LABEL_PROPERTIES[predicate],
+                        value.value,
+                    )
+                )
+                continue
+            if isinstance(value, ox.Triple):  # RDF-star: not in this graph
+                continue
+            if isinstance(value, ox.NamedNode) and value.value.startswith(WD):
+                wikidata = value.value[len(WD) :]
+            properties.setdefault(self.label(predicate), []).append(self.link(value))
+        names.sort(key=lambda n: (n[0] != "en", n[0], n[2] != "label", n[3]))
+        pointing = set()
+        for triple in incoming:
+            if isinstance(triple.subject, ox.NamedNode):
+                pointing.add((self.label(triple.predicate.value), self.link(triple.subject)))
+        referred = sorted(pointing, key=lambda pair: (pair[0], pair[1].text))
+        return render(
+            "resource.html",
+            iri=iri,
+            title=self.label(iri),
+            names=names,
+            properties=sorted(properties.items()),
+            wikidata=wikidata,
+            facts=self._facts(facts),
+            referred=referred,
+        )
+
+    def _facts(self, facts: Result | None) -> list[tuple[str, Link, list[Link]]]:
+        if facts is None:
+            return []
+        by_fact: dict[str, tuple[str, Link, list[Link]]] = {}
+        for fact, date, source in facts.rows:
+            assert fact is not None
+            entry = by_fact.setdefault(fact.value, ("" if date is None else date.value, self.link(fact), []))
+            if source is not None:
+                entry[2].append(self.link(source))
+        return list(by_fact.values())
+
+
+def _bcp47(tag: str) -> str:
+    """A language tag in its usual case (Oxigraph lower-cases them): sr-latn -> sr-Latn, pt-br -> pt-BR.
+
+    >>> _bcp47("sr-latn"), _bcp47("en"), _bcp47("pt-br")
+    ('sr-Latn', 'en', 'pt-BR')
+    """
+    first, *rest = tag.split("-")
+    shaped = [p.title() if len(p) == 4 else p.upper() if len(p) == 2 else p for p in rest]
+    return "-".join([first.lower(), *shaped]) if tag else ""
+
+
+def facts_query(iri: str) -> str:
+    """The dated, sourced facts that name a resource (the IRI is checked before it is written in)."""
+    return f"""SELECT ?fact ?date ?source WHERE {{
+      ?fact ?p <{iri}> ; a/rdfs:subClassOf* kkg:Fact ; kkg:source ?source .
+      OPTIONAL {{ ?fact kkg:date ?onDate }} OPTIONAL {{ ?fact kkg:startDate ?start }}
+      OPTIONAL {{ ?fact kkg:fieldworkStart ?fieldwork }}
+      BIND(COALESCE(?onDate, ?start, ?fieldwork) AS ?date)
+    }} ORDER BY STR(?date) ?fact ?source"""
+
+
+def charts_section(kg: KnowledgeGraph) -> str:
+    """The home page's charts, each with its key facts and their sources (from the same rows)."""
+    from ..charts import CHARTS, chart_data, key_facts
+
+    figures = []
+    for name, (query, description) in CHARTS.items():
+        data = chart_data(name, kg)
+        figures.append(
+            {"name": name, "title": data.title, "description": description, "query": query, "facts": key_facts(data)}
+        )
+    return render("charts.html", figures=figures)
