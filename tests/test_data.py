@@ -128,7 +128,7 @@ def test_every_dated_fact_has_a_source(kg):
 def test_no_two_entities_share_a_wikidata_identifier(kg):
     rows = list(query("wikidata-links", graph=kg))
     identifiers = [row["wikidata"] for row in rows]
-    assert len(rows) == 48  # every one on two stored pairings (graph/wikidata.ttl)
+    assert len(rows) == 58  # every one on two stored pairings (graph/wikidata.ttl)
     assert len(identifiers) == len(set(identifiers))
 
 

@@ -125,7 +125,7 @@ def test_the_cli_points_service_at_the_given_endpoint(wikidata_standin):
     assert lines[0] == "organization,organization_label,in_this_graph"
     assert lines[1:] == [
         "http://www.wikidata.org/entity/Q90000021,Fixture organization,",
-        # The Partnership for Peace is no longer linked (no stored pairing), so the stand-in's item
-        # for it finds no entity here.
-        "http://www.wikidata.org/entity/Q653277,Partnership for Peace,",
+        # The Partnership for Peace is linked again (two stored pairings, issue 15 part 2), so the
+        # stand-in's item for it finds the entity here.
+        "http://www.wikidata.org/entity/Q653277,Partnership for Peace,https://w3id.org/kosovo-kg/resource/pfp",
     ]
