@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from . import paths
+from . import entailment, paths
 from .fileio import load_file
 from .namespaces import PREFIXES, RDFS_LABEL, XSD_STRING, shorten
 
@@ -55,14 +55,18 @@ class KnowledgeGraph:
 
     @cached_property
     def triples(self) -> list[ox.Triple]:
-        """Every distinct triple, whichever file states it."""
-        return list(dict.fromkeys(quad.triple for quad in self.store))
+        """Every distinct triple, whichever file states it, with the derived date bounds; not the
+        RDFS entailments (see :mod:`kosovo_kg.entailment`), which queries see and exports leave out."""
+        entailed = entailment.ENTAILED_GRAPH
+        return list(dict.fromkeys(quad.triple for quad in self.store if quad.graph_name != entailed))
 
     @cached_property
     def files(self) -> dict[str, str]:
         """Subject IRI -> the file (as shown to users) where it is first described."""
         found: dict[str, str] = {}
         for quad in self.store:
+            if quad.graph_name in (entailment.ENTAILED_GRAPH, entailment.DATE_BOUNDS_GRAPH):
+                continue  # derived, not stated in a file
             if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.graph_name, ox.NamedNode):
                 shown = self.graph_files.get(quad.graph_name.value, quad.graph_name.value)
                 found.setdefault(quad.subject.value, shown)
@@ -84,6 +88,9 @@ class KnowledgeGraph:
             graph.bind(prefix, namespace)
         add = graph.add
         for triple in self.triples:
+            add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+        # the rdflib engine sees the RDFS entailments as Oxigraph's union default graph does
+        for triple in entailment.entailed_triples(self.store):
             add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
         return graph
 
@@ -114,6 +121,7 @@ def load_graph(extra_files: Iterable[Path | str] = ()) -> KnowledgeGraph:
         graph_name = ox.NamedNode(Path(path).resolve().as_uri())
         load_file(store, path, graph_name)
         graph_files[graph_name.value] = paths.display_path(path)
+    entailment.add_entailments(store)
     return KnowledgeGraph(store=store, graph_files=graph_files)
 
 
