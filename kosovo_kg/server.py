@@ -514,7 +514,7 @@ class App:
 
     def _facts_about(self, node: ox.NamedNode) -> list[str]:
         result = self.engine.run(
-            f"""SELECT ?fact ?date ?source WHERE {{
+            f"""SELECT DISTINCT ?fact ?date ?source WHERE {{
                   ?fact ?p <{node.value}> ; a/rdfs:subClassOf* kkg:Fact ; kkg:source ?source .
                   OPTIONAL {{ ?fact kkg:date ?onDate }} OPTIONAL {{ ?fact kkg:startDate ?start }}
                   OPTIONAL {{ ?fact kkg:fieldworkStart ?fieldwork }}
