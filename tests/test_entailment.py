@@ -28,7 +28,9 @@ def test_subclass_entailment_finds_wars_and_campaigns_as_events(kg, engine):
     # the classes a node is stated to have are not repeated: one row per event
     assert len(events) == len(set(events))
     stated = values(
-        "SELECT DISTINCT ?e WHERE { ?e a ?c . ?c rdfs:subClassOf* kkg:Event } ORDER BY ?e", KnowledgeGraph(kg.triples), engine
+        "SELECT DISTINCT ?e WHERE { ?e a ?c . ?c rdfs:subClassOf* kkg:Event } ORDER BY ?e",
+        KnowledgeGraph(kg.triples),
+        engine,
     )
     assert events == stated
 
