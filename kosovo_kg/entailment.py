@@ -43,6 +43,8 @@ _LATEST_START = ox.NamedNode(KKG + "latestStart")
 _EARLIEST_END = ox.NamedNode(KKG + "earliestEnd")
 _LATEST_END = ox.NamedNode(KKG + "latestEnd")
 
+_BOUNDS = (_EARLIEST_START, _LATEST_START, _EARLIEST_END, _LATEST_END)
+
 #: Which bounds each dated property gives: an instant (kkg:date, kkg:published) is its own start
 #: and end; a period's start and end dates bound its start and its end.
 _BOUNDS_OF = {
@@ -98,16 +100,25 @@ def _days_in_month(year: int, month: int) -> int:
 
 def date_bound_triples(store: ox.Store) -> Iterator[ox.Triple]:
     """The day bounds of every dated node in the store, as ``xsd:date`` triples."""
+    # many facts share a date: each literal's bounds are worked out, and made terms, once
+    days: dict[ox.Literal, tuple[ox.Literal, ox.Literal] | None] = {}
     for predicate, bound_pairs in _BOUNDS_OF.items():
         for quad in store.quads_for_pattern(None, predicate, None):
-            if not isinstance(quad.object, ox.Literal):
+            literal = quad.object
+            if not isinstance(literal, ox.Literal):
                 continue
-            bounds = day_bounds(quad.object)
-            if bounds is None:
+            if literal not in days:
+                bounds = day_bounds(literal)
+                days[literal] = bounds and (
+                    ox.Literal(bounds[0], datatype=_XSD_DATE),
+                    ox.Literal(bounds[1], datatype=_XSD_DATE),
+                )
+            first_and_last = days[literal]
+            if first_and_last is None:
                 continue
-            for pair in bound_pairs:
-                for bound, day in zip(pair, bounds, strict=True):
-                    yield ox.Triple(quad.subject, bound, ox.Literal(day, datatype=_XSD_DATE))
+            for earliest, latest in bound_pairs:
+                yield ox.Triple(quad.subject, earliest, first_and_last[0])
+                yield ox.Triple(quad.subject, latest, first_and_last[1])
 
 
 #: The RDFS rules, as SPARQL over the union of every graph loaded so far. The hierarchies are
@@ -138,11 +149,11 @@ def add_entailments(store: ox.Store) -> None:
     """Add the date bounds and then the RDFS entailments of everything in ``store`` to their
     named graphs. Called by :func:`kosovo_kg.store.load_graph` once every file is loaded."""
     stated = store.quads_for_pattern
-    store.extend(
-        ox.Quad(t.subject, t.predicate, t.object, DATE_BOUNDS_GRAPH)
-        for t in dict.fromkeys(date_bound_triples(store))
-        if next(stated(t.subject, t.predicate, t.object), None) is None
-    )
+    bounds = dict.fromkeys(date_bound_triples(store))
+    # a file states bounds only when it is an export loaded again: check each one only then
+    if any(next(stated(None, bound, None), None) is not None for bound in _BOUNDS):
+        bounds = {t: None for t in bounds if next(stated(t.subject, t.predicate, t.object), None) is None}
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, DATE_BOUNDS_GRAPH) for t in bounds)
     for rule in _RDFS_RULES:
         found = store.query(rule, prefixes=_PREFIXES, use_default_graph_as_union=True)
         # a CONSTRUCT may give a triple once per solution; the MINUS has left out stated ones
