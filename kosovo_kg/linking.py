@@ -138,6 +138,7 @@ def link_report(kg: KnowledgeGraph) -> LinkReport:
         """SELECT ?entity ?label ?kind ?reason WHERE {
              ?entity kkg:noWikidataReason ?reason ; rdfs:label ?label ; a ?class .
              ?class rdfs:label ?kind .
+             MINUS { ?entity a ?narrower . ?narrower rdfs:subClassOf+ ?class }  # most specific class only
            } ORDER BY LCASE(?kind) ?label""",
         graph=kg,
     ):

@@ -31,10 +31,12 @@ def _sort_key(triple: ox.Triple) -> tuple[str, str, str]:
 
 
 def with_inferences(kg: KnowledgeGraph) -> KnowledgeGraph:
-    """The graph plus what the OWL reasoner (HermiT) entails from it."""
+    """The graph plus its RDFS entailments (which queries see, see :mod:`kosovo_kg.entailment`)
+    and what the OWL reasoner (HermiT) entails from it."""
+    from .entailment import entailed_triples
     from .reasoning import inferred_triples
 
-    return KnowledgeGraph([*kg.triples, *inferred_triples(kg)], kg.files)
+    return KnowledgeGraph([*kg.triples, *entailed_triples(kg.store), *inferred_triples(kg)], kg.files)
 
 
 def serialize_graph(kg: KnowledgeGraph, rdf_format: str) -> bytes:

@@ -56,8 +56,11 @@ class KnowledgeGraph:
 
     @cached_property
     def triples(self) -> list[ox.Triple]:
-        """Every distinct triple, whichever file states it."""
-        return list(dict.fromkeys(quad.triple for quad in self.store))
+        """Every distinct triple, whichever file states it, with the derived date bounds; not the
+        RDFS entailments (see :mod:`kosovo_kg.entailment`), which queries see and exports leave out."""
+        from .entailment import ENTAILED_GRAPH as entailed
+
+        return list(dict.fromkeys(quad.triple for quad in self.store if quad.graph_name != entailed))
 
     @cached_property
     def files(self) -> dict[str, str]:
@@ -65,12 +68,15 @@ class KnowledgeGraph:
         type (rdf:type) where there is one, since files such as graph/wikidata.ttl and graph/names.ttl
         only add to nodes described elsewhere; otherwise the first file that mentions it as a subject."""
         found: dict[str, str] = {}
+        from .entailment import DATE_BOUNDS_GRAPH, ENTAILED_GRAPH
+
+        derived = (DATE_BOUNDS_GRAPH, ENTAILED_GRAPH)  # stated in no file
         rdf_type = ox.NamedNode(RDF + "type")
         for typed_first in (True, False):
             for quad in self.store.quads_for_pattern(None, rdf_type if typed_first else None, None):
-                if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.graph_name, ox.NamedNode):
-                    shown = self.graph_files.get(quad.graph_name.value, quad.graph_name.value)
-                    found.setdefault(quad.subject.value, shown)
+                graph = quad.graph_name
+                if isinstance(quad.subject, ox.NamedNode) and isinstance(graph, ox.NamedNode) and graph not in derived:
+                    found.setdefault(quad.subject.value, self.graph_files.get(graph.value, graph.value))
         return found
 
     def __len__(self) -> int:
@@ -94,6 +100,11 @@ class KnowledgeGraph:
             graph.bind(prefix, namespace)
         add = graph.add
         for triple in self.triples:
+            add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+        from .entailment import entailed_triples
+
+        # the rdflib engine sees the RDFS entailments as Oxigraph's union default graph does
+        for triple in entailed_triples(self.store):
             add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
         return graph
 
@@ -140,6 +151,7 @@ def load_graph(extra_files: Iterable[str | os.PathLike[str]] = (), *, packaged: 
     graph_files: dict[str, str] = {}
     if packaged:
         _load_packaged(store, graph_files)
+    extra = False
     for path in (os.fspath(given) for given in extra_files):
         from .fileio import file_uri, load_file  # only for files beside the packaged graph
 
@@ -148,6 +160,11 @@ def load_graph(extra_files: Iterable[str | os.PathLike[str]] = (), *, packaged: 
             continue
         load_file(store, path, graph_name)
         graph_files[graph_name.value] = paths.display_path(path)
+        extra = True
+    if extra:  # the packaged graph's own entailments came with it; these are what the files add
+        from . import entailment
+
+        entailment.add_entailments(store)
     return KnowledgeGraph(store=store, graph_files=graph_files)
 
 
@@ -190,10 +207,12 @@ def _load_packaged(store: ox.Store, graph_files: dict[str, str]) -> None:
                 return
             except SyntaxError:  # a damaged entry: parse afresh and replace it
                 store.clear()
+    from . import entailment
     from .fileio import load_file
 
     for path, name in zip(files, names, strict=True):
         load_file(store, path, name)
+    entailment.add_entailments(store)  # what the loader derives (see entailment.py) is cached with it
     if entry is not None:
         dump = store.dump(format=ox.RdfFormat.N_QUADS)
         assert dump is not None  # dump() returns the bytes when given no output

@@ -119,7 +119,7 @@ def test_kfor_draws_the_troop_strength_at_each_recorded_date(kg, images):
         ("polls", "International Republican Institute (2024-05, 1,200 respondents): 94% for NATO membership"),
         ("recognition", "28 of the 32 NATO members recognize Kosovo; 4 do not: Greece, Romania, Slovakia, Spain."),
         ("kfor", "4,500 KFOR troops in 2024."),
-        ("timeline", "35 dated facts from 1974 to 2024-09"),
+        ("timeline", "37 dated facts from 1974 to 2024-09"),
     ],
 )
 def test_key_facts_state_the_query_numbers(kg, name, expected):

@@ -113,7 +113,7 @@ def test_quotations_are_the_speakers_words(kg, speaker, quotation):
 def test_every_dated_fact_has_a_source(kg):
     result = sparql(
         """SELECT ?fact WHERE {
-             { ?fact kkg:date ?d } UNION { ?fact kkg:startDate ?d } UNION { ?fact kkg:fieldworkStart ?d }
+             { ?fact kkg:date ?d } UNION { ?fact kkg:startDate ?d } UNION { ?fact kkg:endDate ?d }
              MINUS { ?fact kkg:source ?source }
            }""",
         graph=kg,
@@ -167,6 +167,10 @@ def test_reference_details_are_kept_as_printed(kg):
         "poll-iri-2023-02",
         "tenure-milosevic-yugoslav-president",
         "obstacle-un-membership",
+        "tenure-sejdiu-president",
+        "tenure-jahjaga-president",
+        "kfor-strength-1999",
+        "us-ambassador-warning-1999",
     ],
 )
 def test_doubts_about_the_article_are_recorded_on_their_nodes(kg, node):
@@ -191,3 +195,127 @@ def test_nato_parliamentary_assembly_observer_2014_then_associate_2024(kg):
         graph=kg,
     )
     assert [(row["type"], row["start"]) for row in result] == [("observer", "2014"), ("associate member", "2024")]
+
+
+def test_doubts_raised_by_outside_sources_name_them(kg):
+    """The four doubts of ontology v2 each cite the real page that raises them."""
+    result = sparql(
+        """SELECT ?node ?url WHERE { ?node kkg:doubt ?doubt ; kkg:disputedBy ?source . ?source kkg:url ?url }""",
+        graph=kg,
+    )
+    urls = {(row["node"].rsplit("/", 1)[-1], row["url"]) for row in result}
+    assert {
+        ("kosovo-autonomy", "https://en.wikipedia.org/wiki/Autonomous_Province_of_Kosovo_and_Metohija"),
+        ("kfor-strength-1999", "https://gov.pl/web/national-defence/kfor"),
+        ("tenure-sejdiu-president", "http://news.bbc.co.uk/2/hi/europe/1853413.stm"),
+        (
+            "tenure-jahjaga-president",
+            "https://rferl.org/amp/kosovo_court_rules_president_election_illegal/3539819.html",
+        ),
+        ("us-ambassador-warning-1999", "https://history.state.gov/countries/serbia/"),
+    } <= urls
+
+
+def test_the_bombing_campaign_its_roles_purpose_and_end_are_structure(kg):
+    roles = {
+        (row["role"], row["participant"])
+        for row in query("event-roles", graph=kg)
+        if row["label"] == "NATO bombing of Yugoslavia"
+    }
+    assert roles == {
+        ("agent", "North Atlantic Treaty Organization"),
+        ("target", "Federal Republic of Yugoslavia"),
+        ("target", "Yugoslav forces"),
+    }
+    [purpose] = [row for row in query("purposes", graph=kg) if row["label"] == "NATO bombing of Yugoslavia"]
+    assert (purpose["start"], purpose["end"], purpose["purpose"], purpose["aim_kind"], purpose["envisaged"]) == (
+        "1999-03",
+        datetime.date(1999, 6, 10),
+        "aims to end",
+        "ethnic cleansing",
+        False,
+    )
+
+
+def test_autonomy_is_granted_in_1974_and_revoked_in_1989_as_distinct_kinds(kg):
+    result = sparql(
+        """SELECT ?kind ?date WHERE {
+             ?event kkg:affectedParty kkr:sapk ; a ?class ; kkg:date ?date .
+             ?class rdfs:subClassOf kkg:ConstitutionalChange ; rdfs:label ?kind } ORDER BY ?date""",
+        graph=kg,
+    )
+    assert [(row["kind"], row["date"]) for row in result] == [
+        ("grant of autonomy", "1974"),
+        ("revocation of autonomy", "1989"),
+    ]
+
+
+def test_each_statements_target_and_condition(kg):
+    content = {(row["speaker"], row["asserts"], str(row["value"])) for row in query("statement-content", graph=kg)}
+    assert ("Enver Hoxhaj", "target date", "2022") in content
+    assert (
+        "Ramush Haradinaj",
+        "condition",
+        "Formation of the Kosovo Armed Forces, the condition of Haradinaj's application",
+    ) in content
+    assert ("Assembly of the Republic of Kosovo", "addressee", "Government of Kosovo") in content
+    assert ("George W. Bush", "office of the addressee", "Prime Minister of Kosovo") in content
+    # the formation depends on a body: the condition links to the Kosovo Armed Forces
+    result = sparql("SELECT ?body WHERE { kkr:statement-haradinaj-2018 kkg:condition/kkg:establishes ?body }", graph=kg)
+    assert [row["body"] for row in result] == ["https://w3id.org/kosovo-kg/resource/kosovo-armed-forces"]
+
+
+def test_what_natos_1998_decision_decided_and_what_became_of_it(kg):
+    rows = [
+        row
+        for row in query("envisaged-events", graph=kg)
+        if row["fact"] == "https://w3id.org/kosovo-kg/resource/nato-authorizes-airstrikes-1998"
+    ]
+    assert [(row["how"], row["kind"], row["status"]) for row in rows] == [("authorizes", "air campaign", "called off")]
+
+
+def test_the_state_of_kosovo_nato_relations(kg):
+    rows = {
+        (row["organization"], row["relation_to_nato"], row["status"])
+        for row in query("kosovo-nato-relationship", graph=kg)
+    }
+    assert rows == {
+        ("North Atlantic Treaty Organization", "NATO itself", "no official relations"),
+        ("North Atlantic Treaty Organization", "NATO itself", "not a member"),
+        ("United Nations", "membership considered necessary for NATO membership", "not a member"),
+        ("Partnership for Peace", "part of NATO", "application pending"),
+        ("NATO Parliamentary Assembly", "independent of NATO", "observer"),
+        ("NATO Parliamentary Assembly", "independent of NATO", "associate member"),
+        ("Kosovo Force", "part of NATO", "deployed in Kosovo"),
+    }
+
+
+def test_obstacles_give_each_involved_agent_its_role(kg):
+    roles = {(row["involves"], row["role"]) for row in query("obstacles-to-accession", graph=kg)}
+    assert roles == {
+        ("Greece", "non-recognizing member"),
+        ("Romania", "non-recognizing member"),
+        ("Slovakia", "non-recognizing member"),
+        ("Spain", "non-recognizing member"),
+        ("United Nations", "missing membership"),
+        (None, None),  # the dispute over sovereignty, which the article names without agents
+    }
+
+
+def test_the_duplicate_references_are_linked(kg):
+    result = sparql("SELECT ?later ?earlier WHERE { ?later kkg:duplicateOf ?earlier }", graph=kg)
+    assert [(row["later"].rsplit("/", 1)[-1], row["earlier"].rsplit("/", 1)[-1]) for row in result] == [
+        ("ref-16", "ref-04")
+    ]
+
+
+def test_events_that_ended_have_their_end(kg):
+    result = sparql(
+        "SELECT ?event ?end WHERE { VALUES ?event { kkr:kosovo-war kkr:nato-bombing-1999 kkr:kosovo-autonomy } ?event kkg:endDate ?end } ORDER BY ?event",
+        graph=kg,
+    )
+    assert [(row["event"].rsplit("/", 1)[-1], str(row["end"])) for row in result] == [
+        ("kosovo-autonomy", "1989"),
+        ("kosovo-war", "1999-06"),
+        ("nato-bombing-1999", "1999-06-10"),
+    ]

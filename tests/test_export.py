@@ -75,6 +75,15 @@ def test_inferred_export_adds_what_hermit_entails(kg):
         )
         in added
     )
+    # and the RDFS entailments that queries see: a war is an event
+    assert (
+        ox.Triple(
+            ox.NamedNode("https://w3id.org/kosovo-kg/resource/kosovo-war"),
+            ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            ox.NamedNode("https://w3id.org/kosovo-kg/ontology#Event"),
+        )
+        in added
+    )
     parsed = [quad.triple for quad in ox.parse(serialize_graph(inferred, "turtle"), ox.RdfFormat.TURTLE)]
     assert len(set(parsed)) == len(set(inferred.triples))
 

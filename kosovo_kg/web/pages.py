@@ -177,7 +177,7 @@ class Pages:
         if facts is None:
             return []
         by_fact: dict[str, tuple[str, Link, list[Link]]] = {}
-        for fact, date, source in facts.rows:
+        for fact, date, source, _ in facts.rows:
             assert fact is not None
             entry = by_fact.setdefault(fact.value, ("" if date is None else date.value, self.link(fact), []))
             if source is not None:
@@ -198,12 +198,13 @@ def _bcp47(tag: str) -> str:
 
 def facts_query(iri: str) -> str:
     """The dated, sourced facts that name a resource (the IRI is checked before it is written in)."""
-    return f"""SELECT ?fact ?date ?source WHERE {{
+    # DISTINCT: a fact names the resource through a role and through its entailed super-roles
+    return f"""SELECT DISTINCT ?fact ?date ?source ?from WHERE {{
       ?fact ?p <{iri}> ; a/rdfs:subClassOf* kkg:Fact ; kkg:source ?source .
       OPTIONAL {{ ?fact kkg:date ?onDate }} OPTIONAL {{ ?fact kkg:startDate ?start }}
-      OPTIONAL {{ ?fact kkg:fieldworkStart ?fieldwork }}
-      BIND(COALESCE(?onDate, ?start, ?fieldwork) AS ?date)
-    }} ORDER BY STR(?date) ?fact ?source"""
+      OPTIONAL {{ ?fact kkg:earliestStart ?from }}
+      BIND(COALESCE(?onDate, ?start) AS ?date)
+    }} ORDER BY ?from ?fact ?source"""
 
 
 def charts_section(kg: KnowledgeGraph) -> str:
