@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from .errors import EngineError, EngineUnavailable, OptionError, QueryError, QueryTimeout
 from .namespaces import PREFIXES, XSD, XSD_STRING
-from .sparqltext import operation_keyword, tokens
+from .sparqltext import code_lines, operation_keyword, tokens
 
 TYPE_CHECKING = False  # typing is not imported at run time: see records.py
 if TYPE_CHECKING:
@@ -356,8 +356,7 @@ def refuse_update(query: str) -> None:
     than running it); a line that starts with ``#`` is a comment or the inside of a long
     string, never a keyword.
     """
-    code = "".join(line for line in query.upper().splitlines(True) if not line.lstrip().startswith("#"))
-    if not any(word in code for word in _UPDATE_WORDS):
+    if not any(word in code_lines(query) for word in _UPDATE_WORDS):
         return
     word = operation_keyword(query)
     if word in _UPDATE_WORDS:

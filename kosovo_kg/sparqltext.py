@@ -16,53 +16,64 @@ from .errors import FederationRefused, QueryError
 # where an engine does: any difference is a way to hide a keyword from the screens. (The lexer this
 # replaced ended comments at LF only, took "ex:a\#" for a name and a comment, and "true.SERVICE"
 # for one word: each hid a SERVICE from refuse_federation while Oxigraph ran it.)
-_PN_CHARS_BASE = (
-    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+_PN_CHARS_BASE_ASCII = "A-Za-z"
+_PN_CHARS_BASE_BEYOND_ASCII = (
+    "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
     "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
 )
-_PN_CHARS_U = _PN_CHARS_BASE + "_"
-_PN_CHARS = _PN_CHARS_U + r"\-0-9" + "\u00b7\u0300-\u036f\u203f-\u2040"
+_PN_CHARS_BEYOND_ASCII = "\u00b7\u0300-\u036f\u203f-\u2040"
 _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
 _ECHAR = r"""\\[tbnrf\\"']"""
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
-_PN_PREFIX = "[" + _PN_CHARS_BASE + "](?:[" + _PN_CHARS + ".]*[" + _PN_CHARS + "])?"
-_PN_LOCAL = (
-    "(?:[" + _PN_CHARS_U + ":0-9]|" + _PLX + ")"
-    "(?:(?:[" + _PN_CHARS + ".:]|" + _PLX + ")*(?:[" + _PN_CHARS + ":]|" + _PLX + "))?"
-)
-_VARNAME = "[" + _PN_CHARS_U + "0-9][" + _PN_CHARS_U + "0-9\u00b7\u0300-\u036f\u203f-\u2040]*"
-_STRING_BODY = {
-    # STRING_LITERAL1/2 hold no line break and no bare backslash; the long forms hold any
-    # character but an unescaped backslash, and at most two quotes in a row
-    "'": r"(?:[^'\\\n\r]|" + _ECHAR + "|" + _UCHAR + ")*",
-    '"': r'(?:[^"\\\n\r]|' + _ECHAR + "|" + _UCHAR + ")*",
-    "'''": r"(?:(?:'|'')?(?:[^'\\]|" + _ECHAR + "|" + _UCHAR + "))*",
-    '"""': r'(?:(?:"|"")?(?:[^"\\]|' + _ECHAR + "|" + _UCHAR + "))*",
-}
-# Compiled on first use: compiling it costs more than a whole one-off query that never needs it.
-_TOKEN_PATTERN = "|".join(
-    [
-        r"(?P<comment>\#[^\r\n]*)",  # a comment ends at CR or LF
-        "(?P<string>"
-        + "|".join(f"{quote}{body}{quote}" for quote, body in sorted(_STRING_BODY.items(), key=lambda q: -len(q[0])))
-        + ")",
-        r'(?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|' + _UCHAR + ")*>)",  # IRIREF: no space, control or <>"{}|^`\
-        "(?P<variable>[?$]" + _VARNAME + ")",
-        "(?P<bnode>_:[" + _PN_CHARS_U + "0-9](?:[" + _PN_CHARS + ".]*[" + _PN_CHARS + "])?)",
-        # a prefixed name (PNAME_LN, PNAME_NS), or a keyword: keywords are letters, digits and _ only
-        "(?P<word>(?:" + _PN_PREFIX + ")?:(?:" + _PN_LOCAL + ")?|[A-Za-z_][A-Za-z0-9_]*)",
-        r"(?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)",
-        r"(?P<open>\{)",
-        r"(?P<close>\})",
-        r"(?P<space>[\x20\t\r\n]+)",  # WS: the grammar's four characters, no other
-        r"(?P<other>.)",
-    ]
-)
+
+
+def _token_pattern(beyond_ascii: bool) -> str:
+    """The lexer's pattern; without the grammar's characters beyond ASCII when ``beyond_ascii``
+    is false. On a query that is all ASCII the two match alike (a character class only loses
+    characters the text cannot hold), and the ASCII one compiles in a fraction of the time: the
+    classes of PN_CHARS span most of Unicode, and compiling them cost 42 ms, measured, more than
+    the whole of a one-off query."""
+    base = _PN_CHARS_BASE_ASCII + (_PN_CHARS_BASE_BEYOND_ASCII if beyond_ascii else "")
+    chars_u = base + "_"
+    chars = chars_u + r"\-0-9" + (_PN_CHARS_BEYOND_ASCII if beyond_ascii else "")
+    prefix = "[" + base + "](?:[" + chars + ".]*[" + chars + "])?"
+    local = (
+        "(?:[" + chars_u + ":0-9]|" + _PLX + ")"
+        "(?:(?:[" + chars + ".:]|" + _PLX + ")*(?:[" + chars + ":]|" + _PLX + "))?"
+    )
+    varname = "[" + chars_u + "0-9][" + chars_u + "0-9" + (_PN_CHARS_BEYOND_ASCII if beyond_ascii else "") + "]*"
+    string_body = {
+        # STRING_LITERAL1/2 hold no line break and no bare backslash; the long forms hold any
+        # character but an unescaped backslash, and at most two quotes in a row
+        "'": r"(?:[^'\\\n\r]|" + _ECHAR + "|" + _UCHAR + ")*",
+        '"': r'(?:[^"\\\n\r]|' + _ECHAR + "|" + _UCHAR + ")*",
+        "'''": r"(?:(?:'|'')?(?:[^'\\]|" + _ECHAR + "|" + _UCHAR + "))*",
+        '"""': r'(?:(?:"|"")?(?:[^"\\]|' + _ECHAR + "|" + _UCHAR + "))*",
+    }
+    return "|".join(
+        [
+            r"(?P<comment>\#[^\r\n]*)",  # a comment ends at CR or LF
+            "(?P<string>"
+            + "|".join(f"{quote}{body}{quote}" for quote, body in sorted(string_body.items(), key=lambda q: -len(q[0])))
+            + ")",
+            r'(?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|' + _UCHAR + ")*>)",  # IRIREF: no space, control or <>"{}|^`\
+            "(?P<variable>[?$]" + varname + ")",
+            "(?P<bnode>_:[" + chars_u + "0-9](?:[" + chars + ".]*[" + chars + "])?)",
+            # a prefixed name (PNAME_LN, PNAME_NS), or a keyword: keywords are letters, digits and _ only
+            "(?P<word>(?:" + prefix + ")?:(?:" + local + ")?|[A-Za-z_][A-Za-z0-9_]*)",
+            r"(?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)",
+            r"(?P<open>\{)",
+            r"(?P<close>\})",
+            r"(?P<space>[\x20\t\r\n]+)",  # WS: the grammar's four characters, no other
+            r"(?P<other>.)",
+        ]
+    )
 
 
 @cache
-def _token_regex() -> re.Pattern[str]:
-    return re.compile(_TOKEN_PATTERN, re.DOTALL)
+def _token_regex(beyond_ascii: bool = True) -> re.Pattern[str]:
+    """Compiled on first use: compiling it costs more than a whole one-off query that never needs it."""
+    return re.compile(_token_pattern(beyond_ascii), re.DOTALL)
 
 
 class Token(tuple[str, str, int]):
@@ -88,7 +99,10 @@ class Token(tuple[str, str, int]):
 
 
 def tokens(query: str) -> Iterator[Token]:
-    for match in _token_regex().finditer(query):
+    # Characters beyond ASCII on whole-line comments only (a stored query's header) are lexed
+    # alike by both patterns: a comment, or a long string's body, takes any character.
+    beyond_ascii = not query.isascii() and not code_lines(query).isascii()
+    for match in _token_regex(beyond_ascii).finditer(query):
         kind = match.lastgroup or "other"
         if kind not in ("space", "comment"):
             yield Token(kind, match.group(), match.start())
@@ -122,6 +136,8 @@ _FETCHING = {
     "LOAD": "LOAD makes the engine fetch a document",
     "FROM": "FROM / FROM NAMED makes the rdflib engine fetch the named graph's IRI",
 }
+#: A fetching keyword where it could be one: not after a variable's sigil.
+_FETCHING_WORD = r"(?<![?$])(?:" + "|".join(_FETCHING) + ")"
 
 
 #: A codepoint escape. SPARQL lets \uXXXX or \UXXXXXXXX stand for a character anywhere in a query,
@@ -147,6 +163,21 @@ def expand_codepoint_escapes(query: str) -> str:
     return re.sub(_CODEPOINT_ESCAPE, expand, query)
 
 
+def code_lines(query: str) -> str:
+    """The query upper-cased without its whole-line comments, for a first look for keywords that
+    is cheaper than tokenizing (stored queries' headers say "with" and "from" in prose).
+
+    A line that starts with ``#`` is a comment, or the inside of a long string: no keyword either
+    way. Python's line breaks include CR and LF, the two that end a SPARQL comment (and others,
+    which only keep more lines). Codepoint escapes are not expanded here: callers look for them
+    in the whole text first.
+
+    >>> code_lines("#+ summary: who said what, from 1999\\nSELECT * { ?s ?p ?o }")
+    'SELECT * { ?S ?P ?O }'
+    """
+    return "".join(line for line in query.upper().splitlines(True) if not line.lstrip(" \t").startswith("#"))
+
+
 def refuse_federation(query: str) -> None:
     """Raise :class:`FederationRefused` if the query could make an engine fetch another URL.
 
@@ -159,9 +190,11 @@ def refuse_federation(query: str) -> None:
     ...
     kosovo_kg.errors.FederationRefused: refused: SERVICE makes the engine query another endpoint; pass --allow-federation to allow it
     """
-    upper = query.upper()
-    # \u escapes can spell a keyword (rdflib expands them before parsing): only then tokenize twice
-    if "\\U" not in upper and not any(word in upper for word in _FETCHING):
+    # \u escapes can spell a keyword, or end a comment (rdflib expands them before parsing): with
+    # any in the text, it is tokenized twice; without, only when a keyword is in its code lines
+    # (?FROM and $SERVICE are variables wherever they stand: the grammar's longest match makes
+    # a ? or $ before a name a variable's sigil, so those cannot hide a keyword)
+    if "\\U" not in query.upper() and not re.search(_FETCHING_WORD, code_lines(query)):
         return
     found = (keywords(query) | keywords(expand_codepoint_escapes(query))) & _FETCHING.keys()
     if found:
