@@ -130,11 +130,12 @@ def _git(root: Path, *args: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
-def release_date(given: str | None, files: list[Path], extra: bool = False) -> ReleaseDate:
+def release_date(given: str | None, files: list[Path], extra: bool = False, root: Path | None = None) -> ReleaseDate:
     """The release's date, never the clock's (see the module's description).
 
     ``files`` are the files the graph was loaded from; ``extra`` says some of them are not the
-    project's own (``--data``), which a commit of the project does not date.
+    project's own (``--data``), which a commit of the project does not date. ``root`` is the
+    project's folder (the packaged one by default), where ``ontology/`` and ``graph/`` are.
     """
     if given is not None:
         return ReleaseDate(check_date(given), "--date")
@@ -143,7 +144,7 @@ def release_date(given: str | None, files: list[Path], extra: bool = False) -> R
         if not epoch.isdigit():
             raise ReleaseError(f"SOURCE_DATE_EPOCH must be a number of seconds, got {epoch!r}")
         return ReleaseDate(_utc_day(int(epoch)), "SOURCE_DATE_EPOCH")
-    root = paths.project_root()
+    root = root or paths.project_root()
     commit = None if extra else _git(root, "rev-parse", "HEAD")
     if commit:
         changed = _git(root, "status", "--porcelain", "--", "ontology", "graph")
