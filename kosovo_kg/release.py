@@ -683,7 +683,13 @@ def build_release(
             citation(canonical, version, date.date, date.commit, base_url), encoding="utf-8"
         )
         (folder / "w3id.htaccess").write_text(w3id_htaccess(f"{base_url}/site" if base_url else None), encoding="utf-8")
-        downloads = [(name, what, path.stat().st_size) for name, (what, path) in sorted(descriptions.items())]
+        about = {
+            "void.ttl": "VoID and DCAT: the dataset, its counts, licence, sources and files",
+            "CHANGES.md": "The facts changed since the previous release",
+            "CITATION.cff": "How to cite this release (Citation File Format 1.2.0)",
+        }
+        listed = {**descriptions, **{name: (what, folder / name) for name, what in about.items()}}
+        downloads = [(name, what, path.stat().st_size) for name, (what, path) in sorted(listed.items())]
         announce("  the site:")
         site = build_site(
             canonical,
