@@ -51,12 +51,13 @@ def test_remote_endpoint_reports_http_errors(oxigraph_endpoint):
 
 @pytest.fixture(scope="module")
 def virtuoso_endpoint(kg, tmp_path_factory):
-    """Virtuoso loaded with the exported graph by its bulk loader, then restarted (see virtuoso_server)."""
+    """Virtuoso loaded by its bulk loader with a release's stated graph, as the README says, then
+    restarted (see virtuoso_server)."""
+    from kosovo_kg.release import build_release
+
     folder = tmp_path_factory.mktemp("virtuoso")
-    data = folder / "data"
-    data.mkdir()
-    (data / "graph.nt").write_bytes(serialize_graph(kg, "nt"))
-    with virtuoso_server(data / "graph.nt", folder) as url:
+    build_release(kg, folder / "release", date="2026-11-30", inferred=False)
+    with virtuoso_server(folder / "release" / "kosovo-kg.nt", folder) as url:
         yield url
 
 
@@ -68,9 +69,15 @@ def test_virtuoso_gives_identical_rows(kg, virtuoso_endpoint, name):
     assert remote.rows == embedded.rows
 
 
-def test_virtuoso_holds_exactly_the_export(kg, virtuoso_endpoint):
-    """What the bulk loader put in the graph is the export, triple for triple."""
+def test_virtuoso_holds_exactly_the_release(kg, virtuoso_endpoint):
+    """What the bulk loader put in the graph is the release's stated graph: the export and the
+    release's description of itself (its version and date)."""
     from virtuoso import GRAPH
 
+    from kosovo_kg.release import DATASET
+
     stated = sparql(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}", engine=virtuoso_endpoint)
-    assert stated.rows[0][0].value == str(len(kg.triples))
+    about = sparql(f"SELECT (COUNT(*) AS ?n) WHERE {{ <{DATASET}> ?p ?o }}", engine=virtuoso_endpoint)
+    assert int(stated.rows[0][0].value) == len(kg.triples) + int(about.rows[0][0].value)
+    version = sparql(f"SELECT ?v WHERE {{ <{DATASET}> owl:versionInfo ?v }}", engine=virtuoso_endpoint)
+    assert [row["v"] for row in version] == ["2026.11.30"]
