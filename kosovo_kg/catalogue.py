@@ -19,7 +19,7 @@ from . import paths
 from .errors import ParameterError, QueryError
 from .namespaces import KKR, PREFIXES, XSD
 from .records import Record
-from .sparqltext import keywords, parameter_variables
+from .sparqltext import code_lines, keywords, parameter_variables
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -81,8 +81,12 @@ class StoredQuery(Record):
 
     @property
     def federated(self) -> bool:
-        """Whether the query asks another endpoint (SERVICE), so needs --allow-federation."""
-        return "SERVICE" in keywords(self.text)
+        """Whether the query asks another endpoint (SERVICE), so needs --allow-federation.
+
+        Tokenized only when SERVICE is in its code lines (listing the catalogue asks this of
+        every stored query); the screen itself, refuse_federation, reads every query whole.
+        """
+        return "SERVICE" in code_lines(self.text) and "SERVICE" in keywords(self.text)
 
 
 def parse_header(text: str, shown_path: str) -> dict[str, object]:
@@ -140,7 +144,8 @@ def _parameter(variable: str, defaults: dict[str, str], shown_path: str) -> Para
     return Parameter(name, variable, kind, required, defaults.get(name))
 
 
-def read_stored_query(path: str) -> StoredQuery:
+def read_stored_query(path: str | os.PathLike[str]) -> StoredQuery:
+    path = os.fspath(path)
     shown = paths.shown_in_project(path)
     with open(path, encoding="utf-8") as stream:
         text = stream.read()

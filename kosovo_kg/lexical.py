@@ -70,12 +70,13 @@ def problem(text: str, datatype: str) -> str | None:
             return "the month must be 01 to 12"
         if name != "gYearMonth":
             year, day = int(match.group(1)), int(match.group(3))
-            if not 1 <= day <= _days_in(year, month):
+            if not 1 <= day <= days_in_month(year, month):
                 return f"{_MONTH_NAMES[month - 1]} {year} has no day {day}"
     return None
 
 
-def _days_in(year: int, month: int) -> int:
+def days_in_month(year: int, month: int) -> int:
+    """The number of days of a month of the proleptic Gregorian calendar."""
     if month == 2:
         leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
         return 29 if leap else 28

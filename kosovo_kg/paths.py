@@ -94,12 +94,16 @@ def query_file_paths() -> list[str]:
     return [os.path.join(folder, name) for name in sorted(os.listdir(folder)) if name.endswith(".rq")]
 
 
-def shown_in_project(path: str) -> str:
+def shown_in_project(path: str | os.PathLike[str]) -> str:
     """A file as a user sees it, cheaply for the project's own: ``graph/actors.ttl``.
 
     >>> shown_in_project(os.path.join(root(), "graph", "actors.ttl"))
     'graph/actors.ttl'
     """
+    path = os.fspath(path)
+    folder = root() + os.sep
+    if path.startswith(folder):  # the usual case, without relpath's two abspath calls
+        return path[len(folder) :]
     inside = os.path.relpath(path, root())
     return inside if not inside.startswith("..") else display_path(path)
 

@@ -125,17 +125,16 @@ class _Capped:
 
     def write(self, data: bytes) -> int:
         self.size += len(data)
-        if self.size > self.limit:
-            raise _TooLarge
+        if self.size > self.limit:  # pyoxigraph passes the error of write() on as it is
+            raise ResultTooLarge(
+                f"the result is larger than this server's limit of {self.limit:,} bytes (--max-result-mb); "
+                "add a LIMIT to the query"
+            )
         self.parts.append(bytes(data))
         return len(data)
 
     def flush(self) -> None:
         pass
-
-
-class _TooLarge(Exception):
-    pass
 
 
 _RESULT_FORMATS = {
@@ -172,10 +171,6 @@ def answer_in_worker(text: str, form: str, media_type: str, limit: int) -> bytes
                 ox.serialize(answer, sink, format=rdf_format)
         else:
             answer.serialize(sink, format=_RESULT_FORMATS[media_type])
-    except _TooLarge:
-        raise ResultTooLarge(
-            f"the result is larger than this server's limit of {limit:,} bytes (--max-result-mb); add a LIMIT to the query"
-        ) from None
     except SyntaxError as error:
         raise QueryError(_syntax_message(str(error), text)) from None
     except OSError as error:  # a SERVICE that cannot connect fails while the rows are read
