@@ -460,7 +460,18 @@ def _image_bytes(figure: Figure, image_format: str) -> bytes:
     # No creation date in an SVG, so the same data gives the same file.
     metadata = {"Date": None} if image_format == "svg" else {}
     figure.savefig(buffer, format=image_format, dpi=110, metadata=metadata)
-    return buffer.getvalue()
+    if image_format != "svg":
+        return buffer.getvalue()
+    # Matplotlib names clip paths and markers by a digest of their repr, which can hold an object's
+    # address (the timeline's did, now and then): numbered in order of appearance instead, the
+    # same data gives the same bytes (a release's site is reproducible).
+    svg = buffer.getvalue().decode("utf-8")
+    names: dict[str, str] = {}
+    for found in re.finditer(r'\bid="([pm][0-9a-f]{10})"', svg):
+        names.setdefault(found.group(1), f"{found.group(1)[0]}{len(names):010d}")
+    if names:
+        svg = re.sub(r"\b([pm][0-9a-f]{10})\b", lambda m: names.get(m.group(1), m.group(1)), svg)
+    return svg.encode("utf-8")
 
 
 def render_chart(name: str, kg: KnowledgeGraph, image_format: str = "svg") -> bytes:

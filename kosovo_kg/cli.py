@@ -262,6 +262,35 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    # the release's modules (and through them rdflib, matplotlib, pyLODE, HermiT) load only here
+    from pathlib import Path
+
+    from . import paths
+    from .pipeline import _check_url
+    from .release import build_release, release_date
+
+    for option, url in (("--endpoint", args.endpoint), ("--base-url", args.base_url)):
+        if url is not None:
+            _check_url(option, url)
+    kg = _options(args).load_graph()
+    assert kg is not None
+    files = [*(paths.data_files() if not args.only_data else []), *(Path(f) for f in args.data)]
+    date = release_date(args.date, files, extra=bool(args.data))
+    build_release(
+        kg,
+        args.output,
+        previous=args.previous,
+        version=args.release_version,
+        date=date,
+        endpoint=args.endpoint,
+        base_url=args.base_url,
+        inferred=not args.no_inferred,
+        announce=_say,
+    )
+    return 0
+
+
 def _number(low: float, high: float | None = None, *, open_low: bool = False, kind: type = float) -> Callable:
     """An argparse type: a number in a range, with a message that says the range."""
 
@@ -359,7 +388,7 @@ def _query_options(command: argparse.ArgumentParser) -> None:
     _data_options(command)
 
 
-COMMANDS = ("validate", "queries", "query", "sparql", "export", "link", "names", "serve", "chart", "docs")
+COMMANDS = ("validate", "queries", "query", "sparql", "export", "link", "names", "serve", "chart", "docs", "release")
 
 
 class _Unused:
@@ -524,6 +553,33 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "diagram of the classes and their relations (classes.svg, drawn by Graphviz's dot; classes.dot is its source).",
     )
     sub.add_argument("-o", "--output", type=str, required=True, help="The folder to write into.")
+
+    sub = command(
+        "release",
+        cmd_release,
+        "Write a citable release into the folder DIR: the graph as stated and as inferred in four formats, the "
+        "ontology and shapes, VoID and DCAT, CHANGES.md (the facts changed since --previous), CITATION.cff, "
+        "SHA256SUMS and a static Linked Data site.",
+        "Inferred: the RDFS entailments queries see and HermiT's inferences (needs Java; --no-inferred leaves\n"
+        "them out). The same graph, version and date give the same bytes; the date is --date, else\n"
+        "SOURCE_DATE_EPOCH, else the last commit's when the graph's files are as committed, else the files'\n"
+        "newest modification time. The release is built beside DIR and renamed into place when complete;\n"
+        "an earlier release in DIR is replaced, any other folder that is not empty is refused.",
+    )
+    sub.add_argument("-o", "--output", type=str, required=True, metavar="DIR", help="The release's folder.")
+    sub.add_argument("--previous", type=str, metavar="DIR", help="An earlier release, for CHANGES.md.")
+    sub.add_argument(
+        "--release-version", metavar="VERSION", help="The release's version (default: its date, as 2026.11.30)."
+    )
+    sub.add_argument("--date", metavar="YYYY-MM-DD", help="The release's date (default: see above).")
+    sub.add_argument("--endpoint", metavar="URL", help="A SPARQL endpoint that serves this release, for VoID and DCAT.")
+    sub.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="Where the release folder will be published: download links, and the site for the w3id.org rules.",
+    )
+    sub.add_argument("--no-inferred", action="store_true", help="Leave out the inferred variant (no Java needed).")
+    _data_options(sub)
     return parser
 
 

@@ -116,14 +116,26 @@ def class_diagram(graph) -> str:
     return "\n".join(lines) + "\n"
 
 
+class _InsertionOrdered(dict):
+    """The part of a set pyLODE uses (add, iteration, membership), in the order of insertion."""
+
+    def add(self, item: object) -> None:
+        self[item] = None
+
+
 def _pylode_html(path: Path) -> str:
     # Importing pyLODE sets the root logger to DEBUG (logging.basicConfig) and it logs its
     # progress there; a build prints only what it wrote, so quieten it while it runs.
     root = logging.getLogger()
     level = root.level
     try:
+        import pylode.utils
         from pylode import OntPub
 
+        # pyLODE gathers the members of a union ("agent or office or event") in a set of HTML
+        # elements, whose order follows their memory addresses: with this, they keep the order of
+        # the ontology's list, and the same ontology gives the same page (releases are reproducible).
+        pylode.utils.set = _InsertionOrdered
         root.setLevel(logging.WARNING)
         return OntPub(str(path)).make_html()
     except Exception as error:  # pyLODE raises plain exceptions on ontologies it cannot read

@@ -156,11 +156,21 @@ def to_python(term: Term | None) -> object:
 
 
 def canonical(term: Term | None) -> Term | None:
-    """Numbers in one lexical form, so engines that print 4.0 and 4.00 give equal rows."""
+    """Numbers and booleans in one lexical form, so engines that print 4.0 and 4.00 give equal rows.
+
+    Virtuoso writes every boolean as ``"1"`` or ``"0"``, lexical forms XSD allows for true and false:
+
+    >>> canonical(ox.Literal("1", datatype=ox.NamedNode(XSD + "boolean"))).value
+    'true'
+    """
     if not isinstance(term, ox.Literal):
         return term
     datatype = term.datatype.value
     if datatype == XSD_STRING:  # most cells: nothing to do
+        return term
+    if datatype == XSD + "boolean":
+        if term.value in ("1", "0"):
+            return ox.Literal("true" if term.value == "1" else "false", datatype=term.datatype)
         return term
     try:
         if datatype in _INTEGER_TYPES:

@@ -90,6 +90,10 @@ class ExportError(KosovoKGError):
     """An export, chart or documentation file that cannot be written."""
 
 
+class ReleaseError(KosovoKGError):
+    """A release that cannot be built: an output folder that cannot be used, a --previous that is not a release."""
+
+
 class ChartError(KosovoKGError):
     """A chart that cannot be drawn: an unknown name or an image format other than PNG or SVG."""
 

@@ -56,11 +56,54 @@ class Link(NamedTuple):
     note: str = ""
 
 
+class Links:
+    """Where a page's links point: on ``serve``, to its routes (``/resource/NAME``, ``?format=turtle``).
+
+    The static site of a release (:mod:`kosovo_kg.site`) gives the same pages other addresses, all
+    relative, so that the site works from any folder or host.
+    """
+
+    def home(self) -> str:
+        return "/"
+
+    def static(self, path: str) -> str:
+        return "/static/" + path
+
+    def resource(self, name: str) -> str:
+        return "/resource/" + name
+
+    def turtle(self, name: str) -> str:
+        """The resource as RDF, for the page's ``<link rel="alternate">`` (serve negotiates it)."""
+        return self.resource(name)
+
+    def resource_format(self, name: str, fmt: str) -> str:
+        """The resource ``name`` as ``turtle``, ``jsonld`` or ``nt``."""
+        return f"?format={fmt}"
+
+    def chart(self, name: str) -> str:
+        return f"/charts/{name}.svg"
+
+    def query_csv(self, query: str) -> str:
+        return f"/api/queries/{query}?format=csv"
+
+
+def describe(kg: KnowledgeGraph, iri: str) -> tuple[list[ox.Triple], list[ox.Triple]] | None:
+    """The triples about a resource, out of it and into it (the RDFS entailments included, as
+    queries see them), or ``None`` if the graph has none: what a resource's page and its RDF show."""
+    node = ox.NamedNode(iri)
+    outgoing = [quad.triple for quad in kg.store.quads_for_pattern(node, None, None)]
+    if not outgoing:
+        return None
+    incoming = [quad.triple for quad in kg.store.quads_for_pattern(None, None, node)]
+    return list(dict.fromkeys(outgoing)), list(dict.fromkeys(incoming))
+
+
 class Pages:
     """Renders pages from what the workers found; labels and the home page's parts are made once."""
 
-    def __init__(self, kg: KnowledgeGraph, allow_federation: bool):
+    def __init__(self, kg: KnowledgeGraph, allow_federation: bool, links: Links | None = None):
         self.kg, self.allow_federation = kg, allow_federation
+        self.links = links or Links()
         self.labels = english_labels(kg)
         self._home: str | None = None
         self._lock = threading.Lock()
@@ -72,7 +115,7 @@ class Pages:
         if isinstance(term, ox.NamedNode):
             iri = term.value
             if iri.startswith(KKR):
-                return Link(self.label(iri), "/resource/" + iri[len(KKR) :])
+                return Link(self.label(iri), self.links.resource(iri[len(KKR) :]))
             if iri.startswith(WD):
                 return Link(iri[len(WD) :], f"https://www.wikidata.org/wiki/{iri[len(WD) :]}")
             if iri.startswith(KKG):
@@ -164,6 +207,8 @@ class Pages:
         referred = sorted(pointing, key=lambda pair: (pair[0], pair[1].text))
         return render(
             "resource.html",
+            links=self.links,
+            name=iri[len(KKR) :],
             iri=iri,
             title=self.label(iri),
             names=names,
@@ -207,7 +252,7 @@ def facts_query(iri: str) -> str:
     }} ORDER BY ?from ?fact ?source"""
 
 
-def charts_section(kg: KnowledgeGraph) -> str:
+def charts_section(kg: KnowledgeGraph, links: Links | None = None) -> str:
     """The home page's charts, each with its key facts and their sources (from the same rows)."""
     from ..charts import CHARTS, chart_data, key_facts
 
@@ -217,4 +262,4 @@ def charts_section(kg: KnowledgeGraph) -> str:
         figures.append(
             {"name": name, "title": data.title, "description": description, "query": query, "facts": key_facts(data)}
         )
-    return render("charts.html", figures=figures)
+    return render("charts.html", figures=figures, links=links or Links())

@@ -44,6 +44,7 @@ from ..namespaces import PREFIXES
 from ..output import graph_format
 from ..pipeline import PreparedQuery, QueryOptions, run
 from ..sparqltext import keywords
+from .pages import describe
 from .sandbox import die_with_parent, leave_network
 
 if TYPE_CHECKING:
@@ -208,12 +209,7 @@ def result_in_worker(text: str, form: str) -> Result:
 def describe_in_worker(iri: str) -> tuple[list[ox.Triple], list[ox.Triple]] | None:
     """The triples about a resource, out of it and into it, or ``None`` if the graph has none."""
     assert _GRAPH is not None
-    node = ox.NamedNode(iri)
-    outgoing = [quad.triple for quad in _GRAPH.store.quads_for_pattern(node, None, None)]
-    if not outgoing:
-        return None
-    incoming = [quad.triple for quad in _GRAPH.store.quads_for_pattern(None, None, node)]
-    return list(dict.fromkeys(outgoing)), list(dict.fromkeys(incoming))
+    return describe(_GRAPH, iri)
 
 
 class Answer(NamedTuple):
