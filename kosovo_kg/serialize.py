@@ -49,17 +49,32 @@ def serialize_graph(kg: KnowledgeGraph, rdf_format: str) -> bytes:
     """
     if rdf_format not in FORMATS:
         raise ExportError(f"unknown export format {rdf_format!r}: use one of {', '.join(FORMATS)}")
-    triples = sorted(kg.triples, key=_sort_key)
+    triples = sorted(canonical_triples(kg.triples), key=_sort_key)
     if rdf_format == "turtle":
         return rdf_bytes(triples, ox.RdfFormat.TURTLE, PREFIXES)
     if rdf_format == "nt":
         return rdf_bytes(triples, ox.RdfFormat.N_TRIPLES)
     if rdf_format == "xml":
         return rdf_bytes(triples, ox.RdfFormat.RDF_XML, PREFIXES)
-    return _jsonld(kg)
+    return _jsonld(triples)
 
 
-def _jsonld(kg: KnowledgeGraph) -> bytes:
+def canonical_triples(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """The triples with their blank nodes named by RDFC-1.0: a parse gives blank nodes random
+    names, so without this two exports of the same graph would differ in every blank node.
+
+    >>> b = ox.BlankNode()
+    >>> [str(t.subject) for t in canonical_triples([ox.Triple(b, ox.NamedNode("http://x.test/p"), ox.Literal("o"))])]
+    ['_:c14n0']
+    """
+    if not any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
+        return triples
+    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return [quad.triple for quad in dataset]
+
+
+def _jsonld(triples: list[ox.Triple]) -> bytes:
     """JSON-LD compacted with ``ontology/context.jsonld``, the context embedded (no remote fetch).
 
     Oxigraph writes the expanded form and the IRIs are then shortened with the context's
@@ -94,7 +109,7 @@ def _jsonld(kg: KnowledgeGraph) -> bytes:
         return item["@value"]  # a plain string: a bare JSON string is read back as xsd:string
 
     nodes = []
-    for node in json.loads(rdf_bytes(sorted(kg.triples, key=_sort_key), ox.RdfFormat.JSON_LD)):
+    for node in json.loads(rdf_bytes(triples, ox.RdfFormat.JSON_LD)):
         compacted: dict[str, object] = {"@id": compact(node["@id"])}
         for key, items in node.items():
             if key == "@id":
