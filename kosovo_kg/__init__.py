@@ -17,27 +17,66 @@ from __future__ import annotations
 
 import os
 
-from .engines import Result, Row
-from .errors import (
-    EngineError,
-    EngineUnavailable,
-    FederationRefused,
-    KosovoKGError,
-    LoadError,
-    MissingTool,
-    OptionError,
-    ParameterError,
-    QueryError,
-    QueryTimeout,
-)
-from .pipeline import QueryOptions, execute
-from .store import KnowledgeGraph, load_graph
-
 TYPE_CHECKING = False  # typing is not imported at run time: see records.py
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
+    from .engines import Result, Row
+    from .errors import (
+        EngineError,
+        EngineUnavailable,
+        FederationRefused,
+        KosovoKGError,
+        LoadError,
+        MissingTool,
+        OptionError,
+        ParameterError,
+        QueryError,
+        QueryTimeout,
+    )
+    from .pipeline import QueryOptions
+    from .store import KnowledgeGraph, load_graph
     from .validation import ValidationReport  # validation imports dataclasses: not at run time
+
+#: Where each name of the public API is defined. They are imported on first use (PEP 562), so
+#: that importing a submodule, as the console script does, does not import them all: the
+#: console script starts loading the graph before it imports the rest (see console.py).
+_DEFINED_IN = {
+    "Result": "engines",
+    "Row": "engines",
+    **dict.fromkeys(
+        (
+            "EngineError",
+            "EngineUnavailable",
+            "FederationRefused",
+            "KosovoKGError",
+            "LoadError",
+            "MissingTool",
+            "OptionError",
+            "ParameterError",
+            "QueryError",
+            "QueryTimeout",
+        ),
+        "errors",
+    ),
+    "QueryOptions": "pipeline",
+    "KnowledgeGraph": "store",
+    "load_graph": "store",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _DEFINED_IN.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(__import__(f"{__name__}.{module}", fromlist=[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __version__ = "0.1.0"
 
@@ -87,6 +126,7 @@ def query(
     ``allow_federation=True``.
     """
     from .catalogue import get_stored_query
+    from .pipeline import QueryOptions, execute
 
     options = QueryOptions(
         engine, timeout, allow_federation, wikidata_endpoint, tuple(os.fspath(path) for path in data), only_data
@@ -110,6 +150,8 @@ def sparql(
     The prefixes ``kkg:``, ``kkr:``, ``rdfs:`` and the others of ``kosovo-kg sparql --help``
     are predeclared. SPARQL Update is refused: the graph is read-only.
     """
+    from .pipeline import QueryOptions, execute
+
     options = QueryOptions(
         engine, timeout, allow_federation, wikidata_endpoint, tuple(os.fspath(path) for path in data), only_data
     )
@@ -131,5 +173,6 @@ def validate(
 def export(rdf_format: str = "turtle", *, graph: KnowledgeGraph | None = None) -> bytes:
     """The graph serialized as ``turtle``, ``jsonld``, ``nt`` or ``xml``."""
     from .serialize import serialize_graph
+    from .store import load_graph
 
     return serialize_graph(graph if graph is not None else load_graph(), rdf_format)

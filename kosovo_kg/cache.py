@@ -85,3 +85,22 @@ def write_entry(name: str, value: bytes) -> None:
         os.replace(partial, entry)
     except OSError:
         pass
+
+
+def prune(prefix: str, keep: int) -> None:
+    """Remove all but the ``keep`` newest entries whose names start with ``prefix``.
+
+    For entries that are only ever read for files as they are now (the packaged graph's): each
+    edit of those files would otherwise leave one more behind for good. More than one is kept
+    because several checkouts or installs may share the cache.
+    """
+    folder = cache_dir()
+    if folder is None:
+        return
+    try:
+        entries = [os.path.join(folder, name) for name in os.listdir(folder) if name.startswith(prefix)]
+        entries.sort(key=os.path.getmtime, reverse=True)
+        for stale in entries[keep:]:
+            os.unlink(stale)
+    except OSError:  # another process pruned first, or the folder is not ours to change
+        pass

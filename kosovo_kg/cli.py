@@ -606,7 +606,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """The console script: ``kosovo-kg``.
+    """The command line ``kosovo-kg`` (console.py starts it, after starting the graph's preload).
 
     An exception that is not one of the package's errors is a bug: it is reported in one line
     that says so (exit 70), not as a traceback. A command that has finished leaves with

@@ -96,3 +96,73 @@ def test_a_syntax_error_in_the_packaged_graph_is_reported_despite_an_entry(cache
     os.utime(polls)
     with pytest.raises(LoadError, match=r"graph/polls.ttl:\d+:\d+: syntax error"):
         load_graph()
+
+
+def test_a_preloaded_graph_is_the_strict_parse_and_is_taken_from_the_thread(cache, monkeypatch):
+    from kosovo_kg import cache as cache_module
+    from kosovo_kg import store
+
+    load_graph()  # writes the entry
+    store.preload_packaged_graph()
+    assert store._preload is not None
+    monkeypatch.setattr(cache_module, "read_entry", lambda name: pytest.fail("the entry was read again"))
+    preloaded = load_graph()
+    assert store._preload is None
+    monkeypatch.undo()
+    monkeypatch.setenv("KOSOVO_KG_CACHE", "off")
+    strict = load_graph()
+    assert quads(preloaded) == quads(strict) and len(preloaded.store) == len(strict.store)
+    assert preloaded.graph_files == strict.graph_files
+
+
+def test_a_preload_of_a_damaged_entry_falls_back_to_a_strict_parse(cache):
+    from kosovo_kg import store
+
+    load_graph()
+    [entry] = entries(cache)
+    entry.write_bytes(b"<broken")
+    store.preload_packaged_graph()
+    kg = load_graph()
+    assert len(kg.store) > 2000 and entry.read_bytes() != b"<broken"
+
+
+def test_no_preload_without_an_entry_and_none_left_running_by_a_load_without_the_packaged_graph(cache, tmp_path):
+    from kosovo_kg import store
+
+    store.preload_packaged_graph()  # the cache is empty: nothing to read back
+    assert store._preload is None
+    load_graph()
+    store.preload_packaged_graph()
+    poll = tmp_path / "poll.ttl"
+    poll.write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
+    assert len(load_graph([poll], packaged=False).store) == 1
+    assert store._preload is None  # joined and dropped: a later fork (--timeout) copies no busy thread
+
+
+def test_only_the_newest_graph_entries_are_kept(cache, tmp_path, monkeypatch):
+    from kosovo_kg.store import _GRAPH_CACHE_KEEP
+
+    project = tmp_path / "project"
+    for folder in ("ontology", "graph", "queries"):
+        shutil.copytree(paths.root() + "/" + folder, project / folder)
+    monkeypatch.setattr(paths, "_root", str(project))
+    polls = project / "graph" / "polls.ttl"
+    for edit in range(_GRAPH_CACHE_KEEP + 2):
+        with polls.open("a", encoding="utf-8") as stream:
+            stream.write(f'kkr:poll-kcss-2014-10 rdfs:comment "edit {edit}"@en .\n')
+        load_graph()
+    assert len(entries(cache)) == _GRAPH_CACHE_KEEP
+    newest = max(entries(cache), key=lambda entry: entry.stat().st_mtime_ns)
+    assert f'"edit {_GRAPH_CACHE_KEEP + 1}"@en'.encode() in newest.read_bytes()
+
+
+def test_the_console_script_answers_the_same_with_and_without_the_preload(cache):
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "kosovo_kg", "query", "kfor-strength", "--format", "csv"]
+    environment = {**os.environ, "KOSOVO_KG_CACHE": str(cache)}
+    first = subprocess.run(command, capture_output=True, text=True, env=environment, check=True)  # writes the entry
+    assert len(entries(cache)) == 1
+    second = subprocess.run(command, capture_output=True, text=True, env=environment, check=True)  # preloads it
+    assert second.stdout == first.stdout and "2024,4500," in second.stdout and second.stderr == ""
