@@ -10,8 +10,9 @@ from __future__ import annotations
 import sys
 
 #: The commands that query the packaged graph in this process. Not ``serve``, which forks its
-#: workers; not ``validate``, which parses the files strictly; nothing the options say will not
-#: read the packaged graph (``--only-data``, a remote ``--engine``).
+#: workers; not ``validate``, which parses the files strictly. Nor a command line with
+#: ``--only-data`` or ``--engine`` (a remote engine reads no local graph; ``--engine rdflib``
+#: merely goes without the head start).
 PRELOADING = ("query", "sparql", "export", "chart", "link")
 _NOT_PACKAGED = ("--only-data", "--engine")
 
