@@ -56,6 +56,29 @@ BROKEN_ANSWERS = {
 }
 
 
+def read_request(connection: socket.socket) -> bytes:
+    """The whole HTTP request: its head up to the blank line, then as many body bytes as its
+    Content-Length says (a single ``recv`` may return only part of it)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = connection.recv(65536)
+        if not chunk:
+            return data
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value.strip())
+    while len(body) < length:
+        chunk = connection.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return head + b"\r\n\r\n" + body
+
+
 @contextmanager
 def endpoint(raw: bytes) -> Iterator[str]:
     """A loopback endpoint that reads a request and sends ``raw`` back, then closes."""
@@ -74,8 +97,15 @@ def endpoint(raw: bytes) -> Iterator[str]:
             with connection:
                 connection.settimeout(5)
                 try:
-                    connection.recv(65536)
+                    read_request(connection)
                     connection.sendall(raw)
+                    # Closing a socket whose receive buffer still holds bytes makes the kernel send a
+                    # reset instead of an end of stream, and the client then sees "connection reset"
+                    # rather than the broken answer under test: end the sending side first, then read
+                    # until the client hangs up.
+                    connection.shutdown(socket.SHUT_WR)
+                    while connection.recv(65536):
+                        pass
                 except OSError:
                     pass
 
