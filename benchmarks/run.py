@@ -174,8 +174,8 @@ def instruction_counts(python: str, cli: list[str], env: dict[str, str]) -> list
 
 def warm_queries(repeats: int) -> tuple[list[str], float]:
     from kosovo_kg import query
-    from kosovo_kg.catalogue import catalogue
-    from kosovo_kg.store import load_graph
+    from kosovo_kg.core.store import load_graph
+    from kosovo_kg.querying.catalogue import catalogue
 
     kg = load_graph()
     rows, slowest = [], 0.0
@@ -193,9 +193,9 @@ def warm_queries(repeats: int) -> tuple[list[str], float]:
 
 def validate_phases(repeats: int) -> list[str]:
     os.environ["KOSOVO_KG_CACHE"] = "off"  # the reasoner is measured, not its cache
-    from kosovo_kg.reasoning import check_consistency
-    from kosovo_kg.store import load_graph
-    from kosovo_kg.validation import load_checks, run_checks, run_shacl
+    from kosovo_kg.core.store import load_graph
+    from kosovo_kg.curation.reasoning import check_consistency
+    from kosovo_kg.curation.validation import load_checks, run_checks, run_shacl
 
     kg = load_graph()
     phases = [
@@ -213,8 +213,8 @@ def validate_phases(repeats: int) -> list[str]:
 
 
 def export_formats(repeats: int) -> list[str]:
-    from kosovo_kg.serialize import serialize_graph
-    from kosovo_kg.store import load_graph
+    from kosovo_kg.core.store import load_graph
+    from kosovo_kg.publish.export import serialize_graph
 
     rows = []
     for rdf_format in ("turtle", "nt", "xml", "jsonld"):
@@ -241,12 +241,12 @@ def scale_worker(size: int, path: str, repeats: int) -> dict:
     """One synthetic size in a process of its own, so its peak memory is its own."""
     import pyoxigraph as ox
 
-    from kosovo_kg.catalogue import get_stored_query
-    from kosovo_kg.engines import OxigraphEngine, RdflibEngine
-    from kosovo_kg.entailment import add_entailments
+    from kosovo_kg.core.entailment import add_entailments
+    from kosovo_kg.core.fileio import load_file
+    from kosovo_kg.core.store import KnowledgeGraph
     from kosovo_kg.errors import QueryTimeout
-    from kosovo_kg.fileio import load_file
-    from kosovo_kg.store import KnowledgeGraph
+    from kosovo_kg.querying.catalogue import get_stored_query
+    from kosovo_kg.querying.engines import OxigraphEngine, RdflibEngine
 
     begin = time.perf_counter()
     store = ox.Store()
@@ -300,13 +300,13 @@ def memory_worker(which: str, path: str) -> dict:
         store.load(path=path, format=ox.RdfFormat.N_TRIPLES)
         triples = len(store)
     elif which == "kosovo-kg load":
-        from kosovo_kg.fileio import file_uri, load_file
+        from kosovo_kg.core.fileio import file_uri, load_file
 
         store = ox.Store()
         load_file(store, path, ox.NamedNode(file_uri(path)))
         triples = len(store)
     else:
-        from kosovo_kg.store import load_graph
+        from kosovo_kg.core.store import load_graph
 
         triples = len(load_graph([path], packaged=False).store)
     return {"which": which, "triples": triples, "seconds": time.perf_counter() - begin, "peak_mb": peak_memory_mb()}

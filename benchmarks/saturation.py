@@ -41,11 +41,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from serve import free_port, percentile  # beside this file, not a package
 
-from kosovo_kg.catalogue import get_stored_query
+from kosovo_kg.core.paths import data_files
+from kosovo_kg.core.store import load_graph
 from kosovo_kg.namespaces import PREFIXES
-from kosovo_kg.paths import data_files
-from kosovo_kg.pipeline import QueryOptions, prepare
-from kosovo_kg.store import load_graph
+from kosovo_kg.querying.catalogue import get_stored_query
+from kosovo_kg.querying.pipeline import QueryOptions, prepare
 
 MIX_NAMES = ("nato-members", "non-recognizing-nato-members", "poll-trend", "kfor-strength", "timeline")
 ACCEPT = "application/sparql-results+json"

@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import os
 
+from kosovo_kg.version import VERSION
+
 TYPE_CHECKING = False  # typing is not imported at run time: see records.py
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
-    from .engines import Result, Row
-    from .errors import (
+    from kosovo_kg.core.store import KnowledgeGraph, load_graph
+    from kosovo_kg.curation.validation import ValidationReport  # validation imports dataclasses: not at run time
+    from kosovo_kg.errors import (
         EngineError,
         EngineUnavailable,
         FederationRefused,
@@ -34,16 +37,15 @@ if TYPE_CHECKING:
         QueryError,
         QueryTimeout,
     )
-    from .pipeline import QueryOptions
-    from .store import KnowledgeGraph, load_graph
-    from .validation import ValidationReport  # validation imports dataclasses: not at run time
+    from kosovo_kg.querying.engines import Result, Row
+    from kosovo_kg.querying.pipeline import QueryOptions
 
 #: Where each name of the public API is defined. They are imported on first use (PEP 562), so
 #: that importing a submodule, as the console script does, does not import them all: the
 #: console script starts loading the graph before it imports the rest (see console.py).
 _DEFINED_IN = {
-    "Result": "engines",
-    "Row": "engines",
+    "Result": "query.engines",
+    "Row": "query.engines",
     **dict.fromkeys(
         (
             "EngineError",
@@ -59,9 +61,9 @@ _DEFINED_IN = {
         ),
         "errors",
     ),
-    "QueryOptions": "pipeline",
-    "KnowledgeGraph": "store",
-    "load_graph": "store",
+    "QueryOptions": "query.pipeline",
+    "KnowledgeGraph": "core.store",
+    "load_graph": "core.store",
 }
 
 
@@ -78,7 +80,7 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
 
 
-__version__ = "0.1.0"
+__version__ = VERSION
 
 __all__ = [
     "EngineError",
@@ -125,8 +127,8 @@ def query(
     :class:`QueryTimeout` for a query that runs longer. Federated stored queries need
     ``allow_federation=True``.
     """
-    from .catalogue import get_stored_query
-    from .pipeline import QueryOptions, execute
+    from kosovo_kg.querying.catalogue import get_stored_query
+    from kosovo_kg.querying.pipeline import QueryOptions, execute
 
     options = QueryOptions(
         engine, timeout, allow_federation, wikidata_endpoint, tuple(os.fspath(path) for path in data), only_data
@@ -150,7 +152,7 @@ def sparql(
     The prefixes ``kkg:``, ``kkr:``, ``rdfs:`` and the others of ``kosovo-kg sparql --help``
     are predeclared. SPARQL Update is refused: the graph is read-only.
     """
-    from .pipeline import QueryOptions, execute
+    from kosovo_kg.querying.pipeline import QueryOptions, execute
 
     options = QueryOptions(
         engine, timeout, allow_federation, wikidata_endpoint, tuple(os.fspath(path) for path in data), only_data
@@ -165,14 +167,14 @@ def validate(
 
     The report has the machine result (``conforms``, ``problems``) and readable ``text``.
     """
-    from .validation import run_validation
+    from kosovo_kg.curation.validation import run_validation
 
     return run_validation([os.fspath(path) for path in extra_files], reasoning=reasoning, checks=checks)
 
 
 def export(rdf_format: str = "turtle", *, graph: KnowledgeGraph | None = None) -> bytes:
     """The graph serialized as ``turtle``, ``jsonld``, ``nt`` or ``xml``."""
-    from .serialize import serialize_graph
-    from .store import load_graph
+    from kosovo_kg.core.store import load_graph
+    from kosovo_kg.publish.export import serialize_graph
 
     return serialize_graph(graph if graph is not None else load_graph(), rdf_format)

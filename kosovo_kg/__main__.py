@@ -1,3 +1,3 @@
-from .console import main
+from kosovo_kg.console import main
 
 main()

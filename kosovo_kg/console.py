@@ -1,7 +1,7 @@
 """The console script ``kosovo-kg`` (and ``python -m kosovo_kg``).
 
 For the commands that query the packaged graph in this process, it starts reading the graph
-back from the cache on a thread of its own (see :func:`kosovo_kg.store.preload_packaged_graph`)
+back from the cache on a thread of its own (see :func:`kosovo_kg.core.store.preload_packaged_graph`)
 before it imports the command line and its dependencies, which run meanwhile on the other core.
 """
 
@@ -20,9 +20,9 @@ _NOT_PACKAGED = ("--only-data", "--engine")
 def main() -> None:
     argv = sys.argv[1:]
     if argv[:1] and argv[0] in PRELOADING and not any(word.split("=")[0] in _NOT_PACKAGED for word in argv):
-        from .store import preload_packaged_graph
+        from kosovo_kg.core.store import preload_packaged_graph
 
         preload_packaged_graph()
-    from .cli import main as run_command_line
+    from kosovo_kg.cli.main import main as run_command_line
 
     run_command_line(argv)

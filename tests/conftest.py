@@ -21,7 +21,7 @@ import pytest
 os.environ["KOSOVO_KG_CACHE"] = tempfile.mkdtemp(prefix="kosovo-kg-test-cache-")
 
 from kosovo_kg import KnowledgeGraph, load_graph
-from kosovo_kg.catalogue import catalogue
+from kosovo_kg.querying.catalogue import catalogue
 
 #: Stored questions that run on this graph alone, and those that ask Wikidata (SERVICE).
 LOCAL_QUERIES = sorted(name for name, query in catalogue().items() if not query.federated)
@@ -42,7 +42,7 @@ def invoke(args: list[str], input: str | None = None) -> CliResult:
     """Run the ``kosovo-kg`` command line in this process with its own stdin, stdout and stderr.
 
     An exception that escapes the command (a traceback a user would see) is raised here."""
-    from kosovo_kg.cli import run
+    from kosovo_kg.cli.main import run
 
     def stream(data: bytes = b"") -> io.TextIOWrapper:
         return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", write_through=True)
@@ -70,7 +70,7 @@ def kg() -> KnowledgeGraph:
 def visible_triples(kg: KnowledgeGraph) -> int:
     """How many triples ``SELECT (COUNT(*) ...) { ?s ?p ?o }`` counts: the stated ones (with the
     derived date bounds) and the RDFS entailments, which queries see and exports leave out."""
-    from kosovo_kg.entailment import entailed_triples
+    from kosovo_kg.core.entailment import entailed_triples
 
     return len(set(kg.triples)) + len(entailed_triples(kg.store))
 

@@ -16,12 +16,12 @@ import textwrap
 from conftest import invoke
 
 from kosovo_kg import load_graph
-from kosovo_kg.fileio import parse_file
+from kosovo_kg.core.fileio import parse_file
 
 HALF_WRITER = textwrap.dedent(
     """
     import contextlib, sys, time
-    import kosovo_kg.serialize as serialize
+    import kosovo_kg.publish.export as serialize
 
     real_writer = serialize.atomic_writer
 
@@ -37,7 +37,7 @@ HALF_WRITER = textwrap.dedent(
             yield Half()
 
     serialize.atomic_writer = half_then_wait
-    from kosovo_kg.cli import main
+    from kosovo_kg.cli.main import main
     sys.argv = ["kosovo-kg", "export", "--format", "turtle", "-o", sys.argv[1]]
     main()
     """

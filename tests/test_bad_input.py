@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import free_port, invoke
 
-from kosovo_kg import paths
+from kosovo_kg.core import paths
 
 BAD = Path(__file__).parent / "bad"
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -13,8 +13,8 @@ import pyoxigraph as ox
 import pytest
 
 from kosovo_kg import query
+from kosovo_kg.core.store import KnowledgeGraph
 from kosovo_kg.namespaces import KKG, RDF
-from kosovo_kg.store import KnowledgeGraph
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 

@@ -15,9 +15,9 @@ import pytest
 from conftest import LOCAL_QUERIES, invoke
 
 from kosovo_kg import query
-from kosovo_kg.catalogue import Parameter, bind_parameters, catalogue, get_stored_query, typed_value
 from kosovo_kg.errors import ParameterError, QueryError
-from kosovo_kg.output import to_csv
+from kosovo_kg.querying.catalogue import Parameter, bind_parameters, catalogue, get_stored_query, typed_value
+from kosovo_kg.querying.output import to_csv
 
 EXPECTED = Path(__file__).parent / "expected"
 STORED = LOCAL_QUERIES
@@ -97,7 +97,7 @@ def test_parameters_change_the_answer(kg):
 
 
 def test_missing_required_parameter_without_default(tmp_path, monkeypatch):
-    from kosovo_kg import catalogue as module
+    from kosovo_kg.querying import catalogue as module
 
     query = module.StoredQuery(
         "q",
@@ -111,7 +111,7 @@ def test_missing_required_parameter_without_default(tmp_path, monkeypatch):
 
 
 def test_a_stored_query_with_a_bad_header_is_reported_with_file_and_line(tmp_path):
-    from kosovo_kg.catalogue import read_stored_query
+    from kosovo_kg.querying.catalogue import read_stored_query
 
     path = tmp_path / "bad.rq"
     path.write_text("#+ summary: fine\n#+ not a key value line\nSELECT * WHERE { ?s ?p ?o }\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kosovo_kg.changes import Release, compare, render_changes
+from kosovo_kg.publish.changes import Release, compare, render_changes
 
 PREFIXES = """
 @prefix kkg: <https://w3id.org/kosovo-kg/ontology#> .

@@ -11,7 +11,7 @@ import pytest
 from conftest import invoke
 
 from kosovo_kg import query
-from kosovo_kg.charts import CHARTS, chart_data, draw_chart, key_facts, make_figure
+from kosovo_kg.publish.charts import CHARTS, chart_data, draw_chart, key_facts, make_figure
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -156,7 +156,7 @@ def test_chart_command_writes_the_image(tmp_path):
 def test_a_query_does_not_import_matplotlib():
     code = (
         "import sys\n"
-        "from kosovo_kg.cli import run\n"
+        "from kosovo_kg.cli.main import run\n"
         "try:\n"
         "    run(['query', 'kfor-strength', '--format', 'csv'])\n"
         "finally:\n"

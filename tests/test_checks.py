@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kosovo_kg import load_graph
-from kosovo_kg.validation import load_checks, run_checks
+from kosovo_kg.curation.validation import load_checks, run_checks
 
 FIXTURES = Path(__file__).parent / "fixtures" / "checks"
 KKR = "https://w3id.org/kosovo-kg/resource/"

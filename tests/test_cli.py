@@ -174,7 +174,7 @@ def test_a_one_off_command_imports_only_what_it_uses(args):
     heavy += ["typing", "pathlib", "dataclasses", "inspect", "hashlib", "shutil", "urllib.parse"]
     probe = (
         "import sys\n"
-        "from kosovo_kg.cli import run\n"
+        "from kosovo_kg.cli.main import run\n"
         f"code = run({args!r})\n"
         f"print('LOADED', code, [name for name in {heavy!r} if name in sys.modules])\n"
     )
@@ -189,7 +189,7 @@ def test_every_command_is_listed_for_the_fast_path():
     """run() builds only the named command's parser; COMMANDS must name every command there is."""
     import argparse
 
-    from kosovo_kg.cli import COMMANDS, build_parser
+    from kosovo_kg.cli.main import COMMANDS, build_parser
 
     (subcommands,) = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
     assert tuple(subcommands.choices) == COMMANDS

@@ -12,8 +12,8 @@ import pytest
 from conftest import invoke
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
+from kosovo_kg.core.paths import ontology_file
 from kosovo_kg.namespaces import KKG
-from kosovo_kg.paths import ontology_file
 
 SKOS_DEFINITION = URIRef("http://www.w3.org/2004/02/skos/core#definition")
 
@@ -110,7 +110,7 @@ def test_the_build_opens_no_network_connection(tmp_path):
         "import sys\n"
         "seen = []\n"
         "sys.addaudithook(lambda event, args: seen.append(event) if event in ('socket.connect', 'socket.getaddrinfo') else None)\n"
-        "from kosovo_kg.docs import build_docs\n"
+        "from kosovo_kg.publish.ontology_docs import build_docs\n"
         f"build_docs({str(tmp_path / 'docs')!r})\n"
         "print(seen)\n"
     )

@@ -7,10 +7,10 @@ import pytest
 from conftest import LOCAL_QUERIES
 
 from kosovo_kg import query, sparql
-from kosovo_kg.entailment import DATE_BOUNDS_GRAPH, ENTAILED_GRAPH, day_bounds, entailed_triples
+from kosovo_kg.core.entailment import DATE_BOUNDS_GRAPH, ENTAILED_GRAPH, day_bounds, entailed_triples
+from kosovo_kg.core.store import KnowledgeGraph
 from kosovo_kg.namespaces import KKR, XSD
-from kosovo_kg.serialize import canonical_triples, serialize_graph
-from kosovo_kg.store import KnowledgeGraph
+from kosovo_kg.publish.export import canonical_triples, serialize_graph
 
 ENGINES = ("oxigraph", "rdflib")
 

@@ -7,7 +7,7 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from kosovo_kg.serialize import serialize_graph, write_export
+from kosovo_kg.publish.export import serialize_graph, write_export
 
 FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -61,7 +61,7 @@ def test_write_export_leaves_no_temporary_file(kg, tmp_path):
 
 
 def test_inferred_export_adds_what_hermit_entails(kg):
-    from kosovo_kg.serialize import with_inferences
+    from kosovo_kg.publish.export import with_inferences
 
     inferred = with_inferences(kg)
     added = set(inferred.triples) - set(kg.triples)
@@ -93,7 +93,7 @@ def test_an_export_gets_ordinary_permissions_and_keeps_an_existing_files(tmp_pat
     mkstemp, so every export, chart and docs page came out readable by its owner only."""
     import os
 
-    from kosovo_kg.fileio import atomic_writer
+    from kosovo_kg.core.fileio import atomic_writer
 
     umask = os.umask(0o022)
     try:

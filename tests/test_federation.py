@@ -17,7 +17,7 @@ from conftest import FEDERATED_QUERIES, free_port, invoke, oxigraph_server
 
 from kosovo_kg import query
 from kosovo_kg.errors import FederationRefused
-from kosovo_kg.output import to_csv
+from kosovo_kg.querying.output import to_csv
 
 FIXTURE = Path(__file__).parent / "fixtures" / "wikidata-standin.ttl"
 EXPECTED = Path(__file__).parent / "expected" / "federated"

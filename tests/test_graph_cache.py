@@ -11,8 +11,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kosovo_kg import paths
-from kosovo_kg.store import load_graph
+from kosovo_kg.core import paths
+from kosovo_kg.core.store import load_graph
 
 
 def quads(kg) -> set[ox.Quad]:
@@ -99,8 +99,8 @@ def test_a_syntax_error_in_the_packaged_graph_is_reported_despite_an_entry(cache
 
 
 def test_a_preloaded_graph_is_the_strict_parse_and_is_taken_from_the_thread(cache, monkeypatch):
-    from kosovo_kg import cache as cache_module
-    from kosovo_kg import store
+    from kosovo_kg.core import cache as cache_module
+    from kosovo_kg.core import store
 
     load_graph()  # writes the entry
     store.preload_packaged_graph()
@@ -116,7 +116,7 @@ def test_a_preloaded_graph_is_the_strict_parse_and_is_taken_from_the_thread(cach
 
 
 def test_a_preload_of_a_damaged_entry_falls_back_to_a_strict_parse(cache):
-    from kosovo_kg import store
+    from kosovo_kg.core import store
 
     load_graph()
     [entry] = entries(cache)
@@ -127,7 +127,7 @@ def test_a_preload_of_a_damaged_entry_falls_back_to_a_strict_parse(cache):
 
 
 def test_no_preload_without_an_entry_and_none_left_running_by_a_load_without_the_packaged_graph(cache, tmp_path):
-    from kosovo_kg import store
+    from kosovo_kg.core import store
 
     store.preload_packaged_graph()  # the cache is empty: nothing to read back
     assert store._preload is None
@@ -140,7 +140,7 @@ def test_no_preload_without_an_entry_and_none_left_running_by_a_load_without_the
 
 
 def test_only_the_newest_graph_entries_are_kept(cache, tmp_path, monkeypatch):
-    from kosovo_kg.store import _GRAPH_CACHE_KEEP
+    from kosovo_kg.core.store import _GRAPH_CACHE_KEEP
 
     project = tmp_path / "project"
     for folder in ("ontology", "graph", "queries"):

@@ -7,8 +7,8 @@ import json
 from conftest import invoke
 
 from kosovo_kg import KnowledgeGraph
-from kosovo_kg.fileio import parse_file
-from kosovo_kg.linking import link_report
+from kosovo_kg.core.fileio import parse_file
+from kosovo_kg.curation.linking import link_report
 
 
 def test_coverage_by_kind_on_the_repository_graph(kg):

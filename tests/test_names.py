@@ -6,7 +6,7 @@ import pytest
 from conftest import invoke
 
 from kosovo_kg import query
-from kosovo_kg.names import ENGLISH_ALIASES, LANGUAGES, cldr_version, find_names, names_file, names_turtle
+from kosovo_kg.curation.names import ENGLISH_ALIASES, LANGUAGES, cldr_version, find_names, names_file, names_turtle
 
 babel = pytest.importorskip("babel")  # a maintainer dependency (dev extra)
 

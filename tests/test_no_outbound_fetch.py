@@ -197,7 +197,7 @@ def test_the_screen_reads_service_where_oxigraph_does(listener, kind):
     import pyoxigraph as ox
 
     from kosovo_kg.errors import FederationRefused
-    from kosovo_kg.sparqltext import refuse_federation
+    from kosovo_kg.querying.sparqltext import refuse_federation
 
     query = differential_queries(listener.url)[kind]
     with pytest.raises(FederationRefused):

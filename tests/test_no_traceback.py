@@ -15,7 +15,7 @@ from conftest import invoke
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kosovo_kg.catalogue import catalogue
+from kosovo_kg.querying.catalogue import catalogue
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

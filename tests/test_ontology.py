@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from kosovo_kg import paths, sparql
-from kosovo_kg.fileio import parse_file
-from kosovo_kg.reasoning import check_consistency, reasoner_view
-from kosovo_kg.store import KnowledgeGraph, load_graph
+from kosovo_kg import sparql
+from kosovo_kg.core import paths
+from kosovo_kg.core.fileio import parse_file
+from kosovo_kg.core.store import KnowledgeGraph, load_graph
+from kosovo_kg.curation.reasoning import check_consistency, reasoner_view
 
 FIXTURES = Path(__file__).parent / "fixtures" / "invalid"
 
@@ -80,7 +81,7 @@ def test_ontology_alone_is_consistent():
 def test_reasoner_answers_are_cached_by_content(monkeypatch, tmp_path):
     """A second run over the same input takes HermiT's answer from the cache; a changed input
     (an inconsistent extra file) is reasoned over afresh, so the cache cannot answer stale."""
-    from kosovo_kg import reasoning
+    from kosovo_kg.curation import reasoning
 
     monkeypatch.setenv("KOSOVO_KG_CACHE", str(tmp_path))
     runs = []
@@ -98,7 +99,7 @@ def test_reasoner_answers_are_cached_by_content(monkeypatch, tmp_path):
 
 
 def test_cache_can_be_turned_off(monkeypatch, tmp_path):
-    from kosovo_kg import reasoning
+    from kosovo_kg.curation import reasoning
 
     monkeypatch.setenv("KOSOVO_KG_CACHE", "off")
     runs = []

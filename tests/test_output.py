@@ -7,7 +7,7 @@ import pytest
 from conftest import LOCAL_QUERIES
 
 from kosovo_kg import query
-from kosovo_kg.output import render
+from kosovo_kg.querying.output import render
 
 PARSERS = {"json": ox.QueryResultsFormat.JSON, "tsv": ox.QueryResultsFormat.TSV, "csv": ox.QueryResultsFormat.CSV}
 
@@ -50,7 +50,7 @@ def test_rdf_xml_export_loads_in_owlready2(kg, tmp_path):
     """owlready2 reads RDF/XML the way OWL tools such as Protégé do."""
     import owlready2
 
-    from kosovo_kg.serialize import write_export
+    from kosovo_kg.publish.export import write_export
 
     target = tmp_path / "kosovo.rdf"
     write_export(kg, "xml", target)
@@ -65,7 +65,7 @@ def test_rdf_xml_export_loads_in_owlready2(kg, tmp_path):
 @pytest.mark.parametrize("name", ["statements-on-nato", "timeline", "references", "obstacles-to-accession"])
 def test_table_wraps_at_word_boundaries_to_80_columns(kg, name):
     """Cells wrap at spaces; a word too long for its column is cut with an ellipsis, never split."""
-    from kosovo_kg.output import _cell, to_table
+    from kosovo_kg.querying.output import _cell, to_table
 
     result = query(name, graph=kg)
     text = to_table(result, kg, width=80)

@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kosovo_kg import sparql
-from kosovo_kg.catalogue import Parameter, typed_value
+from kosovo_kg.core.store import KnowledgeGraph
 from kosovo_kg.namespaces import PREFIXES, XSD
-from kosovo_kg.serialize import serialize_graph
-from kosovo_kg.sparqltext import insert_values
-from kosovo_kg.store import KnowledgeGraph
+from kosovo_kg.publish.export import serialize_graph
+from kosovo_kg.querying.catalogue import Parameter, typed_value
+from kosovo_kg.querying.sparqltext import insert_values
 
 # Moderate example counts: the whole suite must stay fast on two cores.
 PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -6,7 +6,7 @@ import re
 
 from conftest import invoke
 
-from kosovo_kg.quickstatements import qs_string, quickstatements
+from kosovo_kg.publish.quickstatements import qs_string, quickstatements
 
 VALUE = r'(Q[1-9]\d*|"[^"\t\n]*"|\+\d{4}-\d{2}-\d{2}T00:00:00Z/(9|10|11))'
 COMMAND = re.compile(rf"Q[1-9]\d*\tP[1-9]\d*\t{VALUE}(\tP[1-9]\d*\t{VALUE})*(\tS[1-9]\d*\t{VALUE})+")

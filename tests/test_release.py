@@ -21,9 +21,10 @@ import pyoxigraph as ox
 import pytest
 from conftest import invoke
 
-from kosovo_kg import load_graph, paths
-from kosovo_kg.changes import DERIVED
-from kosovo_kg.release import CHECKSUMS, DATASET, INFERRED_DATASET, build_release, read_release, release_date
+from kosovo_kg import load_graph
+from kosovo_kg.core import paths
+from kosovo_kg.publish.changes import DERIVED
+from kosovo_kg.publish.release import CHECKSUMS, DATASET, INFERRED_DATASET, build_release, read_release, release_date
 
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -115,7 +116,7 @@ def test_the_same_graph_and_date_give_the_same_bytes(releases):
 
 def test_changes_list_exactly_the_facts_that_differ(releases):
     changes = (releases["r2"] / "CHANGES.md").read_text(encoding="utf-8")
-    # computed apart from kosovo_kg.changes: the N-Triples lines of the two releases' stated graphs
+    # computed apart from kosovo_kg.publish.changes: the N-Triples lines of the two releases' stated graphs
     derived = tuple(f"<{p}>" for p in DERIVED)
     differ = {
         ("-" if line in nt_lines(releases["r1"]) else "+") + " " + line
@@ -406,7 +407,7 @@ def test_a_release_that_fails_midway_leaves_the_earlier_release_in_place(tmp_pat
     def broken(*args, **kwargs):
         raise OSError("disk full (simulated)")
 
-    monkeypatch.setattr("kosovo_kg.site.build_site", broken)
+    monkeypatch.setattr("kosovo_kg.publish.site.build_site", broken)
     with pytest.raises(OSError, match="simulated"):
         build_release(load_graph(), target, date="2026-12-02", inferred=False)
     assert (target / CHECKSUMS).read_bytes() == before

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kosovo_kg.errors import FederationRefused
-from kosovo_kg.sparqltext import refuse_federation
+from kosovo_kg.querying.sparqltext import refuse_federation
 
 FRAGMENTS = [
     "#", "\r", "\n", " ", "\t", "\u00a0", "\u2028", "'", '"', "'''", '"""', "\\", "\\#", "\\.", "ex:a", "ex:",

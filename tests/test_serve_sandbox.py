@@ -101,7 +101,7 @@ def listener() -> Iterator[ConnectionListener]:
 def unguarded(kg) -> Iterator[Serving]:
     """A server whose SERVICE screen is switched off: only the sandbox stands between a query and the network."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("kosovo_kg.pipeline.refuse_federation", lambda query: None)
+        patch.setattr("kosovo_kg.querying.pipeline.refuse_federation", lambda query: None)
         running = Serving(kg, ServeSettings(port=0, timeout=5, cache_bytes=0), log=io.StringIO())
         running.start_in_thread()
         try:
@@ -218,7 +218,7 @@ def test_a_query_that_crashes_its_worker_gets_a_500_and_the_endpoint_goes_on(kg)
     dumping = faulthandler.is_enabled()
     faulthandler.disable()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("kosovo_kg.pipeline.refuse_deep_nesting", lambda query: None)
+        patch.setattr("kosovo_kg.querying.pipeline.refuse_deep_nesting", lambda query: None)
         running = Serving(kg, ServeSettings(port=0, timeout=10, cache_bytes=0), log=io.StringIO())
         running.start_in_thread()
         try:

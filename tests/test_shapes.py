@@ -21,10 +21,11 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from kosovo_kg import load_graph, paths
-from kosovo_kg.fileio import parse_file
-from kosovo_kg.store import KnowledgeGraph
-from kosovo_kg.validation import run_shacl
+from kosovo_kg import load_graph
+from kosovo_kg.core import paths
+from kosovo_kg.core.fileio import parse_file
+from kosovo_kg.core.store import KnowledgeGraph
+from kosovo_kg.curation.validation import run_shacl
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 FIXTURE_FILES = sorted(FIXTURES.glob("*.ttl"))

@@ -21,8 +21,8 @@ import pytest
 from conftest import invoke, kosovo_server, visible_triples
 
 from kosovo_kg import query, sparql
-from kosovo_kg.engines import OXIGRAPH_CANCELLED
 from kosovo_kg.errors import QueryTimeout
+from kosovo_kg.querying.engines import OXIGRAPH_CANCELLED
 
 #: Every triple times every label, twice: about a billion rows to count (3,678 x 515 x 515), far
 #: beyond any limit used here. Oxigraph server looks at its time limit between rows of the outer
@@ -74,9 +74,9 @@ def test_a_query_without_timeout_starts_no_process():
     """The default path stays as it was: no deadline module, no multiprocessing, no fork."""
     probe = (
         "import sys\n"
-        "from kosovo_kg.cli import run\n"
+        "from kosovo_kg.cli.main import run\n"
         "assert run(['query', 'kfor-strength', '--format', 'csv']) == 0\n"
-        "print('kosovo_kg.deadline' in sys.modules, 'multiprocessing' in sys.modules)\n"
+        "print('kosovo_kg.querying.deadline' in sys.modules, 'multiprocessing' in sys.modules)\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert "2024,4500" in done.stdout

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import invoke
 
-from kosovo_kg.validation import run_validation
+from kosovo_kg.curation.validation import run_validation
 
 WELLFORMED = Path(__file__).parent / "fixtures" / "wellformed"
 

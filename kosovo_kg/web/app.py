@@ -23,8 +23,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from ..catalogue import catalogue, get_stored_query
-from ..errors import (
+from kosovo_kg.errors import (
     FederationRefused,
     KosovoKGError,
     ParameterError,
@@ -35,17 +34,26 @@ from ..errors import (
     ServerBusy,
     WorkerCrashed,
 )
-from ..namespaces import KKR, shorten
-from ..output import GRAPH_MEDIA_TYPES, serialize_triples
-from ..pipeline import PreparedQuery, QueryOptions, prepare
-from .descriptions import DESCRIPTION_PREFIXES, service_description, void_description
-from .pages import STATIC, Pages, charts_section, facts_query
-from .protocol import MAX_BODY, negotiate, not_acceptable, offered_for, read_body, sparql_request, with_charset
+from kosovo_kg.namespaces import KKR, shorten
+from kosovo_kg.publish.pages import STATIC, Pages, charts_section, facts_query
+from kosovo_kg.querying.catalogue import catalogue, get_stored_query
+from kosovo_kg.querying.output import GRAPH_MEDIA_TYPES, serialize_triples
+from kosovo_kg.querying.pipeline import PreparedQuery, QueryOptions, prepare
+from kosovo_kg.web.descriptions import DESCRIPTION_PREFIXES, service_description, void_description
+from kosovo_kg.web.protocol import (
+    MAX_BODY,
+    negotiate,
+    not_acceptable,
+    offered_for,
+    read_body,
+    sparql_request,
+    with_charset,
+)
 
 if TYPE_CHECKING:
-    from ..catalogue import StoredQuery
-    from ..store import KnowledgeGraph
-    from .workers import QueryWorkers
+    from kosovo_kg.core.store import KnowledgeGraph
+    from kosovo_kg.querying.catalogue import StoredQuery
+    from kosovo_kg.web.workers import QueryWorkers
 
 #: A resource name: what follows /resource/ in the graph's IRIs (checked before it reaches an engine).
 RESOURCE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
@@ -266,7 +274,7 @@ def create_app(kg: KnowledgeGraph, settings: ServeSettings, workers: QueryWorker
         return rdf_response(triples, request)
 
     async def ontology(request: Request) -> Response:
-        from ..paths import ontology_file
+        from kosovo_kg.core.paths import ontology_file
 
         return Response(ontology_file().read_bytes(), media_type="text/turtle; charset=utf-8")
 
@@ -278,7 +286,7 @@ def create_app(kg: KnowledgeGraph, settings: ServeSettings, workers: QueryWorker
         return Response(page, media_type="text/html; charset=utf-8")
 
     async def chart(request: Request) -> Response:
-        from ..charts import CHARTS, render_chart
+        from kosovo_kg.publish.charts import CHARTS, render_chart
 
         file_name = request.path_params["file"]
         name, _, suffix = file_name.rpartition(".")

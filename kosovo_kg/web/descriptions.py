@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from ..namespaces import KKR, PREFIXES, RDF
+from kosovo_kg.namespaces import KKR, PREFIXES, RDF
 
 if TYPE_CHECKING:
-    from ..store import KnowledgeGraph
+    from kosovo_kg.core.store import KnowledgeGraph
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"

@@ -19,8 +19,8 @@ from typing import NamedTuple
 
 from starlette.requests import ClientDisconnect, Request
 
-from ..errors import RequestError
-from ..output import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES
+from kosovo_kg.errors import RequestError
+from kosovo_kg.querying.output import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES
 
 #: The largest request body taken (a query, or a form holding one).
 MAX_BODY = 1_000_000

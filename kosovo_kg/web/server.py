@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, Any, TextIO
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from ..errors import ListenError
-from .app import ServeSettings, create_app
-from .sandbox import probe_network_namespace
-from .workers import QueryWorkers
+from kosovo_kg.errors import ListenError
+from kosovo_kg.web.app import ServeSettings, create_app
+from kosovo_kg.web.sandbox import probe_network_namespace
+from kosovo_kg.web.workers import QueryWorkers
 
 if TYPE_CHECKING:
-    from ..store import KnowledgeGraph
+    from kosovo_kg.core.store import KnowledgeGraph
 
 #: Pending connections the kernel holds for us (http.server's was 5: clients were dropped at 64).
 BACKLOG = 2048

@@ -5,7 +5,7 @@ the fork context), so every worker shares the parsed store copy-on-write and non
 again. A query runs in a worker, never in the server process:
 
 - **Deadline.** Neither embedded engine can be interrupted (pyoxigraph evaluates in Rust and
-  checks no signal; see ``kosovo_kg.deadline``), and ``concurrent.futures`` cannot stop a task
+  checks no signal; see ``kosovo_kg.querying.deadline``), and ``concurrent.futures`` cannot stop a task
   that has started. pebble can: at the deadline it kills the worker running the task and
   starts another. Workers restore SIGTERM's default action, so that kill is immediate (pebble
   sends SIGTERM, and a Python handler would run only after the query).
@@ -38,17 +38,17 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 import pyoxigraph as ox
 from pebble import ProcessExpired, ProcessPool
 
-from ..engines import Result, _syntax_message
-from ..errors import QueryError, QueryTimeout, ResultTooLarge, ServerBusy, WorkerCrashed
-from ..namespaces import PREFIXES
-from ..output import graph_format
-from ..pipeline import PreparedQuery, QueryOptions, run
-from ..sparqltext import keywords
-from .pages import describe
-from .sandbox import die_with_parent, leave_network
+from kosovo_kg.errors import QueryError, QueryTimeout, ResultTooLarge, ServerBusy, WorkerCrashed
+from kosovo_kg.namespaces import PREFIXES
+from kosovo_kg.publish.pages import describe
+from kosovo_kg.querying.engines import Result, _syntax_message
+from kosovo_kg.querying.output import graph_format
+from kosovo_kg.querying.pipeline import PreparedQuery, QueryOptions, run
+from kosovo_kg.querying.sparqltext import keywords
+from kosovo_kg.web.sandbox import die_with_parent, leave_network
 
 if TYPE_CHECKING:
-    from ..store import KnowledgeGraph
+    from kosovo_kg.core.store import KnowledgeGraph
 
 T = TypeVar("T")
 
@@ -187,7 +187,7 @@ def rows_in_worker(text: str, form: str, media_type: str, limit: int) -> bytes:
     """
     import json
 
-    from ..output import to_csv, to_json
+    from kosovo_kg.querying.output import to_csv, to_json
 
     result = _run(text, form)
     if media_type == "text/csv":

@@ -7,8 +7,8 @@ from functools import cached_property
 
 import pyoxigraph as ox
 
-from . import paths
-from .namespaces import PREFIXES, RDF, RDFS_LABEL, XSD_STRING, shorten
+from kosovo_kg.core import paths
+from kosovo_kg.namespaces import PREFIXES, RDF, RDFS_LABEL, XSD_STRING, shorten
 
 TYPE_CHECKING = False  # typing is not imported at run time: see records.py
 if TYPE_CHECKING:
@@ -57,8 +57,8 @@ class KnowledgeGraph:
     @cached_property
     def triples(self) -> list[ox.Triple]:
         """Every distinct triple, whichever file states it, with the derived date bounds; not the
-        RDFS entailments (see :mod:`kosovo_kg.entailment`), which queries see and exports leave out."""
-        from .entailment import ENTAILED_GRAPH as entailed
+        RDFS entailments (see :mod:`kosovo_kg.core.entailment`), which queries see and exports leave out."""
+        from kosovo_kg.core.entailment import ENTAILED_GRAPH as entailed
 
         return list(dict.fromkeys(quad.triple for quad in self.store if quad.graph_name != entailed))
 
@@ -68,7 +68,7 @@ class KnowledgeGraph:
         type (rdf:type) where there is one, since files such as graph/wikidata.ttl and graph/names.ttl
         only add to nodes described elsewhere; otherwise the first file that mentions it as a subject."""
         found: dict[str, str] = {}
-        from .entailment import DATE_BOUNDS_GRAPH, ENTAILED_GRAPH
+        from kosovo_kg.core.entailment import DATE_BOUNDS_GRAPH, ENTAILED_GRAPH
 
         derived = (DATE_BOUNDS_GRAPH, ENTAILED_GRAPH)  # stated in no file
         rdf_type = ox.NamedNode(RDF + "type")
@@ -101,7 +101,7 @@ class KnowledgeGraph:
         add = graph.add
         for triple in self.triples:
             add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
-        from .entailment import entailed_triples
+        from kosovo_kg.core.entailment import entailed_triples
 
         # the rdflib engine sees the RDFS entailments as Oxigraph's union default graph does
         for triple in entailed_triples(self.store):
@@ -152,7 +152,7 @@ def load_graph(extra_files: Iterable[str | os.PathLike[str]] = (), *, packaged: 
     store = _load_packaged(graph_files, preloaded) if packaged else ox.Store()
     extra = False
     for path in (os.fspath(given) for given in extra_files):
-        from .fileio import file_uri, load_file  # only for files beside the packaged graph
+        from kosovo_kg.core.fileio import file_uri, load_file  # only for files beside the packaged graph
 
         graph_name = ox.NamedNode(file_uri(path))
         if graph_name.value in graph_files:  # the same file given twice is loaded once
@@ -161,7 +161,7 @@ def load_graph(extra_files: Iterable[str | os.PathLike[str]] = (), *, packaged: 
         graph_files[graph_name.value] = paths.display_path(path)
         extra = True
     if extra:  # the packaged graph's own entailments came with it; these are what the files add
-        from . import entailment
+        from kosovo_kg.core import entailment
 
         entailment.add_entailments(store)
     return KnowledgeGraph(store=store, graph_files=graph_files)
@@ -190,7 +190,7 @@ def _cache_entry(files: Sequence[str]) -> str | None:
     Not SHA-256 of the bytes (importing hashlib alone costs 11M instructions), nor zlib's
     checksums (importing zlib took 0.5 ms, a tenth of the time the preload saves).
     """
-    from .cache import cache_dir
+    from kosovo_kg.core.cache import cache_dir
 
     if cache_dir() is None:
         return None
@@ -250,7 +250,7 @@ def preload_packaged_graph() -> None:
     process; it is not for a program that forks before it loads (``serve``).
     """
     global _preload
-    from .cache import cache_dir
+    from kosovo_kg.core.cache import cache_dir
 
     if _preload is not None:
         return
@@ -277,7 +277,7 @@ def _load_packaged(graph_files: dict[str, str], preloaded: tuple[str, ox.Store] 
     Turtle files cost 98M instructions, reading the same quads back as N-Quads without
     re-validating them (``lenient``) 46M, in a one-off query of 150M.
     """
-    from .cache import prune, read_entry, write_entry
+    from kosovo_kg.core.cache import prune, read_entry, write_entry
 
     files, names = _packaged_files()
     for path, name in zip(files, names, strict=True):
@@ -294,8 +294,8 @@ def _load_packaged(graph_files: dict[str, str], preloaded: tuple[str, ox.Store] 
                 return store
             except SyntaxError:  # a damaged entry: parse afresh and replace it
                 store.clear()
-    from . import entailment
-    from .fileio import load_file
+    from kosovo_kg.core import entailment
+    from kosovo_kg.core.fileio import load_file
 
     for path, name in zip(files, names, strict=True):
         load_file(store, path, name)

@@ -17,7 +17,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
 
-_PACKAGE = os.path.dirname(os.path.realpath(__file__))
+#: The package's folder (this module is in its core/ subpackage).
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 _root: str | None = None
 
 

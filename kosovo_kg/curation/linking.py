@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from . import sparql
-from .store import KnowledgeGraph
+from kosovo_kg.core.store import KnowledgeGraph
+from kosovo_kg.querying.pipeline import execute
 
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 
@@ -91,16 +91,16 @@ def link_report(kg: KnowledgeGraph) -> LinkReport:
     """
     report = LinkReport()
     for kind, cls in LINKABLE.items():
-        rows = sparql(
+        rows = execute(
             f"""SELECT (COUNT(DISTINCT ?e) AS ?total) (COUNT(DISTINCT ?linked) AS ?linkedCount) WHERE {{
                   ?e a/rdfs:subClassOf* {cls} .
                   OPTIONAL {{ ?e owl:sameAs ?item . FILTER(STRSTARTS(STR(?item), "{WIKIDATA_ENTITY}")) BIND(?e AS ?linked) }}
                 }}""",
-            graph=kg,
+            kg=kg,
         )
         row = next(iter(rows))
         report.coverage[kind] = (row["linkedCount"], row["total"])
-    for row in sparql(
+    for row in execute(
         f"""SELECT ?entity ?label ?item (COUNT(DISTINCT ?repository) AS ?repositories) WHERE {{
               ?entity owl:sameAs ?item ; rdfs:label ?label .
               FILTER(STRSTARTS(STR(?item), "{WIKIDATA_ENTITY}"))
@@ -110,7 +110,7 @@ def link_report(kg: KnowledgeGraph) -> LinkReport:
                 FILTER(?id = STRAFTER(STR(?item), "{WIKIDATA_ENTITY}"))
               }}
             }} GROUP BY ?entity ?label ?item ORDER BY ?label""",
-        graph=kg,
+        kg=kg,
     ):
         if row["repositories"] >= 2:
             report.evidenced += 1
@@ -123,46 +123,46 @@ def link_report(kg: KnowledgeGraph) -> LinkReport:
                     "repositories": str(row["repositories"]),
                 }
             )
-    for row in sparql(
+    for row in execute(
         """SELECT ?entity ?label ?id (MIN(?repository) AS ?repo) WHERE {
              ?entity kkg:wikidataEvidence ?pairing ; rdfs:label ?label .
              ?pairing kkg:pairedIdentifier ?id ; kkg:pairingRepository ?repository .
              MINUS { ?entity owl:sameAs ?item }
            } GROUP BY ?entity ?label ?id ORDER BY ?label""",
-        graph=kg,
+        kg=kg,
     ):
         report.candidates.append(
             {"entity": row["entity"], "label": row["label"], "wikidata": row["id"], "repository": row["repo"]}
         )
-    for row in sparql(
+    for row in execute(
         """SELECT ?entity ?label ?kind ?reason WHERE {
              ?entity kkg:noWikidataReason ?reason ; rdfs:label ?label ; a ?class .
              ?class rdfs:label ?kind .
              MINUS { ?entity a ?narrower . ?narrower rdfs:subClassOf+ ?class }  # most specific class only
            } ORDER BY LCASE(?kind) ?label""",
-        graph=kg,
+        kg=kg,
     ):
         report.missing.append({k: str(row[k]) for k in ("entity", "label", "kind", "reason")})
-    for row in sparql(
+    for row in execute(
         f"""SELECT ?item (COUNT(DISTINCT ?e) AS ?n) WHERE {{
               ?e owl:sameAs ?item . FILTER(STRSTARTS(STR(?item), "{WIKIDATA_ENTITY}"))
             }} GROUP BY ?item HAVING (COUNT(DISTINCT ?e) > 1) ORDER BY ?item""",
-        graph=kg,
+        kg=kg,
     ):
-        entities = sparql(f"SELECT ?e WHERE {{ ?e owl:sameAs <{row['item']}> }} ORDER BY ?e", graph=kg)
+        entities = execute(f"SELECT ?e WHERE {{ ?e owl:sameAs <{row['item']}> }} ORDER BY ?e", kg=kg)
         report.shared.append(
             {
                 "wikidata": row["item"].removeprefix(WIKIDATA_ENTITY),
                 "entities": ", ".join(kg.label(e["e"]) for e in entities),
             }
         )
-    for row in sparql(
+    for row in execute(
         f"""SELECT ?entity ?label ?item ?recorded WHERE {{
               ?entity owl:sameAs ?item ; rdfs:label ?label .
               FILTER(STRSTARTS(STR(?item), "{WIKIDATA_ENTITY}"))
               OPTIONAL {{ ?entity kkg:wikidataLabel ?recorded }}
             }} ORDER BY ?label""",
-        graph=kg,
+        kg=kg,
     ):
         if row["recorded"] is None:
             report.labels_not_recorded += 1

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from . import paths
-from .fileio import parse_file
-from .namespaces import SH, shorten
-from .store import KnowledgeGraph, load_graph
+from kosovo_kg.core import paths
+from kosovo_kg.core.fileio import parse_file
+from kosovo_kg.core.store import KnowledgeGraph, load_graph
+from kosovo_kg.namespaces import SH, shorten
 
 if TYPE_CHECKING:
     import rdflib
@@ -125,7 +125,7 @@ def _plural(count: int, noun: str) -> str:
 
 def load_checks(folder: Path | None = None) -> list[QualityCheck]:
     """Quality-check queries: each opens with ``# Problem:``, ``# Solution:`` and ``# Severity:`` lines."""
-    from .errors import QueryError
+    from kosovo_kg.errors import QueryError
 
     checks = []
     for path in sorted((folder or paths.checks_dir()).glob("*.rq")):
@@ -148,14 +148,14 @@ def run_checks(kg: KnowledgeGraph, checks: Iterable[QualityCheck]) -> list[Probl
     warning about a node that already records the matter with ``kkg:doubt`` is a note: the
     data has answered it, and a reader of the node sees the doubt.
     """
-    from . import sparql
+    from kosovo_kg.querying.pipeline import execute
 
     doubts: dict[str, str] = {}
-    for doubt in sparql("SELECT ?node ?doubt WHERE { ?node kkg:doubt ?doubt } ORDER BY ?node ?doubt", graph=kg):
+    for doubt in execute("SELECT ?node ?doubt WHERE { ?node kkg:doubt ?doubt } ORDER BY ?node ?doubt", kg=kg):
         doubts.setdefault(doubt["node"], doubt["doubt"])
     problems = []
     for check in checks:
-        result = sparql(check.text, graph=kg)
+        result = execute(check.text, kg=kg)
         for row in result.rows:
             node = row[0].value if row and row[0] is not None else None
             # the doubt may sit on any node of the row: a duplicate reference's twin, say
@@ -197,7 +197,7 @@ def run_shacl(kg: KnowledgeGraph, shapes_path: Path | None = None) -> tuple[list
     import rdflib
 
     shapes_path = shapes_path or paths.shapes_file()
-    from .store import to_rdflib
+    from kosovo_kg.core.store import to_rdflib
 
     shapes = rdflib.Graph()
     for triple in parse_file(shapes_path):
@@ -236,7 +236,7 @@ def run_shacl(kg: KnowledgeGraph, shapes_path: Path | None = None) -> tuple[list
 
 def run_wellformed(kg: KnowledgeGraph) -> list[Problem]:
     """Typed literals of the wrong form and undeclared classes or properties (see :mod:`wellformed`)."""
-    from .wellformed import literal_findings, vocabulary_findings
+    from kosovo_kg.curation.wellformed import literal_findings, vocabulary_findings
 
     problems = []
     for finding in [*literal_findings(kg), *vocabulary_findings(kg)]:
@@ -290,7 +290,7 @@ def run_validation(
     """
     extra = list(extra_files)
     if reasoning:  # a missing Java is told before the minutes of SHACL, not after
-        from .reasoning import require_java
+        from kosovo_kg.curation.reasoning import require_java
 
         require_java()
     kg = load_graph(extra)
@@ -299,7 +299,7 @@ def run_validation(
     problems = [*well_formed, *shacl]
     verdict = "skipped"
     if reasoning:
-        from .reasoning import check_consistency
+        from kosovo_kg.curation.reasoning import check_consistency
 
         outcome = check_consistency(kg)
         verdict = "HermiT: consistent" if outcome.consistent else "HermiT: INCONSISTENT"

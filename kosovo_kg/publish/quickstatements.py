@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import sparql
-from .store import KnowledgeGraph
+from kosovo_kg.core.store import KnowledgeGraph
+from kosovo_kg.querying.pipeline import execute
 
 WD = "http://www.wikidata.org/entity/"
 MEMBER_OF, START_TIME, POSITION_HELD, SERIES_ORDINAL = "P463", "P580", "P39", "P1545"
@@ -65,9 +65,9 @@ def quickstatements(kg: KnowledgeGraph) -> QuickStatements:
     result = QuickStatements()
     # The office holders' ordinals come from the article itself, an encyclopedia entry (a citable kind).
     article_url = next(
-        iter(sparql("SELECT ?url WHERE { kkr:article kkg:url ?url ; kkg:sourceKind/kkg:citable true }", graph=kg))
+        iter(execute("SELECT ?url WHERE { kkr:article kkg:url ?url ; kkg:sourceKind/kkg:citable true }", kg=kg))
     )["url"]
-    for row in sparql(
+    for row in execute(
         # A reference must be a source a Wikidata editor can cite (kkg:citable true: official, scholarly,
         # news or encyclopedia), never a mirror, a copy or a page of unknown standing; one per fact.
         """SELECT ?member ?label ?organization ?orgLabel ?start (MIN(?citable) AS ?url) WHERE {
@@ -77,7 +77,7 @@ def quickstatements(kg: KnowledgeGraph) -> QuickStatements:
              OPTIONAL { ?o owl:sameAs ?organization FILTER(STRSTARTS(STR(?organization), "http://www.wikidata.org/entity/")) }
              OPTIONAL { ?fact kkg:source ?source . ?source kkg:sourceKind/kkg:citable true ; kkg:url ?citable }
            } GROUP BY ?member ?label ?organization ?orgLabel ?start ORDER BY ?label""",
-        graph=kg,
+        kg=kg,
     ):
         member, organization = _qid(row["member"]), _qid(row["organization"])
         if not (member and organization and row["url"]):
@@ -87,14 +87,14 @@ def quickstatements(kg: KnowledgeGraph) -> QuickStatements:
             continue
         command = [member, MEMBER_OF, organization, START_TIME, qs_time(str(row["start"]))]
         result.commands.append("\t".join(command + _reference(row["url"])))
-    for row in sparql(
+    for row in execute(
         """SELECT ?holder ?holderLabel ?office ?officeLabel ?ordinal WHERE {
              ?tenure kkg:holder ?h ; kkg:office ?o ; kkg:ordinal ?ordinal .
              ?h rdfs:label ?holderLabel . ?o rdfs:label ?officeLabel .
              OPTIONAL { ?h owl:sameAs ?holder FILTER(STRSTARTS(STR(?holder), "http://www.wikidata.org/entity/")) }
              OPTIONAL { ?o owl:sameAs ?office FILTER(STRSTARTS(STR(?office), "http://www.wikidata.org/entity/")) }
            } ORDER BY ?ordinal""",
-        graph=kg,
+        kg=kg,
     ):
         holder, office = _qid(row["holder"]), _qid(row["office"])
         if not (holder and office):
@@ -104,11 +104,11 @@ def quickstatements(kg: KnowledgeGraph) -> QuickStatements:
             continue
         command = [holder, POSITION_HELD, office, SERIES_ORDINAL, qs_string(str(row["ordinal"]))]
         result.commands.append("\t".join(command + _reference(article_url)))
-    for row in sparql(
-        """SELECT ?label WHERE { ?fact kkg:member kkr:kosovo ; rdfs:label ?label } ORDER BY ?label""", graph=kg
+    for row in execute(
+        """SELECT ?label WHERE { ?fact kkg:member kkr:kosovo ; rdfs:label ?label } ORDER BY ?label""", kg=kg
     ):
         result.skipped.append(f"{row['label']}: the NATO Parliamentary Assembly has no confirmed Wikidata identifier")
-    for row in sparql("""SELECT ?label WHERE { ?fact a kkg:Application ; rdfs:label ?label }""", graph=kg):
+    for row in execute("""SELECT ?label WHERE { ?fact a kkg:Application ; rdfs:label ?label }""", kg=kg):
         result.skipped.append(f"{row['label']}: no Wikidata property for a pending application was checked")
     result.skipped.append("recognitions of Kosovo: no Wikidata property for diplomatic recognition was checked")
     return result

@@ -12,8 +12,8 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from .errors import ExportError, LoadError
-from .paths import display_path
+from kosovo_kg.core.paths import display_path
+from kosovo_kg.errors import ExportError, LoadError
 
 _FORMATS_BY_SUFFIX = {
     ".ttl": ox.RdfFormat.TURTLE,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from .namespaces import XSD
+from kosovo_kg.namespaces import XSD
 
 _TIMEZONE = r"(?:Z|[+-](?:(?:0\d|1[0-3]):[0-5]\d|14:00))?"
 _YEAR = r"-?(?:[1-9]\d{4,}|\d{4})"

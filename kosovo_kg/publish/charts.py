@@ -1,7 +1,7 @@
 """Charts of the graph, each drawn from a stored query: ``kosovo-kg chart NAME -o FILE``.
 
 Every number a chart shows comes from the rows of its stored query (run through
-:func:`kosovo_kg.query`); :func:`chart_data` returns exactly what is
+:func:`kosovo_kg.querying`); :func:`chart_data` returns exactly what is
 plotted, so tests and the web page can check it against the query. Matplotlib is imported
 only when a figure is drawn, so other commands do not pay for it.
 """
@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from .errors import ChartError
+from kosovo_kg.errors import ChartError
+from kosovo_kg.querying.catalogue import get_stored_query
+from kosovo_kg.querying.pipeline import execute
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure, SubFigure
 
-    from .store import KnowledgeGraph
+    from kosovo_kg.core.store import KnowledgeGraph
 
 #: Chart name -> (stored query it draws, one-line description).
 CHARTS = {
@@ -123,16 +125,14 @@ def short_source(label: str) -> str:
 
 def _sources_by_fact(kg: KnowledgeGraph) -> dict[str, list[str]]:
     """Every dated fact's sources, from the stored timeline (one row per source)."""
-    from . import query
 
     sources: dict[str, list[str]] = {}
-    for row in query("timeline", graph=kg):
+    for row in execute(get_stored_query("timeline"), kg=kg):
         sources.setdefault(str(row["fact"]), []).append(str(row["source"]))
     return sources
 
 
 def _polls(kg: KnowledgeGraph) -> ChartData:
-    from . import query
 
     sources = _sources_by_fact(kg)
     points = [
@@ -149,16 +149,15 @@ def _polls(kg: KnowledgeGraph) -> ChartData:
             "poll": row["poll"],
             "sources": sources.get(str(row["poll"]), []),
         }
-        for row in query("poll-trend", graph=kg)
+        for row in execute(get_stored_query("poll-trend"), kg=kg)
     ]
     return ChartData("polls", "poll-trend", "Support in Kosovo for joining NATO, poll by poll", points)
 
 
 def _timeline(kg: KnowledgeGraph) -> ChartData:
-    from . import query
 
     facts: dict[str, dict] = {}
-    for row in query("timeline", graph=kg):
+    for row in execute(get_stored_query("timeline"), kg=kg):
         point = facts.setdefault(
             str(row["fact"]),
             {
@@ -179,10 +178,9 @@ def _timeline(kg: KnowledgeGraph) -> ChartData:
 
 
 def _recognition(kg: KnowledgeGraph) -> ChartData:
-    from . import query
 
     sources: dict[str, list[str]] = {}
-    for row in query("sources-of-entity", {"entity": "kosovo"}, graph=kg):
+    for row in execute(get_stored_query("sources-of-entity"), {"entity": "kosovo"}, kg=kg):
         sources.setdefault(str(row["fact"]), []).append(str(row["title"]))
     points = [
         {
@@ -193,7 +191,7 @@ def _recognition(kg: KnowledgeGraph) -> ChartData:
             "state": row["state"],
             "sources": sources.get(str(row["recognition"]), []),
         }
-        for row in query("recognition-status", graph=kg)
+        for row in execute(get_stored_query("recognition-status"), kg=kg)
     ]
     # Recognizers by date (then name), the members that do not recognize Kosovo last.
     points.sort(key=lambda p: (not p["recognizes"], p["date"] or datetime.date.max, p["label"]))
@@ -203,7 +201,6 @@ def _recognition(kg: KnowledgeGraph) -> ChartData:
 
 
 def _kfor(kg: KnowledgeGraph) -> ChartData:
-    from . import query
 
     sources = _sources_by_fact(kg)
     points = [
@@ -213,7 +210,7 @@ def _kfor(kg: KnowledgeGraph) -> ChartData:
             "troops": row["troops"],
             "sources": sources.get(str(row["count"]), []),
         }
-        for row in query("kfor-strength", graph=kg)
+        for row in execute(get_stored_query("kfor-strength"), kg=kg)
     ]
     return ChartData("kfor", "kfor-strength", "KFOR troop strength in Kosovo at the dates recorded", points)
 
@@ -481,7 +478,7 @@ def render_chart(name: str, kg: KnowledgeGraph, image_format: str = "svg") -> by
 
 def draw_chart(name: str, kg: KnowledgeGraph, path: Path | str) -> ChartData:
     """Write chart ``name`` to ``path`` (.png or .svg), atomically; returns what it plotted."""
-    from .fileio import atomic_writer
+    from kosovo_kg.core.fileio import atomic_writer
 
     check_chart_name(name)
     image_format = chart_format(path)

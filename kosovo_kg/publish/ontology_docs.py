@@ -15,10 +15,10 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ExportError
-from .fileio import atomic_writer
-from .namespaces import KKG, shorten
-from .paths import display_path, ontology_file
+from kosovo_kg.core.fileio import atomic_writer
+from kosovo_kg.core.paths import display_path, ontology_file
+from kosovo_kg.errors import ExportError
+from kosovo_kg.namespaces import KKG, shorten
 
 DIAGRAM_SVG = "classes.svg"
 DIAGRAM_DOT = "classes.dot"

@@ -15,15 +15,15 @@ from functools import cache
 
 import pyoxigraph as ox
 
-from . import paths
-from .errors import ParameterError, QueryError
-from .namespaces import KKR, PREFIXES, XSD
-from .records import Record
-from .sparqltext import code_lines, keywords, parameter_variables
+from kosovo_kg.core import paths
+from kosovo_kg.core.records import Record
+from kosovo_kg.errors import ParameterError, QueryError
+from kosovo_kg.namespaces import KKR, PREFIXES, XSD
+from kosovo_kg.querying.sparqltext import code_lines, keywords, parameter_variables
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from .store import KnowledgeGraph
+    from kosovo_kg.core.store import KnowledgeGraph
 
 PARAMETER_TYPES = ("iri", "string", "integer", "decimal", "date", "gYear")
 # Patterns as text: the re module compiles each on first use and keeps it, so a command that
@@ -269,7 +269,7 @@ def typed_value(parameter: Parameter, raw: object, kg: KnowledgeGraph | None = N
             raise fail("a number")
         return ox.Literal(text, datatype=ox.NamedNode(XSD + "decimal"))
     if kind == "date":
-        from .lexical import problem
+        from kosovo_kg.core.lexical import problem
 
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) or problem(text, XSD + "date"):
             raise fail("a date as YYYY-MM-DD")

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from .errors import QueryError, QueryTimeout
+from kosovo_kg.errors import QueryError, QueryTimeout
 
 T = TypeVar("T")
 

@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from ..catalogue import StoredQuery, bind_parameters, catalogue
-from ..errors import KosovoKGError
-from ..namespaces import KKG, KKR, RDFS_LABEL, SKOS, WD, shorten
-from ..sparqltext import insert_values
+from kosovo_kg.errors import KosovoKGError
+from kosovo_kg.namespaces import KKG, KKR, RDFS_LABEL, SKOS, WD, shorten
+from kosovo_kg.querying.catalogue import StoredQuery, bind_parameters, catalogue
+from kosovo_kg.querying.sparqltext import insert_values
 
 if TYPE_CHECKING:
-    from ..engines import Result
-    from ..store import KnowledgeGraph
+    from kosovo_kg.core.store import KnowledgeGraph
+    from kosovo_kg.querying.engines import Result
 
 TEMPLATES = Path(__file__).with_name("templates")
 STATIC = Path(__file__).with_name("static")
@@ -59,7 +59,7 @@ class Link(NamedTuple):
 class Links:
     """Where a page's links point: on ``serve``, to its routes (``/resource/NAME``, ``?format=turtle``).
 
-    The static site of a release (:mod:`kosovo_kg.site`) gives the same pages other addresses, all
+    The static site of a release (:mod:`kosovo_kg.publish.site`) gives the same pages other addresses, all
     relative, so that the site works from any folder or host.
     """
 
@@ -254,7 +254,7 @@ def facts_query(iri: str) -> str:
 
 def charts_section(kg: KnowledgeGraph, links: Links | None = None) -> str:
     """The home page's charts, each with its key facts and their sources (from the same rows)."""
-    from ..charts import CHARTS, chart_data, key_facts
+    from kosovo_kg.publish.charts import CHARTS, chart_data, key_facts
 
     figures = []
     for name, (query, description) in CHARTS.items():

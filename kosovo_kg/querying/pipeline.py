@@ -26,18 +26,24 @@ from __future__ import annotations
 import math
 import re
 
-from .catalogue import StoredQuery, bind_parameters, get_stored_query
-from .engines import ENGINES, WIKIDATA_SPARQL, Result, make_engine, refuse_update
-from .errors import OptionError, QueryError
-from .output import render
-from .records import Record
-from .sparqltext import insert_values, operation_keyword, refuse_deep_nesting, refuse_federation, replace_iri
+from kosovo_kg.core.records import Record
+from kosovo_kg.errors import OptionError, QueryError
+from kosovo_kg.querying.catalogue import StoredQuery, bind_parameters, get_stored_query
+from kosovo_kg.querying.engines import ENGINES, WIKIDATA_SPARQL, Result, make_engine, refuse_update
+from kosovo_kg.querying.output import render
+from kosovo_kg.querying.sparqltext import (
+    insert_values,
+    operation_keyword,
+    refuse_deep_nesting,
+    refuse_federation,
+    replace_iri,
+)
 
 TYPE_CHECKING = False  # typing is not imported at run time: see records.py
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from .store import KnowledgeGraph
+    from kosovo_kg.core.store import KnowledgeGraph
 
 REMOTE_SCHEMES = ("http://", "https://")
 _HTTP_URL = r"https?://[^\s<>\"{}|^`\\]+"  # compiled by re on first use
@@ -112,7 +118,7 @@ class QueryOptions(Record):
         """The graph these options query: the packaged one plus ``data`` (none for a remote engine)."""
         if self.remote:
             return None
-        from .store import load_graph
+        from kosovo_kg.core.store import load_graph
 
         return load_graph(self.data, packaged=not self.only_data)
 
@@ -197,13 +203,13 @@ def run(prepared: PreparedQuery, kg: KnowledgeGraph | None, options: QueryOption
     """Run a prepared query on the options' engine.
 
     With a ``timeout``, an embedded query runs in a forked child that is killed at the limit
-    (see :mod:`kosovo_kg.deadline`) and a remote one under the HTTP client's timeout. Without
+    (see :mod:`kosovo_kg.querying.deadline`) and a remote one under the HTTP client's timeout. Without
     one nothing extra is started.
     """
     engine = make_engine(options.engine, kg, options.timeout)
     if options.timeout is None or options.remote:
         return engine.run(prepared.text)
-    from .deadline import run_with_deadline
+    from kosovo_kg.querying.deadline import run_with_deadline
 
     return run_with_deadline(lambda: engine.run(prepared.text), options.timeout)
 

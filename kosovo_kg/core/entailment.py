@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from .lexical import days_in_month
-from .namespaces import KKG, XSD
+from kosovo_kg.core.lexical import days_in_month
+from kosovo_kg.namespaces import KKG, XSD
 
 #: The derived day bounds of every date, exported with the data.
 DATE_BOUNDS_GRAPH = ox.NamedNode("https://w3id.org/kosovo-kg/graph/date-bounds")
@@ -109,7 +109,7 @@ _PAIRS = {
 
 def add_entailments(store: ox.Store) -> None:
     """Add the date bounds and then the RDFS entailments of everything in ``store`` to their
-    named graphs. Called by :func:`kosovo_kg.store.load_graph` once every file is loaded.
+    named graphs. Called by :func:`kosovo_kg.core.store.load_graph` once every file is loaded.
 
     Each is a CONSTRUCT over the union of the graphs (an update would see the default graph
     alone), serialized and loaded back by Oxigraph: no derived triple becomes a Python object.

@@ -5,7 +5,7 @@ xsd:gYearMonth: the reasoner gets N-Triples made in memory from the one loaded g
 with literals of those datatypes left out. The source data is never changed.
 
 HermiT takes about a second: its answers are cached, keyed by the reasoner's exact input
-and the owlready2 version (see :mod:`kosovo_kg.cache`), so an unchanged graph is not
+and the owlready2 version (see :mod:`kosovo_kg.core.cache`), so an unchanged graph is not
 reasoned over twice.
 """
 
@@ -17,11 +17,11 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
-from .cache import cached
-from .errors import MissingTool, ReasoningError
-from .namespaces import XSD
-from .serialize import rdf_bytes
-from .store import KnowledgeGraph
+from kosovo_kg.core.cache import cached
+from kosovo_kg.core.store import KnowledgeGraph
+from kosovo_kg.errors import MissingTool, ReasoningError
+from kosovo_kg.namespaces import XSD
+from kosovo_kg.publish.export import rdf_bytes
 
 #: Datatypes outside OWL 2's datatype map that the data uses for dates at their precision.
 NON_OWL_DATATYPES = frozenset(

@@ -16,7 +16,7 @@ A release folder holds::
 their dates) and the release's own description: its version (``owl:versionInfo``,
 ``owl:versionIRI``) and date (``dcterms:modified``). *Inferred* is what ``export --inferred``
 writes: the stated graph, the RDFS entailments that queries see (subclass and subproperty, in the
-named graph of :mod:`kosovo_kg.entailment`) and what the OWL reasoner HermiT entails (Java).
+named graph of :mod:`kosovo_kg.core.entailment`) and what the OWL reasoner HermiT entails (Java).
 
 The same inputs give the same bytes: blank nodes get their RDFC-1.0 canonical labels, every file
 is written in a fixed order, and the date is never the clock's: ``--date``, else
@@ -42,10 +42,10 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
-from . import paths
-from .errors import ReleaseError
-from .namespaces import KKG, KKR, OWL, PREFIXES, RDF, XSD
-from .store import KnowledgeGraph
+from kosovo_kg.core import paths
+from kosovo_kg.core.store import KnowledgeGraph
+from kosovo_kg.errors import ReleaseError
+from kosovo_kg.namespaces import KKG, KKR, OWL, PREFIXES, RDF, XSD
 
 DATASET = "https://w3id.org/kosovo-kg/dataset"
 INFERRED_DATASET = DATASET + "/inferred"
@@ -176,7 +176,7 @@ def check_version(text: str) -> str:
 def canonical_graph(kg: KnowledgeGraph) -> KnowledgeGraph:
     """The graph with its blank nodes renamed by RDFC-1.0 (the same graph always gets the same
     names; a parse gives them random ones), stated triples and RDFS entailments alike."""
-    from .entailment import ENTAILED_GRAPH, entailed_triples
+    from kosovo_kg.core.entailment import ENTAILED_GRAPH, entailed_triples
 
     dataset = ox.Dataset()
     for triple in kg.triples:
@@ -271,7 +271,7 @@ def read_checksums(folder: Path) -> dict[str, str]:
 def read_release(folder: Path | str):
     """The stated graph of an earlier release, with its version and date, checked against its
     checksums; :class:`ReleaseError` naming what is wrong when ``folder`` is not a release."""
-    from .changes import Release
+    from kosovo_kg.publish.changes import Release
 
     folder = Path(folder)
     shown = paths.display_path(folder)
@@ -620,9 +620,9 @@ def build_release(
     :func:`release_date` finds it from the packaged files); ``version`` defaults to the date with
     dots (2026.11.30). ``previous`` is an earlier release's folder, for CHANGES.md.
     """
-    from .changes import Release, render_changes
-    from .serialize import serialize_graph
-    from .site import build_site, w3id_htaccess
+    from kosovo_kg.publish.changes import Release, render_changes
+    from kosovo_kg.publish.export import serialize_graph
+    from kosovo_kg.publish.site import build_site, w3id_htaccess
 
     started = time.monotonic()
     target = Path(output)
@@ -633,7 +633,7 @@ def build_release(
     base_url = base_url.rstrip("/") if base_url else None
     before = read_release(previous) if previous is not None else None
     if inferred:
-        from .reasoning import require_java
+        from kosovo_kg.curation.reasoning import require_java
 
         require_java()  # before anything is written: the inferred variant needs HermiT
     folder = _new_folder(target)
@@ -651,7 +651,7 @@ def build_release(
         inferred_count = None
         inferred_triples: list[ox.Triple] | None = None
         if inferred:
-            from .serialize import with_inferences
+            from kosovo_kg.publish.export import with_inferences
 
             announce("  reasoning with HermiT…")
             entailing = with_inferences(canonical)

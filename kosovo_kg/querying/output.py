@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from .engines import Result
-from .namespaces import XSD_STRING, shorten
+from kosovo_kg.namespaces import XSD_STRING, shorten
+from kosovo_kg.querying.engines import Result
 
 TYPE_CHECKING = False  # typing is not imported at run time: see records.py
 if TYPE_CHECKING:
-    from .store import KnowledgeGraph
+    from kosovo_kg.core.store import KnowledgeGraph
 
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
 
 
 def render(result: Result, output_format: str, kg: KnowledgeGraph | None = None) -> str:
     if result.kind == "graph":
-        from .serialize import rdf_bytes
+        from kosovo_kg.publish.export import rdf_bytes
 
         return rdf_bytes(result.triples, ox.RdfFormat.TURTLE).decode("utf-8")
     if output_format == "csv":
@@ -235,7 +235,7 @@ def graph_format(media_type: str) -> ox.RdfFormat:
 
 def serialize_triples(triples: list[ox.Triple], media_type: str, prefixes: dict[str, str] | None = None) -> bytes:
     """Triples in one of :data:`GRAPH_MEDIA_TYPES`; Turtle with the project's prefixes (and ``prefixes``)."""
-    from .namespaces import PREFIXES
+    from kosovo_kg.namespaces import PREFIXES
 
     rdf_format = graph_format(media_type)
     if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):

@@ -12,16 +12,16 @@ from collections.abc import Iterator, Mapping
 
 import pyoxigraph as ox
 
-from .errors import EngineError, EngineUnavailable, OptionError, QueryError, QueryTimeout
-from .namespaces import PREFIXES, XSD, XSD_STRING
-from .sparqltext import code_lines, operation_keyword, tokens
+from kosovo_kg.errors import EngineError, EngineUnavailable, OptionError, QueryError, QueryTimeout
+from kosovo_kg.namespaces import PREFIXES, XSD, XSD_STRING
+from kosovo_kg.querying.sparqltext import code_lines, operation_keyword, tokens
 
 TYPE_CHECKING = False  # typing is not imported at run time: see records.py
 if TYPE_CHECKING:
     import http.client
     from typing import Any, Literal, Protocol
 
-    from .store import KnowledgeGraph
+    from kosovo_kg.core.store import KnowledgeGraph
 
     class Engine(Protocol):
         name: str
@@ -224,7 +224,7 @@ class RdflibEngine:
     def run(self, query: str) -> Result:
         from pyparsing.exceptions import ParseException
 
-        from .store import from_rdflib
+        from kosovo_kg.core.store import from_rdflib
 
         try:
             answer: Any = self.graph.query(query, initNs=PREFIXES)  # rdflib's Result types every form at once

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 from functools import cache, lru_cache
 
-from .errors import FederationRefused, QueryError
+from kosovo_kg.errors import FederationRefused, QueryError
 
 # The terminals of the SPARQL 1.1 grammar (https://www.w3.org/TR/sparql11-query/#sparqlGrammar),
 # written as they are there, so that this lexer ends a comment, a string, an IRI or a name exactly

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import paths
-from .errors import ExportError
-from .fileio import atomic_writer
-from .namespaces import PREFIXES
-from .store import KnowledgeGraph
+from kosovo_kg.core import paths
+from kosovo_kg.core.fileio import atomic_writer
+from kosovo_kg.core.store import KnowledgeGraph
+from kosovo_kg.errors import ExportError
+from kosovo_kg.namespaces import PREFIXES
 
 FORMATS = {"turtle": "ttl", "nt": "nt", "xml": "rdf", "jsonld": "jsonld"}
 
@@ -31,10 +31,10 @@ def _sort_key(triple: ox.Triple) -> tuple[str, str, str]:
 
 
 def with_inferences(kg: KnowledgeGraph) -> KnowledgeGraph:
-    """The graph plus its RDFS entailments (which queries see, see :mod:`kosovo_kg.entailment`)
+    """The graph plus its RDFS entailments (which queries see, see :mod:`kosovo_kg.core.entailment`)
     and what the OWL reasoner (HermiT) entails from it."""
-    from .entailment import entailed_triples
-    from .reasoning import inferred_triples
+    from kosovo_kg.core.entailment import entailed_triples
+    from kosovo_kg.curation.reasoning import inferred_triples
 
     return KnowledgeGraph([*kg.triples, *entailed_triples(kg.store), *inferred_triples(kg)], kg.files)
 

@@ -1,7 +1,7 @@
 """The static Linked Data site of a release (``site/`` in ``kosovo-kg release -o DIR``).
 
 Every resource of the graph gets the page ``serve`` shows at ``/resource/NAME``, rendered by the same
-code and templates (:class:`kosovo_kg.web.pages.Pages`) with links that are relative, so the site
+code and templates (:class:`kosovo_kg.publish.pages.Pages`) with links that are relative, so the site
 works from any folder or host, and beside it the same description as Turtle, JSON-LD and
 N-Triples. Around them: an index that reaches every page, a search over the names in every
 language the graph has (an index built here, searched in the browser, no outside requests), the
@@ -28,12 +28,22 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import pyoxigraph as ox
 
-from .errors import ReleaseError
-from .namespaces import KKR, RDF, RDFS, RDFS_LABEL, SKOS
-from .web.pages import LANGUAGE_NAMES, STATIC, Links, Pages, _bcp47, charts_section, describe, facts_query, render
+from kosovo_kg.errors import ReleaseError
+from kosovo_kg.namespaces import KKR, RDF, RDFS, RDFS_LABEL, SKOS
+from kosovo_kg.publish.pages import (
+    LANGUAGE_NAMES,
+    STATIC,
+    Links,
+    Pages,
+    _bcp47,
+    charts_section,
+    describe,
+    facts_query,
+    render,
+)
 
 if TYPE_CHECKING:
-    from .store import KnowledgeGraph
+    from kosovo_kg.core.store import KnowledgeGraph
 
 #: What may follow /resource/ in a name that becomes a file name here: what serve accepts, less the
 #: dot, which the rewrite rules read as the start of a file's suffix (none of the graph's names has one).
@@ -245,7 +255,7 @@ def build_docs(folder: Path, ontology: Path) -> list[str]:
 
     script = (
         "import sys, pathlib\n"
-        "from kosovo_kg.docs import build_docs\n"
+        "from kosovo_kg.publish.ontology_docs import build_docs\n"
         "build = build_docs(sys.argv[1], pathlib.Path(sys.argv[2]))\n"
         "print(len(build.classes), len(build.properties))\n"
     )
@@ -274,10 +284,10 @@ def build_site(
 ) -> SiteBuild:
     """Write the site into ``folder`` (which must not exist yet). ``downloads`` are the release's
     files beside ``site/`` as (file name, description, bytes), listed on the front page."""
-    from .charts import CHARTS, render_chart
-    from .output import serialize_triples
-    from .pipeline import PreparedQuery, QueryOptions, get_stored_query, prepare, run
-    from .pipeline import render as render_answer
+    from kosovo_kg.publish.charts import CHARTS, render_chart
+    from kosovo_kg.querying.output import serialize_triples
+    from kosovo_kg.querying.pipeline import PreparedQuery, QueryOptions, get_stored_query, prepare, run
+    from kosovo_kg.querying.pipeline import render as render_answer
 
     folder.mkdir()
     (folder / "resource").mkdir()

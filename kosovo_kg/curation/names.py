@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import sparql
+from kosovo_kg.querying.pipeline import execute
 
 if TYPE_CHECKING:
-    from .store import KnowledgeGraph
+    from kosovo_kg.core.store import KnowledgeGraph
 
 #: The graph's language tags and the Babel locales their names come from.
 LANGUAGES: dict[str, str] = {"sq": "sq", "sr": "sr", "sr-Latn": "sr_Latn"}
@@ -63,14 +63,14 @@ def find_names(kg: KnowledgeGraph) -> list[Names]:
     english.update(ENGLISH_ALIASES)
     by_language = {tag: _territory_names(locale) for tag, locale in LANGUAGES.items()}
     found: list[Names] = []
-    rows = sparql(
+    rows = execute(
         """SELECT ?entity ?label (GROUP_CONCAT(?alt; SEPARATOR="\\u0001") AS ?alts) WHERE {
              ?entity a/rdfs:subClassOf* ?top ; rdfs:label ?label .
              VALUES ?top { kkg:State kkg:InternationalOrganization }
              FILTER(LANGMATCHES(LANG(?label), "en"))
              OPTIONAL { ?entity skos:altLabel ?alt }
            } GROUP BY ?entity ?label ORDER BY ?entity""",
-        graph=kg,
+        kg=kg,
     )
     for row in rows:
         label = str(row["label"])
@@ -123,14 +123,14 @@ def names_turtle(kg: KnowledgeGraph) -> str:
 
 
 def names_file() -> Path:
-    from .paths import graph_dir
+    from kosovo_kg.core.paths import graph_dir
 
     return graph_dir() / NAMES_FILE
 
 
 def write_names(kg: KnowledgeGraph, path: Path | None = None) -> Path:
     """Regenerate graph/names.ttl (atomically)."""
-    from .fileio import atomic_writer
+    from kosovo_kg.core.fileio import atomic_writer
 
     target = path or names_file()
     with atomic_writer(target) as out:

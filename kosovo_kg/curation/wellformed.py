@@ -25,11 +25,11 @@ from urllib.parse import unquote, urlsplit
 
 import pyoxigraph as ox
 
-from . import lexical
-from .namespaces import OWL, PREFIXES, RDF, RDFS, XSD, shorten
+from kosovo_kg.core import lexical
+from kosovo_kg.namespaces import OWL, PREFIXES, RDF, RDFS, XSD, shorten
 
 if TYPE_CHECKING:
-    from .store import KnowledgeGraph
+    from kosovo_kg.core.store import KnowledgeGraph
 
 RDF_TYPE = RDF + "type"
 _CLASS_TYPES = {OWL + "Class", RDFS + "Class"}
@@ -43,7 +43,7 @@ _PROPERTY_TYPES = {
 
 
 class Finding(NamedTuple):
-    """One problem, before it becomes a validation :class:`~kosovo_kg.validation.Problem`."""
+    """One problem, before it becomes a validation :class:`~kosovo_kg.curation.validation.Problem`."""
 
     kind: str  # "literal" or "vocabulary"
     message: str

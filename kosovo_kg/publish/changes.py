@@ -26,9 +26,9 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
-from .namespaces import KKG, KKR, OWL, RDF, RDFS, RDFS_LABEL, WD, shorten
+from kosovo_kg.namespaces import KKG, KKR, OWL, RDF, RDFS, RDFS_LABEL, WD, shorten
 
-#: The day bounds of :mod:`kosovo_kg.entailment`: derived from the dates, never stated.
+#: The day bounds of :mod:`kosovo_kg.core.entailment`: derived from the dates, never stated.
 DERIVED = frozenset(KKG + name for name in ("earliestStart", "latestStart", "earliestEnd", "latestEnd"))
 ONTOLOGY = "https://w3id.org/kosovo-kg/ontology"
 RDF_TYPE = RDF + "type"

@@ -21,15 +21,15 @@ import sys
 from collections.abc import Callable, Sequence
 from functools import cache
 
-from .errors import EXIT_INTERNAL, EXIT_USAGE, EXIT_VIOLATIONS, KosovoKGError, UsageError
+from kosovo_kg.errors import EXIT_INTERNAL, EXIT_USAGE, EXIT_VIOLATIONS, KosovoKGError, UsageError
 
 # File arguments stay strings: importing pathlib (18M instructions) would cost a one-off query
 # a tenth of its time; the commands that write files make paths of them.
 TYPE_CHECKING = False  # typing is not imported at run time: see records.py
 if TYPE_CHECKING:
-    from .catalogue import StoredQuery
-    from .pipeline import QueryOptions
-    from .store import KnowledgeGraph
+    from kosovo_kg.core.store import KnowledgeGraph
+    from kosovo_kg.querying.catalogue import StoredQuery
+    from kosovo_kg.querying.pipeline import QueryOptions
 
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
 EXPORT_FORMATS = ("turtle", "jsonld", "nt", "xml", "quickstatements")
@@ -60,7 +60,7 @@ def _write_report(report, output_format: str) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validation import run_validation
+    from kosovo_kg.curation.validation import run_validation
 
     if not args.no_reasoning:
         _say("Validating: SHACL, OWL reasoning (HermiT), quality checks…")
@@ -70,7 +70,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_queries(args: argparse.Namespace) -> int:
-    from .catalogue import catalogue
+    from kosovo_kg.querying.catalogue import catalogue
 
     bold = ("\033[1m", "\033[0m") if sys.stdout.isatty() else ("", "")
     for query in catalogue().values():
@@ -85,8 +85,8 @@ def cmd_queries(args: argparse.Namespace) -> int:
 
 
 def cmd_link(args: argparse.Namespace) -> int:
-    from .linking import link_report
-    from .store import load_graph
+    from kosovo_kg.core.store import load_graph
+    from kosovo_kg.curation.linking import link_report
 
     report = link_report(load_graph())
     _write_report(report, args.format)
@@ -94,9 +94,9 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 
 def cmd_names(args: argparse.Namespace) -> int:
-    # Babel is imported inside kosovo_kg.names, only here: no other command pays for it.
-    from .names import names_file, names_turtle, write_names
-    from .store import load_graph
+    # Babel is imported inside kosovo_kg.curation.names, only here: no other command pays for it.
+    from kosovo_kg.core.store import load_graph
+    from kosovo_kg.curation.names import names_file, names_turtle, write_names
 
     kg = load_graph()
     if args.write:
@@ -128,7 +128,7 @@ def _parse_params(values: Sequence[str]) -> dict[str, str]:
 
 def _options(args: argparse.Namespace) -> QueryOptions:
     """The query options of a command line, checked (every query-running command has them all)."""
-    from .pipeline import QueryOptions
+    from kosovo_kg.querying.pipeline import QueryOptions
 
     return QueryOptions(
         engine=getattr(args, "engine", "oxigraph"),
@@ -142,7 +142,7 @@ def _options(args: argparse.Namespace) -> QueryOptions:
 
 def _answer(query: str | StoredQuery, params: dict[str, str], args: argparse.Namespace) -> int:
     """Prepare, run and print a query: the same pipeline as the Python API and serve."""
-    from .pipeline import prepare, render, run
+    from kosovo_kg.querying.pipeline import prepare, render, run
 
     options = _options(args)
     kg = options.load_graph()
@@ -152,21 +152,21 @@ def _answer(query: str | StoredQuery, params: dict[str, str], args: argparse.Nam
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from .catalogue import get_stored_query
+    from kosovo_kg.querying.catalogue import get_stored_query
 
     stored = get_stored_query(args.name)  # an unknown name is reported before the graph is loaded
     return _answer(stored, _parse_params(args.param), args)
 
 
 def cmd_sparql(args: argparse.Namespace) -> int:
-    from .errors import QueryError
+    from kosovo_kg.errors import QueryError
 
     text, query_file = args.text, args.file
     if (text is None) == (query_file is None):
         raise UsageError("give the query either as TEXT or with -f FILE")
     if query_file is None:
         return _answer(text, {}, args)
-    from .fileio import read_query_file
+    from kosovo_kg.core.fileio import read_query_file
 
     shown, text = read_query_file(query_file)
     try:
@@ -176,7 +176,7 @@ def cmd_sparql(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .serialize import serialize_graph, with_inferences, write_export
+    from kosovo_kg.publish.export import serialize_graph, with_inferences, write_export
 
     kg = _options(args).load_graph()
     assert kg is not None  # export has no --engine: the graph is always the embedded one
@@ -184,7 +184,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         _export_quickstatements(kg, args.output)
         return 0
     if args.inferred:
-        from .reasoning import require_java
+        from kosovo_kg.curation.reasoning import require_java
 
         require_java()
         _say("Reasoning with HermiT…")
@@ -201,8 +201,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _export_quickstatements(kg: KnowledgeGraph, output: str | None) -> None:
-    from .fileio import atomic_writer
-    from .quickstatements import quickstatements
+    from kosovo_kg.core.fileio import atomic_writer
+    from kosovo_kg.publish.quickstatements import quickstatements
 
     statements = quickstatements(kg)
     if output is None:
@@ -216,8 +216,8 @@ def _export_quickstatements(kg: KnowledgeGraph, output: str | None) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .web.app import ServeSettings
-    from .web.server import listen, run_serve
+    from kosovo_kg.web.app import ServeSettings
+    from kosovo_kg.web.server import listen, run_serve
 
     # the address first: a busy port is told at once, before the graph is loaded
     listen(args.host, args.port).close()
@@ -239,8 +239,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_chart(args: argparse.Namespace) -> int:
     # charts.py imports matplotlib only when it draws, and the name and suffix are checked first.
-    from .charts import chart_format, check_chart_name, draw_chart
-    from .store import load_graph
+    from kosovo_kg.core.store import load_graph
+    from kosovo_kg.publish.charts import chart_format, check_chart_name, draw_chart
 
     check_chart_name(args.name)
     chart_format(args.output)
@@ -251,7 +251,7 @@ def cmd_chart(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from .docs import build_docs
+    from kosovo_kg.publish.ontology_docs import build_docs
 
     build = build_docs(args.output)
     for path in build.files:
@@ -266,9 +266,9 @@ def cmd_release(args: argparse.Namespace) -> int:
     # the release's modules (and through them rdflib, matplotlib, pyLODE, HermiT) load only here
     from pathlib import Path
 
-    from . import paths
-    from .pipeline import _check_url
-    from .release import build_release, release_date
+    from kosovo_kg.core import paths
+    from kosovo_kg.publish.release import build_release, release_date
+    from kosovo_kg.querying.pipeline import _check_url
 
     for option, url in (("--endpoint", args.endpoint), ("--base-url", args.base_url)):
         if url is not None:
@@ -324,7 +324,7 @@ class _Parser(argparse.ArgumentParser):
 def _help_width() -> int:
     """The width help is wrapped to; argparse makes a formatter for every option it adds, so it
     is read once."""
-    from .output import terminal_width
+    from kosovo_kg.querying.output import terminal_width
 
     return terminal_width(80) - 2
 
@@ -401,7 +401,7 @@ class _Unused:
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The command-line parser; with ``only``, the other commands' options are left out."""
-    from . import __version__
+    from kosovo_kg.version import VERSION
 
     parser = _Parser(
         prog="kosovo-kg",
@@ -413,7 +413,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "  kosovo-kg validate                              check the graph\n\n"
         "Exit codes: 0 success, 1 violations found, 2 unusable input, 3 a missing tool or engine.",
     )
-    parser.add_argument("--version", action="version", version=f"kosovo-kg {__version__}")
+    parser.add_argument("--version", action="version", version=f"kosovo-kg {VERSION}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
 
     def command(name: str, run: Callable[[argparse.Namespace], int], summary: str, details: str = ""):

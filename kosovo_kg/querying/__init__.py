@@ -1,0 +1,1 @@
+"""SPARQL text, the stored questions, the engines, deadlines, the one query pipeline and its output formats."""
