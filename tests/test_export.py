@@ -61,7 +61,7 @@ def test_write_export_leaves_no_temporary_file(kg, tmp_path):
 
 
 def test_inferred_export_adds_what_hermit_entails(kg):
-    from kosovo_kg.publish.export import with_inferences
+    from kosovo_kg.curation.reasoning import with_inferences
 
     inferred = with_inferences(kg)
     added = set(inferred.triples) - set(kg.triples)

@@ -176,7 +176,8 @@ def cmd_sparql(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from kosovo_kg.publish.export import serialize_graph, with_inferences, write_export
+    from kosovo_kg.curation.reasoning import with_inferences
+    from kosovo_kg.publish.export import serialize_graph, write_export
 
     kg = _options(args).load_graph()
     assert kg is not None  # export has no --engine: the graph is always the embedded one

@@ -8,12 +8,12 @@ from functools import cached_property
 import pyoxigraph as ox
 
 from kosovo_kg.core import paths
-from kosovo_kg.namespaces import PREFIXES, RDF, RDFS_LABEL, XSD_STRING, shorten
+from kosovo_kg.core.rdf import to_rdflib
+from kosovo_kg.namespaces import PREFIXES, RDF, RDFS_LABEL, shorten
 
 TYPE_CHECKING = False  # typing is not imported at run time: see records.py
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
-    from typing import Any
 
     import rdflib
 
@@ -326,38 +326,3 @@ def _file_uri(path: str) -> str:
     from pathlib import Path
 
     return Path(path).as_uri()
-
-
-def to_rdflib(term):
-    """A pyoxigraph term as the rdflib term that rdflib's own Turtle parser would give."""
-    import rdflib
-
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if term.language:
-        return rdflib.Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    if datatype == XSD_STRING:
-        return rdflib.Literal(term.value)
-    return rdflib.Literal(term.value, datatype=rdflib.URIRef(datatype))
-
-
-def from_rdflib(term: Any) -> Any:
-    """An rdflib term as a pyoxigraph term (the neutral type of result rows).
-
-    Typed ``Any``: the caller knows the term's position (a predicate is always an IRI), which
-    a union of the three term types would make it prove again.
-    """
-    import rdflib
-
-    if isinstance(term, rdflib.URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, rdflib.BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype is not None:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))

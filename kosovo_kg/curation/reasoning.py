@@ -18,10 +18,10 @@ from typing import NamedTuple
 import pyoxigraph as ox
 
 from kosovo_kg.core.cache import cached
+from kosovo_kg.core.rdf import rdf_bytes
 from kosovo_kg.core.store import KnowledgeGraph
 from kosovo_kg.errors import MissingTool, ReasoningError
 from kosovo_kg.namespaces import XSD
-from kosovo_kg.publish.export import rdf_bytes
 
 #: Datatypes outside OWL 2's datatype map that the data uses for dates at their precision.
 NON_OWL_DATATYPES = frozenset(
@@ -151,3 +151,11 @@ def _explain_inconsistency(world) -> str:
     if unsatisfiable:
         return "the ontology is inconsistent; unsatisfiable classes: " + ", ".join(sorted(unsatisfiable))
     return "the ontology and data are inconsistent (HermiT found a contradiction, for example a node typed with two disjoint classes)"
+
+
+def with_inferences(kg: KnowledgeGraph) -> KnowledgeGraph:
+    """The graph plus its RDFS entailments (which queries see, see :mod:`kosovo_kg.core.entailment`)
+    and what the OWL reasoner (HermiT) entails from it."""
+    from kosovo_kg.core.entailment import entailed_triples
+
+    return KnowledgeGraph([*kg.triples, *entailed_triples(kg.store), *inferred_triples(kg)], kg.files)

@@ -197,7 +197,7 @@ def run_shacl(kg: KnowledgeGraph, shapes_path: Path | None = None) -> tuple[list
     import rdflib
 
     shapes_path = shapes_path or paths.shapes_file()
-    from kosovo_kg.core.store import to_rdflib
+    from kosovo_kg.core.rdf import to_rdflib
 
     shapes = rdflib.Graph()
     for triple in parse_file(shapes_path):

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kosovo_kg.core import paths
 from kosovo_kg.core.fileio import atomic_writer
+from kosovo_kg.core.rdf import rdf_bytes
 from kosovo_kg.core.store import KnowledgeGraph
 from kosovo_kg.errors import ExportError
 from kosovo_kg.namespaces import PREFIXES
@@ -17,26 +17,8 @@ from kosovo_kg.namespaces import PREFIXES
 FORMATS = {"turtle": "ttl", "nt": "nt", "xml": "rdf", "jsonld": "jsonld"}
 
 
-def rdf_bytes(
-    triples: Iterable[ox.Triple] | Iterable[ox.Quad], rdf_format: ox.RdfFormat, prefixes: dict[str, str] | None = None
-) -> bytes:
-    """Triples serialized in memory (pyoxigraph returns None only when it writes to an output)."""
-    data = ox.serialize(triples, format=rdf_format, prefixes=prefixes)
-    assert data is not None
-    return data
-
-
 def _sort_key(triple: ox.Triple) -> tuple[str, str, str]:
     return (str(triple.subject), str(triple.predicate), str(triple.object))
-
-
-def with_inferences(kg: KnowledgeGraph) -> KnowledgeGraph:
-    """The graph plus its RDFS entailments (which queries see, see :mod:`kosovo_kg.core.entailment`)
-    and what the OWL reasoner (HermiT) entails from it."""
-    from kosovo_kg.core.entailment import entailed_triples
-    from kosovo_kg.curation.reasoning import inferred_triples
-
-    return KnowledgeGraph([*kg.triples, *entailed_triples(kg.store), *inferred_triples(kg)], kg.files)
 
 
 def serialize_graph(kg: KnowledgeGraph, rdf_format: str) -> bytes:

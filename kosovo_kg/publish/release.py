@@ -651,7 +651,7 @@ def build_release(
         inferred_count = None
         inferred_triples: list[ox.Triple] | None = None
         if inferred:
-            from kosovo_kg.publish.export import with_inferences
+            from kosovo_kg.curation.reasoning import with_inferences
 
             announce("  reasoning with HermiT…")
             entailing = with_inferences(canonical)

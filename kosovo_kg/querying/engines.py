@@ -224,7 +224,7 @@ class RdflibEngine:
     def run(self, query: str) -> Result:
         from pyparsing.exceptions import ParseException
 
-        from kosovo_kg.core.store import from_rdflib
+        from kosovo_kg.core.rdf import from_rdflib
 
         try:
             answer: Any = self.graph.query(query, initNs=PREFIXES)  # rdflib's Result types every form at once

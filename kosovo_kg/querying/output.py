@@ -16,7 +16,7 @@ OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
 
 def render(result: Result, output_format: str, kg: KnowledgeGraph | None = None) -> str:
     if result.kind == "graph":
-        from kosovo_kg.publish.export import rdf_bytes
+        from kosovo_kg.core.rdf import rdf_bytes
 
         return rdf_bytes(result.triples, ox.RdfFormat.TURTLE).decode("utf-8")
     if output_format == "csv":
