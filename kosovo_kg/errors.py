@@ -1,7 +1,8 @@
-"""Every error the package raises for a person to read, and the exit code each one means.
+"""Every error the package raises for a person to read, with the exit code and the HTTP status it means.
 
 Each message names what is at fault: the file and line, the option or parameter, or the node.
-The command line maps an error to its exit code here and nowhere else, as pySHACL does:
+Each class carries its ``exit_code`` (which the command line exits with) and its ``http_status``
+(which ``serve`` answers with); nowhere else maps an error to either, as pySHACL keeps its exit codes:
 
 ====  =====================================================================
 code  meaning
@@ -16,7 +17,6 @@ code  meaning
 
 from __future__ import annotations
 
-EXIT_OK = 0
 EXIT_VIOLATIONS = 1
 EXIT_USAGE = 2
 EXIT_MISSING_TOOL = 3
@@ -24,9 +24,11 @@ EXIT_INTERNAL = 70  # EX_SOFTWARE of sysexits.h
 
 
 class KosovoKGError(Exception):
-    """An error with a message meant for a person, and the exit code the CLI gives it."""
+    """An error with a message meant for a person, the exit code the CLI gives it and the HTTP
+    status ``serve`` answers it with."""
 
     exit_code = EXIT_USAGE
+    http_status = 400
 
 
 class UsageError(KosovoKGError):
@@ -58,12 +60,20 @@ class ParameterError(QueryError):
     """A stored-query parameter that is unknown, missing or malformed."""
 
 
-class FederationRefused(QueryError):
+class QueryRefused(QueryError):
+    """A query the screens refuse: SPARQL Update, nesting deep enough to crash a parser."""
+
+    http_status = 403
+
+
+class FederationRefused(QueryRefused):
     """A query that would make the engine fetch another URL, run without --allow-federation."""
 
 
 class QueryTimeout(QueryError):
     """A query that ran past its time limit."""
+
+    http_status = 503
 
 
 class EngineError(QueryError):
@@ -74,6 +84,7 @@ class MissingTool(KosovoKGError):
     """A program or service the command needs is not installed or cannot be reached."""
 
     exit_code = EXIT_MISSING_TOOL
+    http_status = 503
 
 
 class EngineUnavailable(MissingTool):
@@ -84,6 +95,7 @@ class ReasoningError(KosovoKGError):
     """The OWL reasoner ran and could not decide (it failed), or found the graph inconsistent."""
 
     exit_code = EXIT_VIOLATIONS
+    http_status = 500
 
 
 class ExportError(KosovoKGError):
@@ -104,13 +116,19 @@ class ChartError(KosovoKGError):
 class ResultTooLarge(QueryError):
     """A result larger than the server's --max-result-mb."""
 
+    http_status = 413
+
 
 class ServerBusy(KosovoKGError):
     """Every query worker is busy and the queue is full: the client should retry later."""
 
+    http_status = 503
+
 
 class WorkerCrashed(KosovoKGError):
     """The worker process running a query ended abnormally (a crash, a kill): that request fails, the server goes on."""
+
+    http_status = 500
 
 
 class ListenError(UsageError):
@@ -121,8 +139,8 @@ class RequestError(KosovoKGError):
     """An HTTP request ``serve`` cannot take (its method, media type, size, encoding), with the status to answer."""
 
     def __init__(self, status: int, message: str):
-        self.status = status
+        self.http_status = status
         super().__init__(message)
 
     def __reduce__(self):  # keep the status through pickling
-        return (type(self), (self.status, str(self)))
+        return (type(self), (self.http_status, str(self)))

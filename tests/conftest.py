@@ -86,8 +86,8 @@ def kosovo_server(kg: KnowledgeGraph, **settings) -> Iterator[str]:
     """``kosovo-kg serve`` in this process (uvicorn on a thread, the workers forked from this
     thread) on a free loopback port; yields its base URL and stops it, workers included, on
     exit. ``settings`` are ServeSettings fields (timeout, max_result_bytes, workers, ...)."""
-    from kosovo_kg.web.app import ServeSettings
     from kosovo_kg.web.server import Serving
+    from kosovo_kg.web.settings import ServeSettings
 
     running = Serving(kg, ServeSettings(port=0, **settings), log=io.StringIO())
     running.start_in_thread()
@@ -103,8 +103,9 @@ def serve_client(kg: KnowledgeGraph, **settings):
     running pool of workers forked from this thread; ``settings`` are ServeSettings fields."""
     from starlette.testclient import TestClient
 
-    from kosovo_kg.web.app import ServeSettings, create_app
+    from kosovo_kg.web.app import create_app
     from kosovo_kg.web.sandbox import probe_network_namespace
+    from kosovo_kg.web.settings import ServeSettings
     from kosovo_kg.web.workers import QueryWorkers
 
     chosen = ServeSettings(**settings)

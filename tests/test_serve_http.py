@@ -14,8 +14,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from kosovo_kg.web.app import ServeSettings
 from kosovo_kg.web.server import Serving
+from kosovo_kg.web.settings import ServeSettings
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 

@@ -31,9 +31,9 @@ from pathlib import Path
 import pytest
 from conftest import ConnectionListener, alive, descendants, free_port, invoke, visible_triples
 
-from kosovo_kg.web.app import ServeSettings
 from kosovo_kg.web.sandbox import probe_network_namespace
 from kosovo_kg.web.server import Serving
+from kosovo_kg.web.settings import ServeSettings
 
 #: ~2,500 triples cubed: far beyond any limit used here.
 PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

@@ -333,9 +333,9 @@ def test_unknown_chart_is_not_found(server, path):
 
 
 def test_without_network_namespaces_serve_says_so_in_one_line(kg, monkeypatch):
-    from kosovo_kg.web.app import ServeSettings
     from kosovo_kg.web.sandbox import probe_network_namespace
     from kosovo_kg.web.server import Serving, startup_lines
+    from kosovo_kg.web.settings import ServeSettings
 
     here = probe_network_namespace()
     serving = Serving(kg, ServeSettings(port=0, timeout=5), log=io.StringIO())

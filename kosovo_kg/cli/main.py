@@ -217,8 +217,8 @@ def _export_quickstatements(kg: KnowledgeGraph, output: str | None) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from kosovo_kg.web.app import ServeSettings
     from kosovo_kg.web.server import listen, run_serve
+    from kosovo_kg.web.settings import ServeSettings
 
     # the address first: a busy port is told at once, before the graph is loaded
     listen(args.host, args.port).close()

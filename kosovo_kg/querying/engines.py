@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 
 import pyoxigraph as ox
 
-from kosovo_kg.errors import EngineError, EngineUnavailable, OptionError, QueryError, QueryTimeout
+from kosovo_kg.errors import EngineError, EngineUnavailable, OptionError, QueryError, QueryRefused, QueryTimeout
 from kosovo_kg.namespaces import PREFIXES, XSD, XSD_STRING
 from kosovo_kg.querying.sparqltext import code_lines, operation_keyword, tokens
 
@@ -370,7 +370,7 @@ def refuse_update(query: str) -> None:
         return
     word = operation_keyword(query)
     if word in _UPDATE_WORDS:
-        raise QueryError(f"refused: {word} is a SPARQL Update operation and the graph is read-only")
+        raise QueryRefused(f"refused: {word} is a SPARQL Update operation and the graph is read-only")
 
 
 def _syntax_message(raw: str, query: str = "") -> str:

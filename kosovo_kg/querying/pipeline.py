@@ -178,7 +178,7 @@ def prepare(
     >>> prepare("DELETE WHERE { ?s ?p ?o }", None, QueryOptions(), None)
     Traceback (most recent call last):
     ...
-    kosovo_kg.errors.QueryError: refused: DELETE is a SPARQL Update operation and the graph is read-only
+    kosovo_kg.errors.QueryRefused: refused: DELETE is a SPARQL Update operation and the graph is read-only
     """
     stored = query if isinstance(query, StoredQuery) else None
     text = stored.text if stored is not None else query

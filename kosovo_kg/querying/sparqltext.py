@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 from functools import cache, lru_cache
 
-from kosovo_kg.errors import FederationRefused, QueryError
+from kosovo_kg.errors import FederationRefused, QueryRefused
 
 # The terminals of the SPARQL 1.1 grammar (https://www.w3.org/TR/sparql11-query/#sparqlGrammar),
 # written as they are there, so that this lexer ends a comment, a string, an IRI or a name exactly
@@ -214,7 +214,7 @@ def refuse_deep_nesting(query: str, limit: int = MAX_NESTING) -> None:
     >>> refuse_deep_nesting("SELECT * { " + "{ " * 100 + "}" * 100 + " }")
     Traceback (most recent call last):
     ...
-    kosovo_kg.errors.QueryError: refused: the query nests groups, lists or parentheses more than 64 deep (at line 1, column 138); simplify it
+    kosovo_kg.errors.QueryRefused: refused: the query nests groups, lists or parentheses more than 64 deep (at line 1, column 138); simplify it
     """
     if sum(query.count(bracket) for bracket in "{([") <= limit and "\\" not in query:
         return  # too few brackets to nest that deep
@@ -226,7 +226,7 @@ def refuse_deep_nesting(query: str, limit: int = MAX_NESTING) -> None:
                 if depth > limit:
                     line = text.count("\n", 0, token.start) + 1
                     column = token.start - (text.rfind("\n", 0, token.start) + 1) + 1
-                    raise QueryError(
+                    raise QueryRefused(
                         f"refused: the query nests groups, lists or parentheses more than {limit} deep "
                         f"(at line {line}, column {column}); simplify it"
                     )

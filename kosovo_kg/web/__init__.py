@@ -10,6 +10,6 @@ Linked Data pages, as a Starlette application under uvicorn, with queries in san
 
 from __future__ import annotations
 
-from kosovo_kg.web.app import ServeSettings
+from kosovo_kg.web.settings import ServeSettings
 
 __all__ = ["ServeSettings"]

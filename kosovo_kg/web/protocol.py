@@ -201,3 +201,11 @@ def not_acceptable(offered: tuple[str, ...]) -> RequestError:
         406,
         "none of the media types in the Accept header can be sent; this answer is available as " + ", ".join(offered),
     )
+
+
+def chosen(request: Request, offered: tuple[str, ...]) -> str:
+    """The media type to answer ``request`` with, of those ``offered``, or 406."""
+    media = negotiate(request.headers.get("accept"), offered)
+    if media is None:
+        raise not_acceptable(offered)
+    return media

@@ -21,8 +21,9 @@ import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from kosovo_kg.errors import ListenError
-from kosovo_kg.web.app import ServeSettings, create_app
+from kosovo_kg.web.app import create_app
 from kosovo_kg.web.sandbox import probe_network_namespace
+from kosovo_kg.web.settings import ServeSettings
 from kosovo_kg.web.workers import QueryWorkers
 
 if TYPE_CHECKING:

@@ -1,0 +1,80 @@
+"""Linked Data: ``/resource/NAME`` (an HTML page or RDF, by content negotiation), the dataset's
+VoID description at ``/.well-known/void`` and the ontology at ``/ontology``."""
+
+from __future__ import annotations
+
+import re
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from kosovo_kg.core.paths import ontology_file
+from kosovo_kg.errors import RequestError
+from kosovo_kg.namespaces import KKR, shorten
+from kosovo_kg.publish.pages import facts_query
+from kosovo_kg.querying.output import GRAPH_MEDIA_TYPES, serialize_triples
+from kosovo_kg.querying.pipeline import PreparedQuery
+from kosovo_kg.web.descriptions import void_description
+from kosovo_kg.web.protocol import chosen, with_charset
+from kosovo_kg.web.routes.sparql import rdf_response
+from kosovo_kg.web.state import base_of, state_of
+
+#: A resource name: what follows /resource/ in the graph's IRIs (checked before it reaches an engine).
+RESOURCE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
+RESOURCE_FORMATS = ("text/html", *GRAPH_MEDIA_TYPES)
+FORMAT_NAMES = {
+    "html": "text/html",
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "jsonld": "application/ld+json",
+    "nt": "application/n-triples",
+    "xml": "application/rdf+xml",
+}
+
+
+async def resource(request: Request) -> Response:
+    state = state_of(request)
+    name = request.path_params["name"]
+    if not RESOURCE_NAME.fullmatch(name):
+        raise RequestError(
+            400, f"{name!r} is not a resource name: names are letters, digits and - . _ ~ (for example kosovo)"
+        )
+    iri = KKR + name
+    fmt = request.query_params.get("format")
+    if fmt is not None:
+        if fmt not in FORMAT_NAMES:
+            raise RequestError(400, f"format must be one of {', '.join(FORMAT_NAMES)}, not {fmt!r}")
+        media = FORMAT_NAMES[fmt]
+    else:
+        media = chosen(request, RESOURCE_FORMATS)
+    found = await state.workers.describe(iri)
+    if found is None:
+        raise RequestError(404, f"no resource {shorten(iri)} in the graph")
+    outgoing, incoming = found
+    headers = {"Vary": "Accept"}
+    if media != "text/html":
+        body = serialize_triples(outgoing + incoming, media)
+        return Response(body, media_type=with_charset(media), headers=headers)
+    facts = await state.workers.result(PreparedQuery(facts_query(iri)))
+    return Response(
+        state.pages.resource(iri, outgoing, incoming, facts), media_type="text/html; charset=utf-8", headers=headers
+    )
+
+
+async def void(request: Request) -> Response:
+    state, base = state_of(request), base_of(request)
+    triples = await run_in_threadpool(state.once, f"void {base}", lambda: void_description(base, state.kg))
+    return rdf_response(triples, request)
+
+
+async def ontology(request: Request) -> Response:
+    return Response(ontology_file().read_bytes(), media_type="text/turtle; charset=utf-8")
+
+
+ROUTES = [
+    Route("/resource/{name:path}", resource, methods=["GET"]),
+    Route("/.well-known/void", void, methods=["GET"]),
+    Route("/ontology", ontology, methods=["GET"]),
+]
