@@ -242,7 +242,7 @@ def scale_worker(size: int, path: str, repeats: int) -> dict:
     import pyoxigraph as ox
 
     from kosovo_kg.core.entailment import add_entailments
-    from kosovo_kg.core.fileio import load_file
+    from kosovo_kg.core.reading import load_file
     from kosovo_kg.core.store import KnowledgeGraph
     from kosovo_kg.errors import QueryTimeout
     from kosovo_kg.querying.catalogue import get_stored_query
@@ -258,10 +258,10 @@ def scale_worker(size: int, path: str, repeats: int) -> dict:
     oxigraph = OxigraphEngine(kg)
     for name in CONTRACT_QUERIES:
         text = get_stored_query(name).text
-        rows = len(oxigraph.run(text))
+        rows = len(oxigraph.query(text))
         figures["queries"][name] = {
             "rows": rows,
-            "oxigraph": median_seconds(lambda text=text: oxigraph.run(text), repeats),
+            "oxigraph": median_seconds(lambda text=text: oxigraph.query(text), repeats),
         }
     figures["rss_oxigraph_mb"] = peak_memory_mb()
     if size <= RDFLIB_LIMIT:
@@ -281,7 +281,7 @@ def scale_worker(size: int, path: str, repeats: int) -> dict:
                 continue
             once = time.perf_counter() - begin
             if once < SLOW_SECONDS:
-                once = median_seconds(lambda text=text: rdflib_engine.run(text), max(2, repeats // 3), warmup=0)
+                once = median_seconds(lambda text=text: rdflib_engine.query(text), max(2, repeats // 3), warmup=0)
             figures["queries"][name]["rdflib"] = once
         figures["rss_with_rdflib_mb"] = peak_memory_mb()
     return figures
@@ -300,7 +300,8 @@ def memory_worker(which: str, path: str) -> dict:
         store.load(path=path, format=ox.RdfFormat.N_TRIPLES)
         triples = len(store)
     elif which == "kosovo-kg load":
-        from kosovo_kg.core.fileio import file_uri, load_file
+        from kosovo_kg.core.paths import file_uri
+        from kosovo_kg.core.reading import load_file
 
         store = ox.Store()
         load_file(store, path, ox.NamedNode(file_uri(path)))

@@ -22,7 +22,7 @@ import pyoxigraph as ox
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kosovo_kg.core import paths
-from kosovo_kg.core.fileio import parse_file
+from kosovo_kg.core.reading import parse_file
 from kosovo_kg.namespaces import KKR
 
 

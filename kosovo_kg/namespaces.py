@@ -11,6 +11,22 @@ OWL = "http://www.w3.org/2002/07/owl#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 SH = "http://www.w3.org/ns/shacl#"
+DCTERMS = "http://purl.org/dc/terms/"
+ORG = "http://www.w3.org/ns/org#"
+PROV = "http://www.w3.org/ns/prov#"
+QB = "http://purl.org/linked-data/cube#"
+SCHEMA = "https://schema.org/"
+# what the descriptions of the dataset and the endpoint use (VoID, DCAT, the Service Description)
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+SPDX = "http://spdx.org/rdf/terms#"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+
+#: The dataset's own IRI (a release's version IRI is this plus /VERSION) and its licence.
+DATASET = "https://w3id.org/kosovo-kg/dataset"
+LICENSE = "https://creativecommons.org/licenses/by-sa/4.0/"
 
 RDFS_LABEL = RDFS + "label"
 XSD_STRING = XSD + "string"
@@ -25,11 +41,11 @@ PREFIXES: dict[str, str] = {
     "owl": OWL,
     "xsd": XSD,
     "skos": SKOS,
-    "dcterms": "http://purl.org/dc/terms/",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "qb": "http://purl.org/linked-data/cube#",
-    "schema": "https://schema.org/",
+    "dcterms": DCTERMS,
+    "org": ORG,
+    "prov": PROV,
+    "qb": QB,
+    "schema": SCHEMA,
 }
 
 

@@ -42,7 +42,7 @@ def invoke(args: list[str], input: str | None = None) -> CliResult:
     """Run the ``kosovo-kg`` command line in this process with its own stdin, stdout and stderr.
 
     An exception that escapes the command (a traceback a user would see) is raised here."""
-    from kosovo_kg.cli.main import run
+    from kosovo_kg.cli.main import command_line
 
     def stream(data: bytes = b"") -> io.TextIOWrapper:
         return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", write_through=True)
@@ -52,7 +52,7 @@ def invoke(args: list[str], input: str | None = None) -> CliResult:
     out, err = sys.stdout, sys.stderr
     try:
         try:
-            code = run([str(arg) for arg in args])
+            code = command_line([str(arg) for arg in args])
         except SystemExit as exit:  # argparse: --help, --version and usage errors
             code = exit.code if isinstance(exit.code, int) else 2
         out.flush(), err.flush()

@@ -16,7 +16,7 @@ import textwrap
 from conftest import invoke
 
 from kosovo_kg import load_graph
-from kosovo_kg.core.fileio import parse_file
+from kosovo_kg.core.reading import parse_file
 
 HALF_WRITER = textwrap.dedent(
     """

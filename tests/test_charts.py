@@ -156,9 +156,9 @@ def test_chart_command_writes_the_image(tmp_path):
 def test_a_query_does_not_import_matplotlib():
     code = (
         "import sys\n"
-        "from kosovo_kg.cli.main import run\n"
+        "from kosovo_kg.cli.main import command_line\n"
         "try:\n"
-        "    run(['query', 'kfor-strength', '--format', 'csv'])\n"
+        "    command_line(['query', 'kfor-strength', '--format', 'csv'])\n"
         "finally:\n"
         "    print('matplotlib' in sys.modules, file=sys.stderr)\n"
     )

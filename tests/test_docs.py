@@ -110,8 +110,8 @@ def test_the_build_opens_no_network_connection(tmp_path):
         "import sys\n"
         "seen = []\n"
         "sys.addaudithook(lambda event, args: seen.append(event) if event in ('socket.connect', 'socket.getaddrinfo') else None)\n"
-        "from kosovo_kg.publish.ontology_docs import build_docs\n"
-        f"build_docs({str(tmp_path / 'docs')!r})\n"
+        "from kosovo_kg.publish.ontology_docs import build_ontology_docs\n"
+        f"build_ontology_docs({str(tmp_path / 'docs')!r})\n"
         "print(seen)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300)

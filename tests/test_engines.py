@@ -53,7 +53,7 @@ def test_remote_endpoint_reports_http_errors(oxigraph_endpoint):
 def virtuoso_endpoint(kg, tmp_path_factory):
     """Virtuoso loaded by its bulk loader with a release's stated graph, as the README says, then
     restarted (see virtuoso_server)."""
-    from kosovo_kg.publish.release import build_release
+    from kosovo_kg.publish.release.build import build_release
 
     folder = tmp_path_factory.mktemp("virtuoso")
     build_release(kg, folder / "release", date="2026-11-30", inferred=False)
@@ -74,7 +74,7 @@ def test_virtuoso_holds_exactly_the_release(kg, virtuoso_endpoint):
     release's description of itself (its version and date)."""
     from virtuoso import GRAPH
 
-    from kosovo_kg.publish.release import DATASET
+    from kosovo_kg.namespaces import DATASET
 
     stated = sparql(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}", engine=virtuoso_endpoint)
     about = sparql(f"SELECT (COUNT(*) AS ?n) WHERE {{ <{DATASET}> ?p ?o }}", engine=virtuoso_endpoint)

@@ -93,7 +93,7 @@ def test_an_export_gets_ordinary_permissions_and_keeps_an_existing_files(tmp_pat
     mkstemp, so every export, chart and docs page came out readable by its owner only."""
     import os
 
-    from kosovo_kg.core.fileio import atomic_writer
+    from kosovo_kg.core.writing import atomic_writer
 
     umask = os.umask(0o022)
     try:

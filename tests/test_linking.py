@@ -7,7 +7,7 @@ import json
 from conftest import invoke
 
 from kosovo_kg import KnowledgeGraph
-from kosovo_kg.core.fileio import parse_file
+from kosovo_kg.core.reading import parse_file
 from kosovo_kg.curation.linking import link_report
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from kosovo_kg import sparql
 from kosovo_kg.core import paths
-from kosovo_kg.core.fileio import parse_file
+from kosovo_kg.core.reading import parse_file
 from kosovo_kg.core.store import KnowledgeGraph, load_graph
 from kosovo_kg.curation.reasoning import check_consistency, reasoner_view
 

@@ -23,8 +23,12 @@ from conftest import invoke
 
 from kosovo_kg import load_graph
 from kosovo_kg.core import paths
+from kosovo_kg.namespaces import DATASET
 from kosovo_kg.publish.changes import DERIVED
-from kosovo_kg.publish.release import CHECKSUMS, DATASET, INFERRED_DATASET, build_release, read_release, release_date
+from kosovo_kg.publish.release.build import build_release
+from kosovo_kg.publish.release.dates import release_date
+from kosovo_kg.publish.release.graph import INFERRED_DATASET
+from kosovo_kg.publish.release.previous import CHECKSUMS, read_release
 
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"

@@ -354,10 +354,10 @@ def test_cached_answers_are_the_same_bytes(kg):
 @pytest.mark.parametrize("name", LOCAL_QUERIES)
 def test_every_stored_question_answers_as_on_the_command_line(client, kg, name):
     """serve writes answers with pyoxigraph's serializer, the CLI with output.to_csv: the same rows."""
-    from kosovo_kg.querying.pipeline import QueryOptions, get_stored_query, prepare, render, run
+    from kosovo_kg.querying.pipeline import QueryOptions, evaluate, get_stored_query, prepare, render
 
     options = QueryOptions()
-    expected = render(run(prepare(get_stored_query(name), {}, options, kg), kg, options), "csv", kg)
+    expected = render(evaluate(prepare(get_stored_query(name), {}, options, kg), kg, options), "csv", kg)
     response = client.get(f"/api/queries/{name}?format=csv")
     assert response.status_code == 200
     assert response.text == expected

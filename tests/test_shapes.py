@@ -23,7 +23,7 @@ import rdflib
 
 from kosovo_kg import load_graph
 from kosovo_kg.core import paths
-from kosovo_kg.core.fileio import parse_file
+from kosovo_kg.core.reading import parse_file
 from kosovo_kg.core.store import KnowledgeGraph
 from kosovo_kg.curation.validation import run_shacl
 

@@ -22,7 +22,7 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 
-from kosovo_kg.publish.release import build_release
+from kosovo_kg.publish.release.build import build_release
 
 CHROMIUM = Path("/usr/bin/chromium")
 

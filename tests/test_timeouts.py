@@ -74,8 +74,8 @@ def test_a_query_without_timeout_starts_no_process():
     """The default path stays as it was: no deadline module, no multiprocessing, no fork."""
     probe = (
         "import sys\n"
-        "from kosovo_kg.cli.main import run\n"
-        "assert run(['query', 'kfor-strength', '--format', 'csv']) == 0\n"
+        "from kosovo_kg.cli.main import command_line\n"
+        "assert command_line(['query', 'kfor-strength', '--format', 'csv']) == 0\n"
         "print('kosovo_kg.querying.deadline' in sys.modules, 'multiprocessing' in sys.modules)\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)

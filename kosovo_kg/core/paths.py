@@ -124,3 +124,31 @@ def display_path(path: Path | str) -> str:
         except ValueError:
             continue
     return str(path)
+
+
+#: Characters a file: URI carries as they are (RFC 3986 unreserved, and the path's slashes).
+_URI_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/")
+
+
+def file_uri(path: Path | str, *, resolved: bool = False) -> str:
+    """The ``file:`` URI of a file, which names its graph and is its base IRI.
+
+    ``resolved`` says the path is already absolute with its links resolved (the packaged files
+    are): then a path whose characters need no escaping, the usual case, is written out without
+    importing pathlib, which a one-off query would pay for. A path that cannot be resolved (a
+    symlink loop) is reported as the file that cannot be read.
+
+    >>> file_uri("/srv/graph/polls.ttl", resolved=True), file_uri("/srv/a b.ttl", resolved=True)
+    ('file:///srv/graph/polls.ttl', 'file:///srv/a%20b.ttl')
+    """
+    if resolved and isinstance(path, str) and _URI_SAFE.issuperset(path):
+        return "file://" + path
+    from pathlib import Path
+
+    from kosovo_kg.errors import LoadError
+
+    path = Path(path)
+    try:
+        return (path if resolved else path.resolve()).as_uri()
+    except (OSError, RuntimeError) as error:  # Python 3.11 reports a symlink loop as RuntimeError
+        raise LoadError(display_path(path), f"cannot be read: {getattr(error, 'strerror', None) or error}") from error

@@ -152,9 +152,9 @@ def load_graph(extra_files: Iterable[str | os.PathLike[str]] = (), *, packaged: 
     store = _load_packaged(graph_files, preloaded) if packaged else ox.Store()
     extra = False
     for path in (os.fspath(given) for given in extra_files):
-        from kosovo_kg.core.fileio import file_uri, load_file  # only for files beside the packaged graph
+        from kosovo_kg.core.reading import load_file  # only for files beside the packaged graph
 
-        graph_name = ox.NamedNode(file_uri(path))
+        graph_name = ox.NamedNode(paths.file_uri(path))
         if graph_name.value in graph_files:  # the same file given twice is loaded once
             continue
         load_file(store, path, graph_name)
@@ -177,7 +177,7 @@ _MERSENNE_127 = (1 << 127) - 1
 
 def _packaged_files() -> tuple[list[str], list[ox.NamedNode]]:
     files = paths.data_file_paths()  # absolute, in the project's folder: no need to resolve them again
-    return files, [ox.NamedNode(_file_uri(path)) for path in files]
+    return files, [ox.NamedNode(paths.file_uri(path, resolved=True)) for path in files]
 
 
 def _cache_entry(files: Sequence[str]) -> str | None:
@@ -295,7 +295,7 @@ def _load_packaged(graph_files: dict[str, str], preloaded: tuple[str, ox.Store] 
             except SyntaxError:  # a damaged entry: parse afresh and replace it
                 store.clear()
     from kosovo_kg.core import entailment
-    from kosovo_kg.core.fileio import load_file
+    from kosovo_kg.core.reading import load_file
 
     for path, name in zip(files, names, strict=True):
         load_file(store, path, name)
@@ -312,17 +312,3 @@ def _label_rank(label: ox.Literal) -> int:
     """English first, then a label without a language, then any other."""
     language = label.language
     return 0 if language == "en" or (language or "").startswith("en-") else 1 if not language else 2
-
-
-#: Characters a file: URI carries as they are (RFC 3986 unreserved, and the path's slashes).
-_URI_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/")
-
-
-def _file_uri(path: str) -> str:
-    """``Path(path).as_uri()`` for an absolute path, without importing pathlib when no character
-    needs escaping (the usual case; otherwise pathlib does it)."""
-    if _URI_SAFE.issuperset(path):
-        return "file://" + path
-    from pathlib import Path
-
-    return Path(path).as_uri()

@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from kosovo_kg.core.store import KnowledgeGraph
+from kosovo_kg.namespaces import WD
 from kosovo_kg.querying.pipeline import execute
-
-WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 
 #: The kinds of thing that should link to Wikidata, by the class whose instances they are.
 LINKABLE = {
@@ -94,7 +93,7 @@ def link_report(kg: KnowledgeGraph) -> LinkReport:
         rows = execute(
             f"""SELECT (COUNT(DISTINCT ?e) AS ?total) (COUNT(DISTINCT ?linked) AS ?linkedCount) WHERE {{
                   ?e a/rdfs:subClassOf* {cls} .
-                  OPTIONAL {{ ?e owl:sameAs ?item . FILTER(STRSTARTS(STR(?item), "{WIKIDATA_ENTITY}")) BIND(?e AS ?linked) }}
+                  OPTIONAL {{ ?e owl:sameAs ?item . FILTER(STRSTARTS(STR(?item), "{WD}")) BIND(?e AS ?linked) }}
                 }}""",
             kg=kg,
         )
@@ -103,11 +102,11 @@ def link_report(kg: KnowledgeGraph) -> LinkReport:
     for row in execute(
         f"""SELECT ?entity ?label ?item (COUNT(DISTINCT ?repository) AS ?repositories) WHERE {{
               ?entity owl:sameAs ?item ; rdfs:label ?label .
-              FILTER(STRSTARTS(STR(?item), "{WIKIDATA_ENTITY}"))
+              FILTER(STRSTARTS(STR(?item), "{WD}"))
               OPTIONAL {{
                 ?entity kkg:wikidataEvidence ?pairing .
                 ?pairing kkg:pairingRepository ?repository ; kkg:pairedIdentifier ?id .
-                FILTER(?id = STRAFTER(STR(?item), "{WIKIDATA_ENTITY}"))
+                FILTER(?id = STRAFTER(STR(?item), "{WD}"))
               }}
             }} GROUP BY ?entity ?label ?item ORDER BY ?label""",
         kg=kg,
@@ -119,7 +118,7 @@ def link_report(kg: KnowledgeGraph) -> LinkReport:
                 {
                     "entity": row["entity"],
                     "label": row["label"],
-                    "wikidata": row["item"].removeprefix(WIKIDATA_ENTITY),
+                    "wikidata": row["item"].removeprefix(WD),
                     "repositories": str(row["repositories"]),
                 }
             )
@@ -145,21 +144,21 @@ def link_report(kg: KnowledgeGraph) -> LinkReport:
         report.missing.append({k: str(row[k]) for k in ("entity", "label", "kind", "reason")})
     for row in execute(
         f"""SELECT ?item (COUNT(DISTINCT ?e) AS ?n) WHERE {{
-              ?e owl:sameAs ?item . FILTER(STRSTARTS(STR(?item), "{WIKIDATA_ENTITY}"))
+              ?e owl:sameAs ?item . FILTER(STRSTARTS(STR(?item), "{WD}"))
             }} GROUP BY ?item HAVING (COUNT(DISTINCT ?e) > 1) ORDER BY ?item""",
         kg=kg,
     ):
         entities = execute(f"SELECT ?e WHERE {{ ?e owl:sameAs <{row['item']}> }} ORDER BY ?e", kg=kg)
         report.shared.append(
             {
-                "wikidata": row["item"].removeprefix(WIKIDATA_ENTITY),
+                "wikidata": row["item"].removeprefix(WD),
                 "entities": ", ".join(kg.label(e["e"]) for e in entities),
             }
         )
     for row in execute(
         f"""SELECT ?entity ?label ?item ?recorded WHERE {{
               ?entity owl:sameAs ?item ; rdfs:label ?label .
-              FILTER(STRSTARTS(STR(?item), "{WIKIDATA_ENTITY}"))
+              FILTER(STRSTARTS(STR(?item), "{WD}"))
               OPTIONAL {{ ?entity kkg:wikidataLabel ?recorded }}
             }} ORDER BY ?label""",
         kg=kg,
@@ -171,7 +170,7 @@ def link_report(kg: KnowledgeGraph) -> LinkReport:
                 {
                     "entity": row["entity"],
                     "label": row["label"],
-                    "wikidata": row["item"].removeprefix(WIKIDATA_ENTITY),
+                    "wikidata": row["item"].removeprefix(WD),
                     "wikidata_label": row["recorded"],
                 }
             )

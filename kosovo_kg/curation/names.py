@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kosovo_kg.namespaces import KKR
 from kosovo_kg.querying.pipeline import execute
 
 if TYPE_CHECKING:
@@ -111,9 +112,8 @@ def names_turtle(kg: KnowledgeGraph) -> str:
         f'    rdfs:comment "Territory names of CLDR release {version}, as Babel {babel} ships them '
         f'(babel.core.get_cldr_version() gives {version}); the locales read are sq, sr and sr_Latn."@en .',
     ]
-    prefix = "https://w3id.org/kosovo-kg/resource/"
     for found in find_names(kg):
-        local = found.entity.removeprefix(prefix)
+        local = found.entity.removeprefix(KKR)
         lines.append("")
         lines.append(f"# {found.label}: CLDR territory {found.code}")
         lines.append(f"kkr:{local} kkg:namesSource kkr:{SOURCE} ;")
@@ -130,7 +130,7 @@ def names_file() -> Path:
 
 def write_names(kg: KnowledgeGraph, path: Path | None = None) -> Path:
     """Regenerate graph/names.ttl (atomically)."""
-    from kosovo_kg.core.fileio import atomic_writer
+    from kosovo_kg.core.writing import atomic_writer
 
     target = path or names_file()
     with atomic_writer(target) as out:

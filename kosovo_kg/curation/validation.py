@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from kosovo_kg.core import paths
-from kosovo_kg.core.fileio import parse_file
+from kosovo_kg.core.reading import parse_file
 from kosovo_kg.core.store import KnowledgeGraph, load_graph
 from kosovo_kg.namespaces import SH, shorten
 

@@ -478,7 +478,7 @@ def render_chart(name: str, kg: KnowledgeGraph, image_format: str = "svg") -> by
 
 def draw_chart(name: str, kg: KnowledgeGraph, path: Path | str) -> ChartData:
     """Write chart ``name`` to ``path`` (.png or .svg), atomically; returns what it plotted."""
-    from kosovo_kg.core.fileio import atomic_writer
+    from kosovo_kg.core.writing import atomic_writer
 
     check_chart_name(name)
     image_format = chart_format(path)

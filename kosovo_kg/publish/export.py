@@ -8,9 +8,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kosovo_kg.core import paths
-from kosovo_kg.core.fileio import atomic_writer
 from kosovo_kg.core.rdf import rdf_bytes
 from kosovo_kg.core.store import KnowledgeGraph
+from kosovo_kg.core.writing import atomic_writer
 from kosovo_kg.errors import ExportError
 from kosovo_kg.namespaces import PREFIXES
 

@@ -15,8 +15,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kosovo_kg.core.fileio import atomic_writer
 from kosovo_kg.core.paths import display_path, ontology_file
+from kosovo_kg.core.writing import atomic_writer
 from kosovo_kg.errors import ExportError
 from kosovo_kg.namespaces import KKG, shorten
 
@@ -27,7 +27,7 @@ INDEX = "index.html"
 
 @dataclass
 class DocsBuild:
-    """What ``build_docs`` wrote, and the ontology terms the documentation covers."""
+    """What ``build_ontology_docs`` wrote, and the ontology terms the documentation covers."""
 
     folder: Path
     files: list[Path] = field(default_factory=list)
@@ -161,7 +161,7 @@ def _with_diagram(page: str, drawn: bool) -> str:
     return page.replace("</body>", section + "</body>", 1)
 
 
-def build_docs(folder: Path | str, source: Path | None = None) -> DocsBuild:
+def build_ontology_docs(folder: Path | str, source: Path | None = None) -> DocsBuild:
     """Write ``index.html`` (pyLODE), ``classes.dot`` and, with Graphviz, ``classes.svg`` into ``folder``."""
     from rdflib import Graph
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kosovo_kg.core.store import KnowledgeGraph
+from kosovo_kg.namespaces import WD
 from kosovo_kg.querying.pipeline import execute
 
-WD = "http://www.wikidata.org/entity/"
 MEMBER_OF, START_TIME, POSITION_HELD, SERIES_ORDINAL = "P463", "P580", "P39", "P1545"
 REFERENCE_URL = "S854"
 

@@ -244,7 +244,7 @@ RewriteRule ^$ {site}/index.html [R=303,L]
 """
 
 
-def build_docs(folder: Path, ontology: Path) -> list[str]:
+def build_ontology_docs_reproducibly(folder: Path, ontology: Path) -> list[str]:
     """``kosovo-kg docs`` into ``folder``, in a Python of its own with a fixed hash seed: pyLODE (and
     rdflib under it) write terms in the order of Python sets of strings, which the interpreter's
     random hash seed changes from run to run, and a release must give the same bytes. Returns the
@@ -255,8 +255,8 @@ def build_docs(folder: Path, ontology: Path) -> list[str]:
 
     script = (
         "import sys, pathlib\n"
-        "from kosovo_kg.publish.ontology_docs import build_docs\n"
-        "build = build_docs(sys.argv[1], pathlib.Path(sys.argv[2]))\n"
+        "from kosovo_kg.publish.ontology_docs import build_ontology_docs\n"
+        "build = build_ontology_docs(sys.argv[1], pathlib.Path(sys.argv[2]))\n"
         "print(len(build.classes), len(build.properties))\n"
     )
     done = subprocess.run(
@@ -286,7 +286,7 @@ def build_site(
     files beside ``site/`` as (file name, description, bytes), listed on the front page."""
     from kosovo_kg.publish.charts import CHARTS, render_chart
     from kosovo_kg.querying.output import serialize_triples
-    from kosovo_kg.querying.pipeline import PreparedQuery, QueryOptions, get_stored_query, prepare, run
+    from kosovo_kg.querying.pipeline import PreparedQuery, QueryOptions, evaluate, get_stored_query, prepare
     from kosovo_kg.querying.pipeline import render as render_answer
 
     folder.mkdir()
@@ -304,7 +304,7 @@ def build_site(
         outgoing, incoming = (
             sorted(part, key=lambda t: (str(t.predicate), str(t.object), str(t.subject))) for part in described
         )
-        facts = run(PreparedQuery(facts_query(iri)), kg, options)
+        facts = evaluate(PreparedQuery(facts_query(iri)), kg, options)
         page = pages.resource(iri, outgoing, incoming, facts)
         (folder / "resource" / f"{name}.html").write_text(page, encoding="utf-8")
         # the same triples serve sends for the resource, in a fixed order
@@ -328,12 +328,12 @@ def build_site(
         (charts_folder / f"{chart}.svg").write_bytes(render_chart(chart, kg, "svg"))
         prepared = prepare(get_stored_query(query_name), {}, options, kg)
         (answers / f"{query_name}.csv").write_text(
-            render_answer(run(prepared, kg, options), "csv", kg), encoding="utf-8"
+            render_answer(evaluate(prepared, kg, options), "csv", kg), encoding="utf-8"
         )
         written += 2
     announce(f"  {len(CHARTS)} charts with their stored queries' answers")
 
-    classes, properties = build_docs(folder / "ontology", ontology)
+    classes, properties = build_ontology_docs_reproducibly(folder / "ontology", ontology)
     written += sum(1 for _ in (folder / "ontology").iterdir())
     announce(f"  the ontology's documentation (pyLODE): {classes} classes, {properties} properties")
 

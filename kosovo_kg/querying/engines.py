@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     class Engine(Protocol):
         name: str
 
-        def run(self, query: str) -> Result: ...
+        def query(self, query: str) -> Result: ...
 
     RowBase = Mapping[str, Any]
 else:
@@ -194,7 +194,7 @@ class OxigraphEngine:
     def __init__(self, kg: KnowledgeGraph):
         self.store = kg.store
 
-    def run(self, query: str) -> Result:
+    def query(self, query: str) -> Result:
         try:
             answer = self.store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
             # Evaluation is lazy: a SERVICE that fails does so while the rows are read, so
@@ -221,7 +221,7 @@ class RdflibEngine:
     def __init__(self, kg: KnowledgeGraph):
         self.graph = kg.rdflib_graph
 
-    def run(self, query: str) -> Result:
+    def query(self, query: str) -> Result:
         from pyparsing.exceptions import ParseException
 
         from kosovo_kg.core.rdf import from_rdflib
@@ -262,7 +262,7 @@ class RemoteEngine:
         self.name = self.url = url
         self.timeout = timeout
 
-    def run(self, query: str) -> Result:
+    def query(self, query: str) -> Result:
         import http.client
         import urllib.error
         import urllib.parse

@@ -7,7 +7,7 @@ prepare, run and render.
   text an engine will run, after the screens every caller shares: an empty query, SPARQL Update,
   nesting deep enough to crash a parser, and (unless allowed) federation. Parameter values are
   typed and bound as RDF terms, never pasted into the text.
-- :func:`run` runs a prepared query on the options' engine, under the time limit if one is given.
+- :func:`evaluate` runs a prepared query on the options' engine, under the time limit if one is given.
 - :func:`render` prints a result in one of the output formats.
 
 >>> options = QueryOptions()
@@ -15,7 +15,7 @@ prepare, run and render.
 >>> prepared = prepare(get_stored_query("kfor-strength"), {}, options, kg)
 >>> prepared.form
 'SELECT'
->>> print(render(run(prepared, kg, options), "csv", kg), end="")
+>>> print(render(evaluate(prepared, kg, options), "csv", kg), end="")
 date,troops,count
 1999-06,20000,https://w3id.org/kosovo-kg/resource/kfor-strength-1999
 2024,4500,https://w3id.org/kosovo-kg/resource/kfor-strength-2024
@@ -99,7 +99,7 @@ class QueryOptions(Record):
     def checked(self) -> QueryOptions:
         """These options, or :class:`OptionError` naming the one that cannot be used."""
         if self.remote:
-            _check_url("--engine", self.engine)
+            check_url("--engine", self.engine)
             if self.data or self.only_data:
                 raise OptionError(
                     "--data loads files into the embedded graph; a remote engine (--engine URL) answers from its own data"
@@ -109,7 +109,7 @@ class QueryOptions(Record):
         if self.timeout is not None and not (math.isfinite(self.timeout) and self.timeout > 0):
             raise OptionError(f"the time limit must be a positive number of seconds, got {self.timeout:g}")
         if self.wikidata_endpoint is not None:
-            _check_url("--wikidata-endpoint", self.wikidata_endpoint)
+            check_url("--wikidata-endpoint", self.wikidata_endpoint)
         if self.only_data and not self.data:
             raise OptionError("--only-data needs the files to query: give them with --data FILE ...")
         return self
@@ -123,10 +123,10 @@ class QueryOptions(Record):
         return load_graph(self.data, packaged=not self.only_data)
 
 
-def _check_url(option: str, url: str) -> None:
+def check_url(option: str, url: str) -> None:
     """An http(s) URL that the HTTP client can use, or :class:`OptionError` naming the option.
 
-    >>> _check_url("--engine", "http://127.0.0.1:99999/sparql")
+    >>> check_url("--engine", "http://127.0.0.1:99999/sparql")
     Traceback (most recent call last):
     ...
     kosovo_kg.errors.OptionError: --engine 'http://127.0.0.1:99999/sparql' is not a usable URL: Port out of range 0-65535
@@ -199,7 +199,7 @@ def prepare(
     return PreparedQuery(text, stored)
 
 
-def run(prepared: PreparedQuery, kg: KnowledgeGraph | None, options: QueryOptions) -> Result:
+def evaluate(prepared: PreparedQuery, kg: KnowledgeGraph | None, options: QueryOptions) -> Result:
     """Run a prepared query on the options' engine.
 
     With a ``timeout``, an embedded query runs in a forked child that is killed at the limit
@@ -208,10 +208,10 @@ def run(prepared: PreparedQuery, kg: KnowledgeGraph | None, options: QueryOption
     """
     engine = make_engine(options.engine, kg, options.timeout)
     if options.timeout is None or options.remote:
-        return engine.run(prepared.text)
+        return engine.query(prepared.text)
     from kosovo_kg.querying.deadline import run_with_deadline
 
-    return run_with_deadline(lambda: engine.run(prepared.text), options.timeout)
+    return run_with_deadline(lambda: engine.query(prepared.text), options.timeout)
 
 
 def execute(
@@ -226,15 +226,16 @@ def execute(
         raise OptionError("give either a loaded graph or data files to load, not both")
     if kg is None and not options.remote:
         kg = options.load_graph()
-    return run(prepare(query, params, options, kg), kg, options)
+    return evaluate(prepare(query, params, options, kg), kg, options)
 
 
 __all__ = [
     "PreparedQuery",
     "QueryOptions",
+    "check_url",
+    "evaluate",
     "execute",
     "get_stored_query",
     "prepare",
     "render",
-    "run",
 ]

@@ -1,5 +1,5 @@
 """What the endpoint says about itself: a SPARQL 1.1 Service Description (at ``/sparql`` without a
-query) and a VoID description of the dataset (at ``/.well-known/void``), both as RDF triples."""
+query), as RDF triples. The dataset's VoID description is :func:`kosovo_kg.publish.release.void.endpoint_void`."""
 
 from __future__ import annotations
 
@@ -7,17 +7,12 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kosovo_kg.namespaces import KKR, PREFIXES, RDF
+from kosovo_kg.namespaces import DCTERMS, FORMATS, RDF, SD, VOID
 
 if TYPE_CHECKING:
-    from kosovo_kg.core.store import KnowledgeGraph
+    pass
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = "http://rdfs.org/ns/void#"
-DCTERMS = "http://purl.org/dc/terms/"
-FORMATS = "http://www.w3.org/ns/formats/"
 DESCRIPTION_PREFIXES = {"sd": SD, "void": VOID, "formats": FORMATS}
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 A = ox.NamedNode(RDF + "type")
 
 
@@ -59,46 +54,4 @@ def service_description(base: str, allow_federation: bool) -> list[ox.Triple]:
         ox.Triple(default, A, _n(SD + "Graph")),
         ox.Triple(default, _n(VOID + "inDataset"), _n(f"{base}/.well-known/void#dataset")),
     ]
-    return triples
-
-
-def void_description(base: str, kg: KnowledgeGraph) -> list[ox.Triple]:
-    """The dataset: its size, its vocabularies, where to query it and how its IRIs dereference."""
-    dataset = _n(f"{base}/.well-known/void#dataset")
-    triples_count = len(kg.triples)
-    subjects = {t.subject for t in kg.triples if isinstance(t.subject, ox.NamedNode)}
-    classes = {t.object for t in kg.triples if t.predicate == A}
-    properties = {t.predicate for t in kg.triples}
-
-    def count(value: int) -> ox.Literal:
-        return ox.Literal(str(value), datatype=XSD_INTEGER)
-
-    triples = [
-        ox.Triple(dataset, A, _n(VOID + "Dataset")),
-        ox.Triple(dataset, _n(DCTERMS + "title"), ox.Literal("kosovo-kg: Kosovo–NATO relations", language="en")),
-        ox.Triple(
-            dataset,
-            _n(DCTERMS + "description"),
-            ox.Literal(
-                "A knowledge graph of Kosovo–NATO relations: every statement, poll, membership, recognition and "
-                "event dated and sourced, linked to Wikidata.",
-                language="en",
-            ),
-        ),
-        ox.Triple(dataset, _n(DCTERMS + "license"), _n("https://creativecommons.org/licenses/by-sa/4.0/")),
-        ox.Triple(dataset, _n(VOID + "sparqlEndpoint"), _n(f"{base}/sparql")),
-        ox.Triple(dataset, _n(VOID + "uriSpace"), ox.Literal(KKR)),
-        ox.Triple(dataset, _n(VOID + "exampleResource"), _n(KKR + "kosovo")),
-        ox.Triple(dataset, _n(VOID + "triples"), count(triples_count)),
-        ox.Triple(dataset, _n(VOID + "entities"), count(len(subjects))),
-        ox.Triple(dataset, _n(VOID + "classes"), count(len(classes))),
-        ox.Triple(dataset, _n(VOID + "properties"), count(len(properties))),
-        ox.Triple(dataset, _n(VOID + "feature"), _n(FORMATS + "Turtle")),
-        ox.Triple(dataset, _n(VOID + "feature"), _n(FORMATS + "JSON-LD")),
-        ox.Triple(dataset, _n(VOID + "feature"), _n(FORMATS + "N-Triples")),
-    ]
-    for prefix in ("kkg", "org", "prov", "qb", "schema", "skos", "dcterms"):
-        triples.append(ox.Triple(dataset, _n(VOID + "vocabulary"), _n(PREFIXES[prefix])))
-    # a resource's IRI under kkr: dereferences here, at /resource/NAME
-    triples.append(ox.Triple(dataset, _n(VOID + "rootResource"), _n(KKR + "kosovo")))
     return triples

@@ -239,7 +239,7 @@ def startup_lines(serving: Serving) -> list[str]:
     return lines
 
 
-def run_serve(kg: KnowledgeGraph, settings: ServeSettings, announce: Callable[[str], None] = print) -> None:
+def serve_until_stopped(kg: KnowledgeGraph, settings: ServeSettings, announce: Callable[[str], None] = print) -> None:
     """Serve until Ctrl-C or SIGTERM: in-flight queries finish, then the workers stop."""
     serving = Serving(kg, settings, announce)
     # uvicorn re-raises the signal that stopped it once it has drained, under the handler that

@@ -43,7 +43,7 @@ from kosovo_kg.namespaces import PREFIXES
 from kosovo_kg.publish.pages import describe
 from kosovo_kg.querying.engines import Result, _syntax_message
 from kosovo_kg.querying.output import graph_format
-from kosovo_kg.querying.pipeline import PreparedQuery, QueryOptions, run
+from kosovo_kg.querying.pipeline import PreparedQuery, QueryOptions, evaluate
 from kosovo_kg.querying.sparqltext import keywords
 from kosovo_kg.web.sandbox import die_with_parent, leave_network
 
@@ -109,7 +109,7 @@ def _ping() -> int:
 
 def _run(text: str, form: str) -> Result:
     try:
-        return run(PreparedQuery(text), _GRAPH, _OPTIONS)
+        return evaluate(PreparedQuery(text), _GRAPH, _OPTIONS)
     except OSError as error:
         # pyoxigraph evaluates lazily: a SERVICE that cannot connect (no network in the sandbox)
         # fails while the rows are read, after the engine's own handler around Store.query

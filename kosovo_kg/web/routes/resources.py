@@ -14,9 +14,9 @@ from kosovo_kg.core.paths import ontology_file
 from kosovo_kg.errors import RequestError
 from kosovo_kg.namespaces import KKR, shorten
 from kosovo_kg.publish.pages import facts_query
+from kosovo_kg.publish.release.void import endpoint_void
 from kosovo_kg.querying.output import GRAPH_MEDIA_TYPES, serialize_triples
 from kosovo_kg.querying.pipeline import PreparedQuery
-from kosovo_kg.web.descriptions import void_description
 from kosovo_kg.web.protocol import chosen, with_charset
 from kosovo_kg.web.routes.sparql import rdf_response
 from kosovo_kg.web.state import base_of, state_of
@@ -65,7 +65,7 @@ async def resource(request: Request) -> Response:
 
 async def void(request: Request) -> Response:
     state, base = state_of(request), base_of(request)
-    triples = await run_in_threadpool(state.once, f"void {base}", lambda: void_description(base, state.kg))
+    triples = await run_in_threadpool(state.once, f"void {base}", lambda: endpoint_void(base, state.kg))
     return rdf_response(triples, request)
 
 

@@ -1,19 +1,17 @@
-"""Reading RDF files with clear errors, and writing files atomically."""
+"""Reading what users give: RDF files and query files, refused with a clear error naming the file and
+line when they cannot be used (a device, a FIFO, too large, malformed), never half read."""
 
 from __future__ import annotations
 
 import os
 import re
 import stat
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
 
 import pyoxigraph as ox
 
-from kosovo_kg.core.paths import display_path
-from kosovo_kg.errors import ExportError, LoadError
+from kosovo_kg.core.paths import display_path, file_uri
+from kosovo_kg.errors import LoadError
 
 _FORMATS_BY_SUFFIX = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -271,18 +269,6 @@ def parse_file(path: Path | str) -> list[ox.Triple]:
         raise _syntax_error(path, error, data) from error
 
 
-def file_uri(path: Path | str) -> str:
-    """The ``file:`` URI of a file, which names its graph and is its base IRI.
-
-    A path that cannot be resolved (a symlink loop) is reported as the file that cannot be read.
-    """
-    path = Path(path)
-    try:
-        return path.resolve().as_uri()
-    except (OSError, RuntimeError) as error:  # Python 3.11 reports a symlink loop as RuntimeError
-        raise LoadError(display_path(path), f"cannot be read: {getattr(error, 'strerror', None) or error}") from error
-
-
 def load_file(store: ox.Store, path: Path | str, graph_name: ox.NamedNode) -> None:
     """Load one RDF file into a named graph of the store, parsed in Rust with no Python triples."""
     path = Path(path)
@@ -302,93 +288,3 @@ def load_file(store: ox.Store, path: Path | str, graph_name: ox.NamedNode) -> No
     ):
         if path.read_bytes().isspace():
             raise LoadError(display_path(path), "is empty")
-
-
-#: Characters of the target's name kept in its temporary file's name: a name near the file
-#: system's limit of 255 bytes must still leave room for the process id and suffix.
-_PART_NAME_KEPT = 120
-
-
-def _part_prefix(path: Path) -> str:
-    return f".{path.name[:_PART_NAME_KEPT]}."
-
-
-def _remove_stale_parts(path: Path) -> None:
-    """Delete the temporary files that writers of ``path`` killed midway (SIGKILL, power loss) left.
-
-    A ``.NAME.PID.XXXX.part`` file whose process no longer runs is a leftover; one whose process
-    runs may be another export in progress and is kept.
-    """
-    import glob
-
-    prefix = _part_prefix(path)
-    for part in path.parent.glob(f"{glob.escape(prefix)}*.part"):
-        pid = part.name[len(prefix) :].split(".", 1)[0]
-        if not pid.isdigit():
-            continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            part.unlink(missing_ok=True)
-        except OSError:  # alive but not ours (PermissionError): keep it
-            pass
-
-
-@contextmanager
-def atomic_writer(path: Path | str, mode: str = "w") -> Iterator[IO]:
-    """Write to a temporary file beside ``path`` and rename it into place only on success.
-
-    An error or a kill midway leaves any previous file at ``path`` untouched. An error removes
-    the temporary file at once; a kill (SIGKILL) cannot, so its ``.NAME.PID.XXXX.part`` stays
-    until the next write to ``path`` removes it. Only a regular file is ever replaced: the
-    rename would turn a device (``/dev/null``), a FIFO or a socket into a plain file.
-    """
-    path = Path(path)
-    shown = display_path(path)
-    try:
-        status: os.stat_result | None = path.stat()
-    except (FileNotFoundError, NotADirectoryError):  # the folder is checked below
-        status = None
-    except (OSError, RuntimeError) as error:  # a name too long, a symlink loop
-        raise ExportError(f"{shown}: cannot be written: {getattr(error, 'strerror', None) or error}") from error
-    if status is not None and stat.S_ISDIR(status.st_mode):
-        raise ExportError(f"{shown}: is a folder; give a file name")
-    if status is not None and not stat.S_ISREG(status.st_mode):
-        raise ExportError(
-            f"{shown}: is not a regular file (a device, FIFO or socket); refused, since writing replaces "
-            "the file (leave out -o to write to standard output)"
-        )
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        problem = "is a file, not a folder" if folder.exists() else "does not exist"
-        raise ExportError(f"{shown}: folder {display_path(folder)} {problem}")
-    import tempfile
-
-    _remove_stale_parts(path)
-    try:
-        # The writer's process id is in the name, so a later write can tell a leftover from a live one.
-        handle, temporary = tempfile.mkstemp(prefix=f"{_part_prefix(path)}{os.getpid()}.", suffix=".part", dir=folder)
-    except OSError as error:
-        raise ExportError(f"{shown}: cannot write here: {error.strerror or error}") from error
-    try:
-        # mkstemp makes it 0600: give what a plain write would
-        os.fchmod(handle, status.st_mode & 0o777 if status is not None else _new_file_mode())
-        encoding = None if "b" in mode else "utf-8"
-        with os.fdopen(handle, mode, encoding=encoding) as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except OSError as error:  # a full disk, a file that became a folder: the message, not a traceback
-        Path(temporary).unlink(missing_ok=True)
-        raise ExportError(f"{shown}: cannot be written: {error.strerror or error}") from error
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _new_file_mode() -> int:
-    """The permissions a new file gets: 0666 under the umask."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask

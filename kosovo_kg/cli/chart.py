@@ -1,0 +1,35 @@
+"""``kosovo-kg chart NAME -o FILE``: a chart drawn from its stored query."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from kosovo_kg.cli.options import say
+
+SUMMARY = "Draw chart NAME from its stored query into a PNG or SVG file (written atomically)."
+DETAILS = (
+    "Charts:\n"
+    "  polls        support, opposed and neutral in each poll (poll-trend)\n"
+    "  timeline     dated events and statements by kind (timeline)\n"
+    "  recognition  NATO members by date of recognition (recognition-status)\n"
+    "  kfor         KFOR troop strength at the dates recorded (kfor-strength)"
+)
+
+
+def add_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("name", metavar="NAME")
+    command.add_argument("-o", "--output", type=str, required=True, help="The image to write: FILE.png or FILE.svg.")
+
+
+def run(args: argparse.Namespace) -> int:
+    # the name and the suffix are checked first; matplotlib is imported only to draw
+    from kosovo_kg.core.store import load_graph
+    from kosovo_kg.publish.charts import chart_format, check_chart_name, draw_chart
+
+    check_chart_name(args.name)
+    chart_format(args.output)
+    data = draw_chart(args.name, load_graph(), args.output)
+    size = os.stat(args.output).st_size
+    say(f"wrote {args.output} ({size:,} bytes, {len(data.points)} points from {data.query})")
+    return 0

@@ -1,0 +1,68 @@
+"""``kosovo-kg export``: the whole graph in an RDF format, or QuickStatements for Wikidata."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from kosovo_kg.cli.options import add_data_options, query_options, say
+
+TYPE_CHECKING = False  # typing is not imported at run time: see core/records.py
+if TYPE_CHECKING:
+    from kosovo_kg.core.store import KnowledgeGraph
+
+EXPORT_FORMATS = ("turtle", "jsonld", "nt", "xml", "quickstatements")
+SUMMARY = (
+    "Export the whole graph (ontology and data) as Turtle, JSON-LD, N-Triples or RDF/XML, or the facts "
+    "Wikidata can take as QuickStatements commands, each with its reference."
+)
+DETAILS = ""
+
+
+def add_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--format", choices=EXPORT_FORMATS, default="turtle", help="The format to write.")
+    command.add_argument("-o", "--output", type=str, help="Write to this file (atomically) instead of stdout.")
+    command.add_argument(
+        "--inferred", action="store_true", help="Add what the OWL reasoner (HermiT) entails; needs Java."
+    )
+    add_data_options(command)
+
+
+def run(args: argparse.Namespace) -> int:
+    from kosovo_kg.publish.export import serialize_graph, write_export
+
+    kg = query_options(args).load_graph()
+    assert kg is not None  # export has no --engine: the graph is always the embedded one
+    if args.format == "quickstatements":
+        export_quickstatements(kg, args.output)
+        return 0
+    if args.inferred:
+        from kosovo_kg.curation.reasoning import require_java, with_inferences
+
+        require_java()
+        say("Reasoning with HermiT…")
+        stated = len(kg)
+        kg = with_inferences(kg)
+        say(f"HermiT added {len(kg) - stated:,} entailed triples")
+    if args.output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(serialize_graph(kg, args.format))
+        return 0
+    size = write_export(kg, args.format, args.output)
+    say(f"wrote {args.output} ({size:,} bytes, {len(kg):,} triples, {args.format})")
+    return 0
+
+
+def export_quickstatements(kg: KnowledgeGraph, output: str | None) -> None:
+    from kosovo_kg.core.writing import atomic_writer
+    from kosovo_kg.publish.quickstatements import quickstatements
+
+    statements = quickstatements(kg)
+    if output is None:
+        sys.stdout.write(statements.text)
+    else:
+        with atomic_writer(output) as stream:
+            stream.write(statements.text)
+        say(f"wrote {output} ({len(statements.commands)} QuickStatements commands)")
+    for reason in statements.skipped:
+        say(f"not exported: {reason}")

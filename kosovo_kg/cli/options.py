@@ -1,0 +1,136 @@
+"""What the commands share: the options every query-running command takes, numbers with ranges,
+parameters, and printing messages and reports.
+
+File arguments stay strings: importing pathlib (18M instructions) would cost a one-off query a
+tenth of its time; the commands that write files make paths of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from kosovo_kg.errors import UsageError
+
+TYPE_CHECKING = False  # typing is not imported at run time: see core/records.py
+if TYPE_CHECKING:
+    from kosovo_kg.querying.pipeline import QueryOptions
+
+OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
+
+
+def say(line: str) -> None:
+    """A line for the person at the terminal (stderr: stdout carries the answer)."""
+    print(line, file=sys.stderr)
+
+
+def one_line(text: str) -> str:
+    """A message as one printable line: control characters (a newline in a value, say) escaped.
+
+    >>> one_line("bad value 'a\\x01b\\nc'")
+    "bad value 'a\\\\x01b\\\\nc'"
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def write_report(report, output_format: str) -> None:
+    """A report (validation, links) as its text, or as JSON."""
+    if output_format == "json":
+        import json
+
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+    else:
+        print(report.text)
+
+
+def number(low: float, high: float | None = None, *, open_low: bool = False, kind: type = float) -> Callable:
+    """An argparse type: a number in a range, with a message that says the range."""
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {'whole ' if kind is int else ''}number") from None
+        if value != value or value in (float("inf"), float("-inf")):  # nan and inf parse as floats
+            raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+        too_low = value <= low if open_low else value < low
+        if too_low or (high is not None and value > high):
+            bound = f"more than {low:g}" if open_low else f"at least {low:g}"
+            bound += f" and at most {high:g}" if high is not None else ""
+            raise argparse.ArgumentTypeError(f"{text} is not {bound}")
+        return value
+
+    parse.__name__ = "number"
+    return parse
+
+
+def parse_params(values: Sequence[str]) -> dict[str, str]:
+    """``--param name=value`` options as a mapping, each name once."""
+    params: dict[str, str] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--param takes name=value, got {item!r}")
+        if name in params:
+            raise UsageError(f"--param {name} given twice")
+        params[name] = value
+    return params
+
+
+def add_data_options(command: argparse.ArgumentParser, *, only: bool = True) -> None:
+    command.add_argument(
+        "--data",
+        nargs="+",
+        action="extend",
+        default=[],
+        type=str,
+        metavar="FILE",
+        help="Your own RDF files (Turtle, N-Triples, RDF/XML, JSON-LD), loaded beside the packaged graph.",
+    )
+    if only:
+        command.add_argument(
+            "--only-data", action="store_true", help="Query the --data files alone, without the packaged graph."
+        )
+
+
+def add_query_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--format", choices=OUTPUT_FORMATS, default="table", help="How to print the answer.")
+    command.add_argument(
+        "--engine",
+        default="oxigraph",
+        help="oxigraph (embedded), rdflib (embedded) or the URL of a SPARQL 1.1 endpoint.",
+    )
+    command.add_argument(
+        "--allow-federation",
+        action="store_true",
+        help="Allow SERVICE, LOAD and FROM, which make the engine fetch other URLs.",
+    )
+    command.add_argument(
+        "--wikidata-endpoint",
+        metavar="URL",
+        help="Send the SERVICE clauses that name Wikidata's query service to this endpoint instead (a mirror, a test server).",
+    )
+    command.add_argument(
+        "--timeout",
+        type=number(0, open_low=True),
+        metavar="SECONDS",
+        help="Stop the query after this many seconds (exit 2). Embedded engines run it in a child process; a URL gets an HTTP timeout.",
+    )
+    add_data_options(command)
+
+
+def query_options(args: argparse.Namespace) -> QueryOptions:
+    """The query options of a command line, checked (every query-running command has them all)."""
+    from kosovo_kg.querying.pipeline import QueryOptions
+
+    return QueryOptions(
+        engine=getattr(args, "engine", "oxigraph"),
+        timeout=getattr(args, "timeout", None),
+        allow_federation=getattr(args, "allow_federation", False),
+        wikidata_endpoint=getattr(args, "wikidata_endpoint", None),
+        data=tuple(args.data),
+        only_data=args.only_data,
+    ).checked()

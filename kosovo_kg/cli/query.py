@@ -1,0 +1,46 @@
+"""``kosovo-kg query NAME``: a stored question, with its parameters; and what ``sparql`` shares
+with it: preparing, running and printing a query through the one pipeline."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from kosovo_kg.cli.options import add_query_options, parse_params, query_options
+
+TYPE_CHECKING = False  # typing is not imported at run time: see core/records.py
+if TYPE_CHECKING:
+    from kosovo_kg.querying.catalogue import StoredQuery
+
+SUMMARY = "Run the stored query NAME (see 'kosovo-kg queries')."
+DETAILS = ""
+
+
+def add_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("name", metavar="NAME")
+    command.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="A parameter of the stored query (repeatable).",
+    )
+    add_query_options(command)
+
+
+def print_answer(query: str | StoredQuery, params: dict[str, str], args: argparse.Namespace) -> int:
+    """Prepare, run and print a query: the same pipeline as the Python API and serve."""
+    from kosovo_kg.querying.pipeline import evaluate, prepare, render
+
+    options = query_options(args)
+    kg = options.load_graph()
+    result = evaluate(prepare(query, params, options, kg), kg, options)
+    sys.stdout.write(render(result, args.format, kg))
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    from kosovo_kg.querying.catalogue import get_stored_query
+
+    stored = get_stored_query(args.name)  # an unknown name is reported before the graph is loaded
+    return print_answer(stored, parse_params(args.param), args)

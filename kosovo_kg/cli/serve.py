@@ -1,0 +1,70 @@
+"""``kosovo-kg serve``: the read-only SPARQL endpoint, its pages and API, until stopped."""
+
+from __future__ import annotations
+
+import argparse
+
+from kosovo_kg.cli.options import add_data_options, number, query_options, say
+
+SUMMARY = "Serve the graph until stopped (Ctrl-C or SIGTERM, which let running queries finish)."
+DETAILS = (
+    "A read-only SPARQL 1.1 endpoint at /sparql (without a query: its service description) with a query UI\n"
+    "and the charts at /, the stored questions at /api/queries, OpenAPI at /openapi.json, VoID at\n"
+    "/.well-known/void, and every resource at /resource/NAME (HTML, Turtle, N-Triples or JSON-LD by the\n"
+    "Accept header). Queries run in worker processes without network access, each under --timeout."
+)
+
+
+def add_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--host", default="127.0.0.1", help="Address to listen on (loopback by default).")
+    command.add_argument("--port", default=8000, type=number(0, 65535, kind=int), help="Port (0 picks a free one).")
+    command.add_argument(
+        "--workers",
+        default=2,
+        type=number(1, 64, kind=int),
+        help="Query worker processes (default 2: the cores here).",
+    )
+    command.add_argument(
+        "--timeout", default=10.0, type=number(0.1, 3600), help="Seconds a query may run before its worker is killed."
+    )
+    command.add_argument("--max-result-mb", default=20.0, type=number(0.001), help="Largest result sent, in MB.")
+    command.add_argument(
+        "--queue",
+        default=256,
+        type=number(0, 100_000, kind=int),
+        help="Queries that may wait for a worker (then 503).",
+    )
+    command.add_argument(
+        "--cache-mb",
+        default=64.0,
+        type=number(0),
+        help="Memory for answers kept by their exact query text and format (0: no cache).",
+    )
+    command.add_argument(
+        "--allow-federation",
+        action="store_true",
+        help="Allow SERVICE, LOAD and FROM, and give the workers the network (they have none without it).",
+    )
+    add_data_options(command)
+
+
+def run(args: argparse.Namespace) -> int:
+    from kosovo_kg.web.server import listen, serve_until_stopped
+    from kosovo_kg.web.settings import ServeSettings
+
+    # the address first: a busy port is told at once, before the graph is loaded
+    listen(args.host, args.port).close()
+    kg = query_options(args).load_graph()
+    assert kg is not None
+    settings = ServeSettings(
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        timeout=args.timeout,
+        max_result_bytes=int(args.max_result_mb * 1_000_000),
+        allow_federation=args.allow_federation,
+        queue=args.queue,
+        cache_bytes=int(args.cache_mb * 1_000_000),
+    )
+    serve_until_stopped(kg, settings, announce=say)
+    return 0

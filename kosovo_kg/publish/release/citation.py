@@ -1,0 +1,97 @@
+"""CITATION.cff (Citation File Format 1.2.0) for a release."""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+
+from kosovo_kg.core.store import KnowledgeGraph
+from kosovo_kg.namespaces import DATASET, KKG, KKR
+from kosovo_kg.publish.release.graph import ARTICLE, article_url
+
+CLDR = KKR + "src-cldr"
+
+
+def _yaml(value: object, indent: int = 0) -> list[str]:
+    """A small YAML writer for CITATION.cff: mappings, lists and strings (as JSON strings, which
+    YAML reads alike), so that no text is ever mistaken for a number or a date."""
+    pad = " " * indent
+    lines: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, (dict, list)):
+                lines.append(f"{pad}{key}:")
+                lines += _yaml(item, indent + 2)
+            else:
+                lines.append(f"{pad}{key}: {json.dumps(item, ensure_ascii=False)}")
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict):
+                inner = _yaml(item, indent + 2)
+                lines.append(f"{pad}- {inner[0].lstrip()}")
+                lines += inner[1:]
+            else:
+                lines.append(f"{pad}- {json.dumps(item, ensure_ascii=False)}")
+    return lines
+
+
+def _value(kg: KnowledgeGraph, iri: str, prop: str) -> str | None:
+    for quad in kg.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(KKG + prop), None):
+        if isinstance(quad.object, ox.Literal):
+            return quad.object.value
+    return None
+
+
+def citation(kg: KnowledgeGraph, version: str, date: str, commit: str | None, base_url: str | None) -> str:
+    """CITATION.cff (Citation File Format 1.2.0) for the release, with the article it derives
+    from and the CLDR release its names come from as references, as the graph records them."""
+    cff: dict[str, object] = {
+        "cff-version": "1.2.0",
+        "message": "If you use this dataset, please cite it as below. It is derived from the English Wikipedia "
+        "article “Kosovo–NATO relations” and the sources it cites, and shares their licence: reuse it under "
+        "CC BY-SA 4.0, with attribution.",
+        "type": "dataset",
+        "title": "kosovo-kg: a knowledge graph of Kosovo–NATO relations",
+        "abstract": "Every statement, poll, membership, recognition and event of the Wikipedia article "
+        "“Kosovo–NATO relations” as a dated, sourced node of an RDF graph, with an OWL ontology, SHACL shapes "
+        "and Wikidata links.",
+        "authors": [{"name": "The kosovo-kg developers"}],
+        "version": version,
+        "date-released": date,
+        "license": "CC-BY-SA-4.0",
+        "identifiers": [
+            {"type": "url", "value": f"{DATASET}/{version}", "description": "The version IRI of this release"}
+        ],
+        "keywords": ["Kosovo", "NATO", "knowledge graph", "RDF", "SPARQL", "Wikidata"],
+    }
+    if commit:
+        cff["commit"] = commit
+    if base_url:
+        cff["url"] = base_url + "/"
+    references: list[dict[str, object]] = []
+    article, article_title = article_url(kg), _value(kg, ARTICLE, "title")
+    if article and article_title:
+        references.append(
+            {
+                "type": "encyclopedia",
+                "title": article_title,
+                "authors": [{"name": "Wikipedia contributors"}],
+                "collection-title": _value(kg, ARTICLE, "work") or "Wikipedia",
+                "url": article,
+                "license": "CC-BY-SA-4.0",
+            }
+        )
+    cldr_title, cldr_work, cldr_url = (_value(kg, CLDR, p) for p in ("title", "work", "url"))
+    if cldr_title and cldr_work:
+        reference: dict[str, object] = {"type": "data", "title": cldr_title, "authors": [{"name": cldr_work}]}
+        if cldr_url:
+            reference["url"] = cldr_url
+        references.append(reference)
+    if references:
+        cff["references"] = references
+    return (
+        "# The Citation File Format 1.2.0 (https://citation-file-format.github.io/), written by kosovo-kg release\n"
+        + "\n".join(_yaml(cff))
+        + "\n"
+    )
