@@ -11,7 +11,8 @@ import pytest
 from conftest import invoke
 
 from kosovo_kg import query
-from kosovo_kg.publish.charts import CHARTS, chart_data, draw_chart, key_facts, make_figure
+from kosovo_kg.publish.charts.data import CHARTS, chart_data, key_facts
+from kosovo_kg.publish.charts.drawing import draw_chart, make_figure
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -53,7 +53,7 @@ def test_the_tour_shows_real_output(command, shown):
 
 
 def test_the_gallery_shows_every_chart():
-    from kosovo_kg.publish.charts import CHARTS
+    from kosovo_kg.publish.charts.data import CHARTS
 
     text = README.read_text(encoding="utf-8")
     regenerate = re.search(

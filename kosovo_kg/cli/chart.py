@@ -25,7 +25,8 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     # the name and the suffix are checked first; matplotlib is imported only to draw
     from kosovo_kg.core.store import load_graph
-    from kosovo_kg.publish.charts import chart_format, check_chart_name, draw_chart
+    from kosovo_kg.publish.charts.data import chart_format, check_chart_name
+    from kosovo_kg.publish.charts.drawing import draw_chart
 
     check_chart_name(args.name)
     chart_format(args.output)

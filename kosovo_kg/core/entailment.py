@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kosovo_kg.core.lexical import days_in_month
+from kosovo_kg.core.lexical import day_bounds
 from kosovo_kg.namespaces import KKG, XSD
 
 #: The derived day bounds of every date, exported with the data.
@@ -37,46 +37,6 @@ ENTAILED_GRAPH = ox.NamedNode("https://w3id.org/kosovo-kg/graph/rdfs-entailments
 
 _XSD_DATE = ox.NamedNode(XSD + "date")
 _PREFIXES = {"rdfs": "http://www.w3.org/2000/01/rdf-schema#", "kkg": KKG, "xsd": XSD}
-#: Patterns as text: the re module compiles them on first use (see catalogue.py).
-_PATTERNS = {
-    XSD + "gYear": r"(\d{4})",
-    XSD + "gYearMonth": r"(\d{4})-(\d{2})",
-    XSD + "date": r"(\d{4})-(\d{2})-(\d{2})",
-}
-
-
-def day_bounds(literal: ox.Literal) -> tuple[str, str] | None:
-    """The first and last day (ISO 8601) of the period a date literal denotes, or None when the
-    literal is not a year, a month or a day without a time zone (SHACL reports those).
-
-    >>> day_bounds(ox.Literal("1999", datatype=ox.NamedNode(XSD + "gYear")))
-    ('1999-01-01', '1999-12-31')
-    >>> day_bounds(ox.Literal("2024-02", datatype=ox.NamedNode(XSD + "gYearMonth")))
-    ('2024-02-01', '2024-02-29')
-    >>> day_bounds(ox.Literal("1999-06-10", datatype=ox.NamedNode(XSD + "date")))
-    ('1999-06-10', '1999-06-10')
-    >>> day_bounds(ox.Literal("1999-13", datatype=ox.NamedNode(XSD + "gYearMonth"))) is None
-    True
-    """
-    import re
-
-    pattern = _PATTERNS.get(literal.datatype.value)
-    match = re.fullmatch(pattern, literal.value) if pattern else None
-    if match is None:
-        return None
-    year, month, day = (int(part) for part in (*match.groups(), 0, 0)[:3])
-    if month == 0:
-        return f"{year:04d}-01-01", f"{year:04d}-12-31"
-    if not 1 <= month <= 12:
-        return None
-    last = days_in_month(year, month)
-    if day == 0:
-        return f"{year:04d}-{month:02d}-01", f"{year:04d}-{month:02d}-{last:02d}"
-    if not 1 <= day <= last:
-        return None
-    return (literal.value,) * 2
-
-
 #: The day bounds each dated property gives: an instant (kkg:date, kkg:published) is its own
 #: start and end; a period's start and end dates bound its start and its end. Each bound is the
 #: period's first day (even positions) or its last (odd).
@@ -126,7 +86,7 @@ def add_entailments(store: ox.Store) -> None:
     assert isinstance(dates, ox.QuerySolutions)
     rows = []
     for (date,) in dates:
-        bounds = day_bounds(date) if isinstance(date, ox.Literal) else None
+        bounds = day_bounds(date.value, date.datatype.value) if isinstance(date, ox.Literal) else None
         if bounds is not None:
             first, last = (ox.Literal(day, datatype=_XSD_DATE) for day in bounds)
             rows.append(f"({date} {first} {last})")

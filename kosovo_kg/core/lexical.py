@@ -81,3 +81,38 @@ def days_in_month(year: int, month: int) -> int:
         leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
         return 29 if leap else 28
     return 30 if month in (4, 6, 9, 11) else 31
+
+
+#: A year, a month or a day without a time zone, by datatype: what has day bounds.
+_PERIODS = {
+    XSD + "gYear": r"(\d{4})",
+    XSD + "gYearMonth": r"(\d{4})-(\d{2})",
+    XSD + "date": r"(\d{4})-(\d{2})-(\d{2})",
+}
+
+
+def day_bounds(text: str, datatype: str | None = None) -> tuple[str, str] | None:
+    """The first and last day (ISO 8601) of the period a date denotes, at the precision it was
+    given, or None when it is not a year, a month or a day without a time zone (SHACL reports
+    those). With ``datatype`` the text must be of that datatype; without, its form says which.
+
+    >>> day_bounds("1999", XSD + "gYear"), day_bounds("2024-02", XSD + "gYearMonth")
+    (('1999-01-01', '1999-12-31'), ('2024-02-01', '2024-02-29'))
+    >>> day_bounds("1999-06-10"), day_bounds("1999-13", XSD + "gYearMonth"), day_bounds("2024", XSD + "date")
+    (('1999-06-10', '1999-06-10'), None, None)
+    """
+    patterns = [_PERIODS[datatype]] if datatype in _PERIODS else [] if datatype else list(_PERIODS.values())
+    match = next((m for m in (re.fullmatch(p, text) for p in patterns) if m), None)
+    if match is None:
+        return None
+    year, month, day = (int(part) for part in (*match.groups(), 0, 0)[:3])
+    if month == 0:
+        return f"{year:04d}-01-01", f"{year:04d}-12-31"
+    if not 1 <= month <= 12:
+        return None
+    last = days_in_month(year, month)
+    if day == 0:
+        return f"{year:04d}-{month:02d}-01", f"{year:04d}-{month:02d}-{last:02d}"
+    if not 1 <= day <= last:
+        return None
+    return (text,) * 2

@@ -50,10 +50,6 @@ def graph_dir() -> Path:
     return _path("graph")
 
 
-def queries_dir() -> Path:
-    return _path("queries")
-
-
 def checks_dir() -> Path:
     return _path("queries", "checks")
 

@@ -22,6 +22,26 @@ def rdf_bytes(
     return data
 
 
+def canonical_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """The quads with their blank nodes named by RDFC-1.0: a parse gives blank nodes random
+    names, so without this two exports of the same graph would differ in every blank node."""
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return list(dataset)
+
+
+def canonical_triples(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """:func:`canonical_quads` for triples (left as they are when they hold no blank node).
+
+    >>> b = ox.BlankNode()
+    >>> [str(t.subject) for t in canonical_triples([ox.Triple(b, ox.NamedNode("http://x.test/p"), ox.Literal("o"))])]
+    ['_:c14n0']
+    """
+    if not any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
+        return triples
+    return [quad.triple for quad in canonical_quads(ox.Quad(t.subject, t.predicate, t.object) for t in triples)]
+
+
 def to_rdflib(term):
     """A pyoxigraph term as the rdflib term that rdflib's own Turtle parser would give."""
     import rdflib

@@ -1,4 +1,5 @@
-"""Validation in three layers: SHACL shapes, OWL reasoning, and SPARQL quality checks.
+"""Validation in four layers: well-formedness (every literal's lexical form, a closed vocabulary; see
+:mod:`kosovo_kg.curation.wellformed`), SHACL shapes, OWL reasoning, and SPARQL quality checks.
 
 :func:`run_validation` returns a :class:`ValidationReport` with both the machine result
 (``conforms``, ``problems``, the SHACL report graph) and readable ``text``.

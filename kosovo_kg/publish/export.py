@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kosovo_kg.core import paths
-from kosovo_kg.core.rdf import rdf_bytes
+from kosovo_kg.core.rdf import canonical_triples, rdf_bytes
 from kosovo_kg.core.store import KnowledgeGraph
 from kosovo_kg.core.writing import atomic_writer
 from kosovo_kg.errors import ExportError
@@ -39,21 +39,6 @@ def serialize_graph(kg: KnowledgeGraph, rdf_format: str) -> bytes:
     if rdf_format == "xml":
         return rdf_bytes(triples, ox.RdfFormat.RDF_XML, PREFIXES)
     return _jsonld(triples)
-
-
-def canonical_triples(triples: list[ox.Triple]) -> list[ox.Triple]:
-    """The triples with their blank nodes named by RDFC-1.0: a parse gives blank nodes random
-    names, so without this two exports of the same graph would differ in every blank node.
-
-    >>> b = ox.BlankNode()
-    >>> [str(t.subject) for t in canonical_triples([ox.Triple(b, ox.NamedNode("http://x.test/p"), ox.Literal("o"))])]
-    ['_:c14n0']
-    """
-    if not any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
-        return triples
-    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return [quad.triple for quad in dataset]
 
 
 def _jsonld(triples: list[ox.Triple]) -> bytes:

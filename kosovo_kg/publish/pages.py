@@ -35,21 +35,6 @@ def render(template: str, **context: Any) -> str:
     return _environment.get_template(template).render(**context)
 
 
-def english_labels(kg: KnowledgeGraph) -> dict[str, str]:
-    """IRI -> its English (or untagged) rdfs:label: what the pages and the results view show."""
-    found: dict[str, str] = {}
-    rank: dict[str, int] = {}
-    for quad in kg.store.quads_for_pattern(None, ox.NamedNode(RDFS_LABEL), None):
-        if not isinstance(quad.subject, ox.NamedNode) or not isinstance(quad.object, ox.Literal):
-            continue
-        language = (quad.object.language or "").lower()
-        score = 2 if language == "en" else 1 if not language else 0
-        iri = quad.subject.value
-        if score > rank.get(iri, -1):
-            found[iri], rank[iri] = quad.object.value, score
-    return found
-
-
 class Link(NamedTuple):
     text: str
     href: str | None = None
@@ -104,7 +89,7 @@ class Pages:
     def __init__(self, kg: KnowledgeGraph, allow_federation: bool, links: Links | None = None):
         self.kg, self.allow_federation = kg, allow_federation
         self.links = links or Links()
-        self.labels = english_labels(kg)
+        self.labels = kg.labels
         self._home: str | None = None
         self._lock = threading.Lock()
 
@@ -184,7 +169,7 @@ class Pages:
         for triple in outgoing:
             predicate, value = triple.predicate.value, triple.object
             if predicate in LABEL_PROPERTIES and isinstance(value, ox.Literal):
-                language = _bcp47(value.language or "")
+                language = language_tag_case(value.language or "")
                 names.append(
                     (
                         language,
@@ -230,10 +215,10 @@ class Pages:
         return list(by_fact.values())
 
 
-def _bcp47(tag: str) -> str:
+def language_tag_case(tag: str) -> str:
     """A language tag in its usual case (Oxigraph lower-cases them): sr-latn -> sr-Latn, pt-br -> pt-BR.
 
-    >>> _bcp47("sr-latn"), _bcp47("en"), _bcp47("pt-br")
+    >>> language_tag_case("sr-latn"), language_tag_case("en"), language_tag_case("pt-br")
     ('sr-Latn', 'en', 'pt-BR')
     """
     first, *rest = tag.split("-")
@@ -254,7 +239,7 @@ def facts_query(iri: str) -> str:
 
 def charts_section(kg: KnowledgeGraph, links: Links | None = None) -> str:
     """The home page's charts, each with its key facts and their sources (from the same rows)."""
-    from kosovo_kg.publish.charts import CHARTS, chart_data, key_facts
+    from kosovo_kg.publish.charts.data import CHARTS, chart_data, key_facts
 
     figures = []
     for name, (query, description) in CHARTS.items():

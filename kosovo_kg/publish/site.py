@@ -35,10 +35,10 @@ from kosovo_kg.publish.pages import (
     STATIC,
     Links,
     Pages,
-    _bcp47,
     charts_section,
     describe,
     facts_query,
+    language_tag_case,
     render,
 )
 
@@ -143,7 +143,7 @@ def entries(kg: KnowledgeGraph, names: list[str], labels: dict[str, str]) -> lis
         for predicate in NAME_PROPERTIES:
             for quad in kg.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(predicate), None):
                 if isinstance(quad.object, ox.Literal):
-                    every.append((quad.object.value, _bcp47(quad.object.language or "")))
+                    every.append((quad.object.value, language_tag_case(quad.object.language or "")))
         found.append(Entry(name, labels.get(iri, name), kinds.get(iri, "resource"), sorted(set(every))))
     return found
 
@@ -284,7 +284,8 @@ def build_site(
 ) -> SiteBuild:
     """Write the site into ``folder`` (which must not exist yet). ``downloads`` are the release's
     files beside ``site/`` as (file name, description, bytes), listed on the front page."""
-    from kosovo_kg.publish.charts import CHARTS, render_chart
+    from kosovo_kg.publish.charts.data import CHARTS
+    from kosovo_kg.publish.charts.drawing import render_chart
     from kosovo_kg.querying.output import serialize_triples
     from kosovo_kg.querying.pipeline import PreparedQuery, QueryOptions, evaluate, get_stored_query, prepare
     from kosovo_kg.querying.pipeline import render as render_answer

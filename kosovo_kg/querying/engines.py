@@ -155,12 +155,12 @@ def to_python(term: Term | None) -> object:
     return term.value
 
 
-def canonical(term: Term | None) -> Term | None:
-    """Numbers and booleans in one lexical form, so engines that print 4.0 and 4.00 give equal rows.
+def normal_term(term: Term | None) -> Term | None:
+    """Numbers and booleans in one lexical form (their normal form, not RDFC-1.0's canonical labels), so engines that print 4.0 and 4.00 give equal rows.
 
     Virtuoso writes every boolean as ``"1"`` or ``"0"``, lexical forms XSD allows for true and false:
 
-    >>> canonical(ox.Literal("1", datatype=ox.NamedNode(XSD + "boolean"))).value
+    >>> normal_term(ox.Literal("1", datatype=ox.NamedNode(XSD + "boolean"))).value
     'true'
     """
     if not isinstance(term, ox.Literal):
@@ -204,11 +204,11 @@ class OxigraphEngine:
             if isinstance(answer, ox.QuerySolutions):
                 variables = [v.value for v in answer.variables]
                 # a solution iterates its values in the order of the variables
-                rows = [tuple(map(canonical, solution)) for solution in answer]
+                rows = [tuple(map(normal_term, solution)) for solution in answer]
                 return Result("select", variables, rows)
             return Result("graph", triples=list(answer))
         except SyntaxError as error:
-            raise QueryError(_syntax_message(str(error), query)) from error
+            raise QueryError(syntax_message(str(error), query)) from error
         except OSError as error:  # a SERVICE endpoint that refused or failed
             raise QueryError(f"query failed: {error}") from error
 
@@ -234,7 +234,7 @@ class RdflibEngine:
             if kind == "SELECT":
                 variables = [str(v) for v in answer.vars]
                 rows = [
-                    tuple(canonical(None if value is None else from_rdflib(value)) for value in row) for row in answer
+                    tuple(normal_term(None if value is None else from_rdflib(value)) for value in row) for row in answer
                 ]
                 return Result("select", variables, rows)
             triples = [ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in answer.graph]
@@ -316,7 +316,7 @@ class RemoteEngine:
             if isinstance(answer, ox.QueryBoolean):
                 return Result("ask", boolean=bool(answer))
             variables = [v.value for v in answer.variables]
-            return Result("select", variables, [tuple(map(canonical, solution)) for solution in answer])
+            return Result("select", variables, [tuple(map(normal_term, solution)) for solution in answer])
         except (SyntaxError, ValueError) as error:  # UnicodeDecodeError is a ValueError
             kind = content_type.split(";")[0].strip() or "no content type"
             detail = " ".join(str(error).split())[:300]
@@ -373,12 +373,12 @@ def refuse_update(query: str) -> None:
         raise QueryRefused(f"refused: {word} is a SPARQL Update operation and the graph is read-only")
 
 
-def _syntax_message(raw: str, query: str = "") -> str:
+def syntax_message(raw: str, query: str = "") -> str:
     """Oxigraph's "error at 2:9: ..." in the same words as rdflib's errors, on one line.
 
-    >>> _syntax_message("error at 2:9: expected one of LATERAL, SERVICE, [_]")
+    >>> syntax_message("error at 2:9: expected one of LATERAL, SERVICE, [_]")
     'syntax error at line 2, column 9: expected one of LATERAL, SERVICE, [_]'
-    >>> _syntax_message("error at 1:22: expected one of Prefix not found, ['%']", "SELECT * { ?s foo:bar ?o }")
+    >>> syntax_message("error at 1:22: expected one of Prefix not found, ['%']", "SELECT * { ?s foo:bar ?o }")
     "syntax error at line 1, column 22: unknown prefix 'foo:'; declare it with PREFIX foo: <…>"
     """
     detail, where = raw, ""

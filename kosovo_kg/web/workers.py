@@ -41,7 +41,7 @@ from pebble import ProcessExpired, ProcessPool
 from kosovo_kg.errors import QueryError, QueryTimeout, ResultTooLarge, ServerBusy, WorkerCrashed
 from kosovo_kg.namespaces import PREFIXES
 from kosovo_kg.publish.pages import describe
-from kosovo_kg.querying.engines import Result, _syntax_message
+from kosovo_kg.querying.engines import Result, syntax_message
 from kosovo_kg.querying.output import graph_format
 from kosovo_kg.querying.pipeline import PreparedQuery, QueryOptions, evaluate
 from kosovo_kg.querying.sparqltext import keywords
@@ -107,13 +107,10 @@ def _ping() -> int:
     return os.getpid()
 
 
-def _run(text: str, form: str) -> Result:
-    try:
-        return evaluate(PreparedQuery(text), _GRAPH, _OPTIONS)
-    except OSError as error:
-        # pyoxigraph evaluates lazily: a SERVICE that cannot connect (no network in the sandbox)
-        # fails while the rows are read, after the engine's own handler around Store.query
-        raise QueryError(f"query failed: {error}") from None
+def _evaluate(text: str) -> Result:
+    # the engine reads every row inside its own error handling: a SERVICE that cannot connect
+    # (no network in the sandbox) is a QueryError from there
+    return evaluate(PreparedQuery(text), _GRAPH, _OPTIONS)
 
 
 class _Capped:
@@ -145,17 +142,17 @@ _RESULT_FORMATS = {
 }
 
 
-def answer_in_worker(text: str, form: str, media_type: str, limit: int) -> bytes:
+def answer_in_worker(text: str, media_type: str, limit: int) -> bytes:
     """Run a prepared query and serialize its answer as ``media_type``, at most ``limit`` bytes (in a worker).
 
     The answer is written by pyoxigraph's own serializers as it is evaluated, into a writer
-    that stops at the limit, instead of going through ``pipeline.run``'s :class:`Result` and
+    that stops at the limit, instead of going through ``pipeline.evaluate``'s :class:`Result` and
     ``output``'s writers: measured on this graph, 100,000 rows as CSV took 3.6 s that way
     (rows made Python objects, then written) and 0.30 s natively, and a result over the limit
     is refused after the first 2 MB (14 ms) instead of after it has been built whole in memory.
-    The query call is ``engines.OxigraphEngine.run``'s (the same prefixes, the same union
+    The query call is ``engines.OxigraphEngine.query``'s (the same prefixes, the same union
     default graph), so the rows are the CLI's; numbers keep Oxigraph's lexical forms ("8" where
-    the CLI's canonical form is "8.0"), as any SPARQL endpoint sends them. The stored-question
+    the CLI's normal form is "8.0"), as any SPARQL endpoint sends them. The stored-question
     API answers with :func:`rows_in_worker`, the command line's exact text.
     """
     assert _GRAPH is not None
@@ -172,24 +169,24 @@ def answer_in_worker(text: str, form: str, media_type: str, limit: int) -> bytes
         else:
             answer.serialize(sink, format=_RESULT_FORMATS[media_type])
     except SyntaxError as error:
-        raise QueryError(_syntax_message(str(error), text)) from None
+        raise QueryError(syntax_message(str(error), text)) from None
     except OSError as error:  # a SERVICE that cannot connect fails while the rows are read
         raise QueryError(f"query failed: {error}") from None
     return b"".join(output.parts)
 
 
-def rows_in_worker(text: str, form: str, media_type: str, limit: int) -> bytes:
+def rows_in_worker(text: str, media_type: str, limit: int) -> bytes:
     """A stored question's answer exactly as the command line gives it (in a worker).
 
-    Through ``pipeline.run``'s :class:`Result` and ``output``'s writers, so that numbers have the
-    same canonical forms as ``kosovo-kg query NAME --format csv|json`` ("8.0", not "8"); stored
+    Through ``pipeline.evaluate``'s :class:`Result` and ``output``'s writers, so that numbers have the
+    same normal forms as ``kosovo-kg query NAME --format csv|json`` ("8.0", not "8"); stored
     questions' answers are small, so the slower path costs little here.
     """
     import json
 
     from kosovo_kg.querying.output import to_csv, to_json
 
-    result = _run(text, form)
+    result = _evaluate(text)
     if media_type == "text/csv":
         body = to_csv(result).encode()
     else:
@@ -201,9 +198,9 @@ def rows_in_worker(text: str, form: str, media_type: str, limit: int) -> bytes:
     return body
 
 
-def result_in_worker(text: str, form: str) -> Result:
+def result_in_worker(text: str) -> Result:
     """Run a prepared query and hand back its :class:`Result` (in a worker; terms pickle)."""
-    return _run(text, form)
+    return _evaluate(text)
 
 
 def describe_in_worker(iri: str) -> tuple[list[ox.Triple], list[ox.Triple]] | None:
@@ -356,13 +353,13 @@ class QueryWorkers:
             if body is not None:
                 return Answer(body, media_type, True)
         function = rows_in_worker if as_cli else answer_in_worker
-        body = await self.call(function, prepared.text, prepared.form, media_type, self.max_result_bytes)
+        body = await self.call(function, prepared.text, media_type, self.max_result_bytes)
         if cacheable and self.cache is not None:
             self.cache.put(key, body)
         return Answer(body, media_type, False)
 
     async def result(self, prepared: PreparedQuery) -> Result:
-        return await self.call(result_in_worker, prepared.text, prepared.form)
+        return await self.call(result_in_worker, prepared.text)
 
     async def describe(self, iri: str) -> tuple[list[ox.Triple], list[ox.Triple]] | None:
         return await self.call(describe_in_worker, iri)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from kosovo_kg.core.rdf import canonical_quads
 from kosovo_kg.core.store import KnowledgeGraph
 from kosovo_kg.namespaces import DATASET, DCTERMS, KKG, KKR, LICENSE, OWL, RDF, VOID, XSD
 
@@ -30,16 +31,12 @@ def canonical_graph(kg: KnowledgeGraph) -> KnowledgeGraph:
     names; a parse gives them random ones), stated triples and RDFS entailments alike."""
     from kosovo_kg.core.entailment import ENTAILED_GRAPH, entailed_triples
 
-    dataset = ox.Dataset()
-    for triple in kg.triples:
-        dataset.add(ox.Quad(triple.subject, triple.predicate, triple.object))
-    for triple in entailed_triples(kg.store):
-        dataset.add(ox.Quad(triple.subject, triple.predicate, triple.object, ENTAILED_GRAPH))
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    quads = [ox.Quad(t.subject, t.predicate, t.object) for t in kg.triples]
+    quads += [ox.Quad(t.subject, t.predicate, t.object, ENTAILED_GRAPH) for t in entailed_triples(kg.store)]
     store = ox.Store()
     store.bulk_extend(
         ox.Quad(q.subject, q.predicate, q.object, ENTAILED_GRAPH if q.graph_name == ENTAILED_GRAPH else RELEASE_GRAPH)
-        for q in dataset
+        for q in canonical_quads(quads)
     )
     return KnowledgeGraph(store=store, graph_files={RELEASE_GRAPH.value: "the release"})
 

@@ -21,7 +21,8 @@ async def home(request: Request) -> Response:
 
 
 async def chart(request: Request) -> Response:
-    from kosovo_kg.publish.charts import CHARTS, render_chart
+    from kosovo_kg.publish.charts.data import CHARTS
+    from kosovo_kg.publish.charts.drawing import render_chart
 
     state = state_of(request)
     file_name = request.path_params["file"]
