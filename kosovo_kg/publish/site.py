@@ -41,6 +41,9 @@ from kosovo_kg.publish.pages import (
     language_tag_case,
     render,
 )
+from kosovo_kg.querying.output import serialize_triples
+from kosovo_kg.querying.pipeline import PreparedQuery, QueryOptions, evaluate, get_stored_query, prepare
+from kosovo_kg.querying.pipeline import render as render_answer
 
 if TYPE_CHECKING:
     from kosovo_kg.core.store import KnowledgeGraph
@@ -272,6 +275,22 @@ def build_ontology_docs_reproducibly(folder: Path, ontology: Path) -> list[str]:
     return done.stdout.split()
 
 
+def write_resource(folder: Path, name: str, kg: KnowledgeGraph, pages: Pages, options: QueryOptions) -> None:
+    """A resource's page and its RDF (the triples serve sends for it) into ``folder``, in a fixed
+    order: the store's order differs from one load to the next."""
+    iri = KKR + name
+    described = describe(kg, iri)
+    assert described is not None  # a name of resource_names is a subject
+    outgoing, incoming = (
+        sorted(part, key=lambda t: (str(t.predicate), str(t.object), str(t.subject))) for part in described
+    )
+    facts = evaluate(PreparedQuery(facts_query(iri)), kg, options)
+    (folder / f"{name}.html").write_text(pages.resource(iri, outgoing, incoming, facts), encoding="utf-8")
+    triples = sorted(outgoing + incoming, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    for suffix, (media, _) in RDF_FILES.items():
+        (folder / f"{name}.{suffix}").write_bytes(serialize_triples(triples, media))
+
+
 def build_site(
     kg: KnowledgeGraph,
     folder: Path,
@@ -286,9 +305,6 @@ def build_site(
     files beside ``site/`` as (file name, description, bytes), listed on the front page."""
     from kosovo_kg.publish.charts.data import CHARTS
     from kosovo_kg.publish.charts.drawing import render_chart
-    from kosovo_kg.querying.output import serialize_triples
-    from kosovo_kg.querying.pipeline import PreparedQuery, QueryOptions, evaluate, get_stored_query, prepare
-    from kosovo_kg.querying.pipeline import render as render_answer
 
     folder.mkdir()
     (folder / "resource").mkdir()
@@ -296,23 +312,9 @@ def build_site(
     names = resource_names(kg)
     pages = Pages(kg, allow_federation=False, links=SiteLinks(1))
     found = entries(kg, names, pages.labels)
-    written = 0
     for name in names:
-        iri = KKR + name
-        described = describe(kg, iri)
-        assert described is not None  # a name of resource_names is a subject
-        # in a fixed order: the store's order differs from one load to the next
-        outgoing, incoming = (
-            sorted(part, key=lambda t: (str(t.predicate), str(t.object), str(t.subject))) for part in described
-        )
-        facts = evaluate(PreparedQuery(facts_query(iri)), kg, options)
-        page = pages.resource(iri, outgoing, incoming, facts)
-        (folder / "resource" / f"{name}.html").write_text(page, encoding="utf-8")
-        # the same triples serve sends for the resource, in a fixed order
-        triples = sorted(outgoing + incoming, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-        for suffix, (media, _) in RDF_FILES.items():
-            (folder / "resource" / f"{name}.{suffix}").write_bytes(serialize_triples(triples, media))
-        written += 1 + len(RDF_FILES)
+        write_resource(folder / "resource", name, kg, pages, options)
+    written = len(names) * (1 + len(RDF_FILES))
     announce(f"  {len(names)} resource pages, each with Turtle, JSON-LD and N-Triples")
 
     static = folder / "static"

@@ -39,16 +39,50 @@ def parameter_schema(kind: str, default: str | None) -> dict[str, object]:
     return schema
 
 
+#: The error responses every query route may give.
+ERRORS: dict[str, Any] = {
+    "400": {"description": "A parameter or query that cannot be used (JSON: error, status)"},
+    "403": {"description": "Refused: an update, or federation on a server started without --allow-federation"},
+    "413": {"description": "The result is larger than the server's limit"},
+    "500": {"description": "The worker running the query crashed; the next request is served by another"},
+    "503": {"description": "The query ran past the time limit, or the server is busy (Retry-After)"},
+}
+
+
+def question_path(query: StoredQuery) -> dict[str, Any]:
+    """The OpenAPI path item of one stored question: its parameters, typed, and its answers."""
+    parameters: list[dict[str, Any]] = [
+        {
+            "name": p.name,
+            "in": "query",
+            "required": p.required and p.default is None,
+            "schema": parameter_schema(p.type, p.default),
+        }
+        for p in query.parameters
+    ] + [{"name": "format", "in": "query", "required": False, "schema": {"type": "string", "enum": ["json", "csv"]}}]
+    return {
+        "get": {
+            "summary": query.summary,
+            "description": query.description,
+            "operationId": "query_" + query.name.replace("-", "_"),
+            "tags": list(query.tags),
+            "parameters": parameters,
+            "responses": {
+                "200": {
+                    "description": "SPARQL 1.1 JSON results, or CSV",
+                    "content": {
+                        "application/sparql-results+json": {"schema": {"type": "object"}},
+                        "text/csv": {"schema": {"type": "string"}},
+                    },
+                },
+                **ERRORS,
+            },
+        }
+    }
+
+
 def openapi_description() -> dict[str, object]:
     """The OpenAPI description of the API: the stored questions, /sparql and /resource."""
-    json_results = "application/sparql-results+json"
-    errors: dict[str, Any] = {
-        "400": {"description": "A parameter or query that cannot be used (JSON: error, status)"},
-        "403": {"description": "Refused: an update, or federation on a server started without --allow-federation"},
-        "413": {"description": "The result is larger than the server's limit"},
-        "500": {"description": "The worker running the query crashed; the next request is served by another"},
-        "503": {"description": "The query ran past the time limit, or the server is busy (Retry-After)"},
-    }
     paths: dict[str, Any] = {
         "/api/queries": {
             "get": {
@@ -67,7 +101,7 @@ def openapi_description() -> dict[str, object]:
                 "summary": "SPARQL 1.1 query endpoint (read-only); without a query, the service description",
                 "operationId": "sparqlQuery",
                 "parameters": [{"name": "query", "in": "query", "required": False, "schema": {"type": "string"}}],
-                "responses": {"200": {"description": "Query results in the negotiated format"}, **errors},
+                "responses": {"200": {"description": "Query results in the negotiated format"}, **ERRORS},
             }
         },
         "/resource/{name}": {
@@ -93,36 +127,7 @@ def openapi_description() -> dict[str, object]:
         },
     }
     for query in catalogue().values():
-        parameters: list[dict[str, Any]] = [
-            {
-                "name": p.name,
-                "in": "query",
-                "required": p.required and p.default is None,
-                "schema": parameter_schema(p.type, p.default),
-            }
-            for p in query.parameters
-        ] + [
-            {"name": "format", "in": "query", "required": False, "schema": {"type": "string", "enum": ["json", "csv"]}}
-        ]
-        paths[f"/api/queries/{query.name}"] = {
-            "get": {
-                "summary": query.summary,
-                "description": query.description,
-                "operationId": "query_" + query.name.replace("-", "_"),
-                "tags": list(query.tags),
-                "parameters": parameters,
-                "responses": {
-                    "200": {
-                        "description": "SPARQL 1.1 JSON results, or CSV",
-                        "content": {
-                            json_results: {"schema": {"type": "object"}},
-                            "text/csv": {"schema": {"type": "string"}},
-                        },
-                    },
-                    **errors,
-                },
-            }
-        }
+        paths[f"/api/queries/{query.name}"] = question_path(query)
     return {
         "openapi": "3.0.3",
         "info": {

@@ -38,6 +38,27 @@ def is_release(folder: Path) -> bool:
     return (folder / CHECKSUMS).is_file() and (folder / dump_name("nt")).is_file()
 
 
+def write_dumps(folder: Path, graph: KnowledgeGraph, *, inferred: bool) -> dict[str, tuple[str, Path]]:
+    """The graph in every dump format; returns file name -> (description, path)."""
+    from kosovo_kg.publish.export import serialize_graph
+
+    what = "with the RDFS entailments and HermiT's inferences" if inferred else "as stated"
+    written = {}
+    for rdf_format, (_, _, format_name) in DUMPS.items():
+        name = dump_name(rdf_format, inferred=inferred)
+        (folder / name).write_bytes(serialize_graph(graph, rdf_format))
+        written[name] = (f"The graph {what}, {format_name.replace('_', '/')}", folder / name)
+    return written
+
+
+def write_checksums(folder: Path) -> dict[str, int]:
+    """SHA256SUMS of every file in the folder (as ``sha256sum -c`` reads it); returns every file's size."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    lines = [f"{sha256_of(p)}  {p.relative_to(folder).as_posix()}\n" for p in files]
+    (folder / CHECKSUMS).write_text("".join(lines), encoding="utf-8")
+    return {p.relative_to(folder).as_posix(): p.stat().st_size for p in folder.rglob("*") if p.is_file()}
+
+
 def build_release(
     kg: KnowledgeGraph,
     output: Path | str,
@@ -59,7 +80,6 @@ def build_release(
     dots (2026.11.30). ``previous`` is an earlier release's folder, for CHANGES.md.
     """
     from kosovo_kg.publish.changes import Release, render_changes
-    from kosovo_kg.publish.export import serialize_graph
     from kosovo_kg.publish.site import build_site, w3id_htaccess
 
     started = time.monotonic()
@@ -79,11 +99,7 @@ def build_release(
         canonical = canonical_graph(kg)
         header = header_triples(canonical, version, date.date, before.version if before else None)
         stated_graph = KnowledgeGraph(sorted_triples([*canonical.triples, *header]))
-        descriptions: dict[str, tuple[str, Path]] = {}
-        for rdf_format in DUMPS:
-            name = dump_name(rdf_format)
-            (folder / name).write_bytes(serialize_graph(stated_graph, rdf_format))
-            descriptions[name] = (f"The graph as stated, {DUMPS[rdf_format][2].replace('_', '/')}", folder / name)
+        descriptions = write_dumps(folder, stated_graph, inferred=False)
         announce(f"  stated: {len(stated_graph):,} triples in {len(DUMPS)} formats")
         inferred_count = None
         inferred_triples: list[ox.Triple] | None = None
@@ -95,13 +111,7 @@ def build_release(
             inferred_graph = KnowledgeGraph(sorted_triples([*entailing.triples, *header]))
             inferred_triples = inferred_graph.triples
             inferred_count = len(inferred_graph)
-            for rdf_format in DUMPS:
-                name = dump_name(rdf_format, inferred=True)
-                (folder / name).write_bytes(serialize_graph(inferred_graph, rdf_format))
-                descriptions[name] = (
-                    f"The graph with the RDFS entailments and HermiT's inferences, {DUMPS[rdf_format][2].replace('_', '/')}",
-                    folder / name,
-                )
+            descriptions.update(write_dumps(folder, inferred_graph, inferred=True))
             announce(f"  inferred: {inferred_count:,} triples in {len(DUMPS)} formats")
         for name, source, what in (
             ("ontology.ttl", ontology or paths.ontology_file(), "The OWL ontology (TBox), Turtle"),
@@ -137,10 +147,7 @@ def build_release(
             ontology=ontology or paths.ontology_file(),
             announce=announce,
         )
-        files = sorted(p for p in folder.rglob("*") if p.is_file())
-        lines = [f"{sha256_of(p)}  {p.relative_to(folder).as_posix()}\n" for p in files]
-        (folder / CHECKSUMS).write_text("".join(lines), encoding="utf-8")
-        sizes = {p.relative_to(folder).as_posix(): p.stat().st_size for p in folder.rglob("*") if p.is_file()}
+        sizes = write_checksums(folder)
     seconds = time.monotonic() - started
     announce(
         f"wrote {paths.display_path(target)}: {len(sizes):,} files, {sum(sizes.values()):,} bytes, {seconds:.1f} s"

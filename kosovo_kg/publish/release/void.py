@@ -103,9 +103,6 @@ def release_void(
     def add(subject: str, predicate: str, value: ox.NamedNode | ox.Literal) -> None:
         triples.append(ox.Triple(iri(subject), iri(predicate), value))
 
-    def integer(value: int, datatype: str = XSD + "integer") -> ox.Literal:
-        return literal(str(value), datatype)
-
     article = article_url(kg)
     sources = sorted(
         {
@@ -114,20 +111,10 @@ def release_void(
             if isinstance(quad.subject, ox.NamedNode)
         }
     )
-    for dataset, graph, title in (
-        (DATASET, stated, TITLE),
-        (INFERRED_DATASET, inferred, f"{TITLE}, with what the graph entails"),
-    ):
-        if graph is None:
-            continue
-        triples += dataset_triples(dataset, graph, title, endpoint)
-        add(dataset, RDF + "type", iri(DCAT + "Dataset"))
-        add(dataset, OWL + "versionInfo", literal(version))
-        add(dataset, DCTERMS + "modified", literal(date, XSD + "date"))
-        add(dataset, DCTERMS + "issued", literal(date, XSD + "date"))
-        add(dataset, DCTERMS + "publisher", literal("The kosovo-kg developers"))
-        for keyword in ("Kosovo", "NATO", "international relations", "diplomatic recognition", "knowledge graph"):
-            add(dataset, DCAT + "keyword", literal(keyword, language="en"))
+    triples += _release_dataset(DATASET, stated, TITLE, version, date, endpoint)
+    if inferred is not None:
+        title = f"{TITLE}, with what the graph entails"
+        triples += _release_dataset(INFERRED_DATASET, inferred, title, version, date, endpoint)
     add(
         DATASET,
         DCTERMS + "description",
@@ -185,6 +172,24 @@ def release_void(
     data = ox.serialize(sorted_triples(triples), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     assert data is not None
     return data
+
+
+def _release_dataset(
+    dataset: str, graph: list[ox.Triple], title: str, version: str, date: str, endpoint: str | None
+) -> list[ox.Triple]:
+    """One dataset of a release (stated or inferred): its VoID description and what DCAT adds."""
+    node = iri(dataset)
+    triples = dataset_triples(dataset, graph, title, endpoint)
+    triples += [
+        ox.Triple(node, A, iri(DCAT + "Dataset")),
+        ox.Triple(node, iri(OWL + "versionInfo"), literal(version)),
+        ox.Triple(node, iri(DCTERMS + "modified"), literal(date, XSD + "date")),
+        ox.Triple(node, iri(DCTERMS + "issued"), literal(date, XSD + "date")),
+        ox.Triple(node, iri(DCTERMS + "publisher"), literal("The kosovo-kg developers")),
+    ]
+    for keyword in ("Kosovo", "NATO", "international relations", "diplomatic recognition", "knowledge graph"):
+        triples.append(ox.Triple(node, iri(DCAT + "keyword"), literal(keyword, language="en")))
+    return triples
 
 
 def _distribution(
