@@ -23,6 +23,10 @@ os.environ["KOSOVO_KG_CACHE"] = tempfile.mkdtemp(prefix="kosovo-kg-test-cache-")
 from kosovo_kg import KnowledgeGraph, load_graph
 from kosovo_kg.querying.catalogue import catalogue
 
+#: The tests' folder (fixtures/, expected/, bad/ are in it) and the repository's.
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+
 #: Stored questions that run on this graph alone, and those that ask Wikidata (SERVICE).
 LOCAL_QUERIES = sorted(name for name, query in catalogue().items() if not query.federated)
 FEDERATED_QUERIES = sorted(name for name, query in catalogue().items() if query.federated)

@@ -68,8 +68,12 @@ def run_with_deadline(function: Callable[[], T], seconds: float) -> T:
     try:
         while True:
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([read_end], [], [], left)[0]:
+            if left <= 0:
                 raise QueryTimeout(timeout_message(seconds))
+            # select() takes at most what the platform's time_t holds: a limit of centuries waits a
+            # day at a time (the loop comes back round)
+            if not select.select([read_end], [], [], min(left, 86_400.0))[0]:
+                continue
             chunk = os.read(read_end, 1 << 20)
             if not chunk:
                 finished = True

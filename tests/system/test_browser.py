@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import kosovo_server
+from conftest import TESTS, kosovo_server
 
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).parent / "screenshots"
+SCREENSHOTS = TESTS / "screenshots"
 
 
 @pytest.fixture(scope="module")

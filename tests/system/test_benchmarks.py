@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import ROOT
 
 from kosovo_kg import query
 from kosovo_kg.core.store import KnowledgeGraph
 from kosovo_kg.namespaces import KKG, RDF
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from synthetic import synthetic_triples
 
@@ -58,7 +58,7 @@ def test_every_benchmark_starts_with_what_the_project_installs(script):
     import subprocess
 
     done = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve().parent.parent / "benchmarks" / script), "--help"],
+        [sys.executable, str(ROOT / "benchmarks" / script), "--help"],
         capture_output=True,
         text=True,
         check=False,
@@ -76,7 +76,7 @@ def test_the_memory_worker_loads_the_file_as_the_product_does(tmp_path):
 
     path = tmp_path / "small.nt"
     write_synthetic(5_000, path)
-    run = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
+    run = ROOT / "benchmarks" / "run.py"
     found = {}
     for which in ("pyoxigraph", "kosovo-kg load", "kosovo-kg --only-data"):
         done = subprocess.run(

@@ -20,6 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+from conftest import TESTS
 
 from kosovo_kg import load_graph
 from kosovo_kg.core import paths
@@ -27,7 +28,7 @@ from kosovo_kg.core.reading import parse_file
 from kosovo_kg.core.store import KnowledgeGraph
 from kosovo_kg.curation.validation import run_shacl
 
-FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
+FIXTURES = TESTS / "fixtures" / "shapes"
 FIXTURE_FILES = sorted(FIXTURES.glob("*.ttl"))
 KKR = "https://w3id.org/kosovo-kg/resource/"
 KKGSH = "https://w3id.org/kosovo-kg/shapes#"

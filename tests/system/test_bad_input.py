@@ -17,12 +17,12 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import free_port, invoke
+from conftest import TESTS, free_port, invoke
 
 from kosovo_kg.core import paths
 
-BAD = Path(__file__).parent / "bad"
-FIXTURES = Path(__file__).parent / "fixtures"
+BAD = TESTS / "bad"
+FIXTURES = TESTS / "fixtures"
 CASES = tomllib.loads((BAD / "manifest.toml").read_text(encoding="utf-8"))["case"]
 RUNNING_AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 

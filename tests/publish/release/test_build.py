@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import invoke
+from conftest import TESTS, invoke
 
 from kosovo_kg import load_graph
 from kosovo_kg.core import paths
@@ -259,7 +259,7 @@ def test_citation_cff_is_valid_cff_1_2_0(releases):
 
     # the schema of CFF 1.2.0, schema.json of citation-file-format/citation-file-format at its tag 1.2.0
     # (commit 396f738fb025b1d8acdb02a56ffc923f95dc8999; CC BY 4.0), kept here so no test fetches it
-    schema = json.loads((Path(__file__).parent / "fixtures" / "cff-1.2.0-schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((TESTS / "fixtures" / "cff-1.2.0-schema.json").read_text(encoding="utf-8"))
     citation = yaml.safe_load((releases["r2"] / "CITATION.cff").read_text(encoding="utf-8"))
     jsonschema.validate(citation, schema)
     assert citation["version"] == "2026.12.01" and citation["date-released"] == "2026-12-01"

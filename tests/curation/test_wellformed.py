@@ -5,14 +5,13 @@ file, line, node and a did-you-mean, and fixtures that must pass."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from conftest import invoke
+from conftest import TESTS, invoke
 
 from kosovo_kg.curation.validation import run_validation
 
-WELLFORMED = Path(__file__).parent / "fixtures" / "wellformed"
+WELLFORMED = TESTS / "fixtures" / "wellformed"
 
 MUST_FAIL = {
     "gyearmonth-month-13.ttl": (

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import TESTS
 
 from kosovo_kg import sparql
 from kosovo_kg.core import paths
@@ -12,7 +11,7 @@ from kosovo_kg.core.reading import parse_file
 from kosovo_kg.core.store import KnowledgeGraph, load_graph
 from kosovo_kg.curation.reasoning import check_consistency, reasoner_view
 
-FIXTURES = Path(__file__).parent / "fixtures" / "invalid"
+FIXTURES = TESTS / "fixtures" / "invalid"
 
 
 def test_every_class_and_property_has_an_english_label_and_a_definition(kg):

@@ -10,17 +10,16 @@ from __future__ import annotations
 import os
 import socket
 import threading
-from pathlib import Path
 
 import pytest
-from conftest import FEDERATED_QUERIES, free_port, invoke, oxigraph_server
+from conftest import FEDERATED_QUERIES, TESTS, free_port, invoke, oxigraph_server
 
 from kosovo_kg import query
 from kosovo_kg.errors import FederationRefused
 from kosovo_kg.querying.output import to_csv
 
-FIXTURE = Path(__file__).parent / "fixtures" / "wikidata-standin.ttl"
-EXPECTED = Path(__file__).parent / "expected" / "federated"
+FIXTURE = TESTS / "fixtures" / "wikidata-standin.ttl"
+EXPECTED = TESTS / "expected" / "federated"
 
 
 @pytest.fixture(scope="module")

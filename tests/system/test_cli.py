@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import invoke
+from conftest import TESTS, invoke
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = TESTS / "fixtures"
 
 CONTRACT_COLUMNS = {
     "nato-members": ["state", "label", "wikidata", "joined"],

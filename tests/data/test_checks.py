@@ -7,14 +7,14 @@ node the check NAME must report. The test expects exactly that one new problem f
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+from conftest import TESTS
 
 from kosovo_kg import load_graph
 from kosovo_kg.curation.validation import load_checks, run_checks
 
-FIXTURES = Path(__file__).parent / "fixtures" / "checks"
+FIXTURES = TESTS / "fixtures" / "checks"
 KKR = "https://w3id.org/kosovo-kg/resource/"
 CHECKS = load_checks()
 

@@ -8,18 +8,17 @@ rewrite them with ``KOSOVO_KG_WRITE_EXPECTED=1 bash tests/run tests/test_catalog
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import LOCAL_QUERIES, invoke
+from conftest import LOCAL_QUERIES, TESTS, invoke
 
 from kosovo_kg import query
 from kosovo_kg.errors import ParameterError, QueryError
 from kosovo_kg.querying.catalogue import Parameter, bind_parameters, catalogue, get_stored_query, typed_value
 from kosovo_kg.querying.output import to_csv
 
-EXPECTED = Path(__file__).parent / "expected"
+EXPECTED = TESTS / "expected"
 STORED = LOCAL_QUERIES
 
 

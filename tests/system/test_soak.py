@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
-SOAK = Path(__file__).resolve().parent.parent / "benchmarks" / "soak.py"
+from conftest import ROOT
+
+SOAK = ROOT / "benchmarks" / "soak.py"
 
 
 def test_a_short_soak_has_no_unexpected_errors():
