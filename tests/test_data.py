@@ -128,8 +128,10 @@ def test_every_dated_fact_has_a_source(kg):
 def test_no_two_entities_share_a_wikidata_identifier(kg):
     rows = list(query("wikidata-links", graph=kg))
     identifiers = [row["wikidata"] for row in rows]
-    assert len(rows) == 58  # every one on two stored pairings (graph/wikidata.ttl)
+    assert len(rows) == 66  # each with its evidence grade (graph/wikidata.ttl)
     assert len(identifiers) == len(set(identifiers))
+    assert {row["grade"] for row in rows} == {"strong", "single"}
+    assert sum(row["grade"] == "strong" and row["repositories"] >= 2 for row in rows) == 59
 
 
 def test_every_agent_office_and_event_has_a_wikidata_link_or_a_reason(kg):
