@@ -76,6 +76,8 @@ STATEMENTS = [
     ("2008", "George W. Bush", "President of the United States", "supports", "[21]"),
     ("2009", "Fatmir Sejdiu", "President of Kosovo", "supports", "[3]"),
     ("2014", "Enver Hoxhaj", "Minister of Foreign Affairs of Kosovo", "supports", "[5]"),
+    # [6] is an undated digest item (a copy): the year, and the statement, also rest on the article (issue 25)
+    ("2015", "Atifete Jahjaga", "President of Kosovo", "supports", "Wikipedia:"),
     ("2015", "Atifete Jahjaga", "President of Kosovo", "supports", "[6]"),
     ("2018-12", "Ramush Haradinaj", "Prime Minister of Kosovo", "applies", "[7]"),
     ("2019", "Hashim Thaçi", "President of Kosovo", "calls for", "[8]"),
