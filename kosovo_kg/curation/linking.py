@@ -1,5 +1,5 @@
-"""How the graph links to Wikidata: coverage, missing links and why, identifiers used twice,
-and links whose recorded Wikidata label disagrees with ours."""
+"""How the graph links to Wikidata: coverage, each link with its evidence grade, missing links and
+why, identifiers used twice, and links whose recorded Wikidata label disagrees with ours."""
 
 from __future__ import annotations
 
@@ -19,6 +19,9 @@ LINKABLE = {
     "event": "kkg:Event",
 }
 
+#: The grades of kkg:EvidenceGradeScheme by their labels, strongest first; "none" is a link without one.
+GRADE_ORDER = {"strong": 0, "single": 1, "none": 2}
+
 
 @dataclass
 class LinkReport:
@@ -27,9 +30,13 @@ class LinkReport:
     shared: list[dict[str, str]] = field(default_factory=list)  # wikidata, entities
     label_disagreements: list[dict[str, str]] = field(default_factory=list)  # entity, label, wikidata, wikidata_label
     labels_not_recorded: int = 0
-    # Evidence: a link needs stored pairings of its identifier from two different repositories.
-    evidenced: int = 0  # links with pairings from two or more repositories
-    weak: list[dict[str, str]] = field(default_factory=list)  # entity, label, wikidata, repositories
+    # Evidence (issue 25): every link carries a grade, and meets that grade's rule. Strong: pairings of
+    # its identifier from two repositories. Single: one pairing from a curated file that records the
+    # attribute agreeing with the graph.
+    evidenced: int = 0  # links that meet their grade's rule
+    grades: dict[str, int] = field(default_factory=dict)  # grade -> links
+    links: list[dict[str, str]] = field(default_factory=list)  # entity, label, wikidata, grade, repositories
+    weak: list[dict[str, str]] = field(default_factory=list)  # entity, label, wikidata, repositories, grade
     candidates: list[dict[str, str]] = field(default_factory=list)  # entity, label, wikidata, repository
 
     @property
@@ -48,14 +55,18 @@ class LinkReport:
         for kind, (linked, total) in self.coverage.items():
             lines.append(f"  {kind:<13} {linked:>3} / {total:<3} {_percent(linked, total)}")
         lines.append(f"  {'all':<13} {linked_total:>3} / {all_total:<3} {_percent(linked_total, all_total)}")
+        grades = ", ".join(f"{grade} {count}" for grade, count in self.grades.items()) or "none"
         lines.append(
-            f"\nLinks with stored pairings from two repositories: {self.evidenced} / {self.linked} "
-            f"{_percent(self.evidenced, self.linked)}"
+            f"\nLinks whose evidence meets their grade: {self.evidenced} / {self.linked} "
+            f"{_percent(self.evidenced, self.linked)} ({grades})"
         )
         lines += [
-            f"  weak: {w['label']} ({w['wikidata']}): pairings from {w['repositories']} repository(ies)"
+            f"  weak: {w['label']} ({w['wikidata']}): graded {w['grade']}, pairings from "
+            f"{w['repositories']} repository(ies)"
             for w in self.weak
         ]
+        lines.append(f"\nLinks and their evidence grades ({len(self.links)}):")
+        lines += [f"  {link['grade']:<7} {link['label']} ({link['wikidata']})" for link in self.links] or ["  none"]
         lines.append(f"Candidates with one pairing, not linked ({len(self.candidates)}):")
         lines += [f"  {c['label']}: {c['wikidata']} ({c['repository']})" for c in self.candidates] or ["  none"]
         lines.append(f"\nWithout a Wikidata link ({len(self.missing)}):")
@@ -85,8 +96,8 @@ def link_report(kg: KnowledgeGraph) -> LinkReport:
 
     >>> from kosovo_kg import load_graph
     >>> report = link_report(load_graph())
-    >>> report.evidenced == report.linked, report.shared, report.weak
-    (True, [], [])
+    >>> report.evidenced == report.linked, report.shared, report.weak, sorted(report.grades)
+    (True, [], [], ['single', 'strong'])
     """
     report = LinkReport()
     for kind, cls in LINKABLE.items():
@@ -100,28 +111,37 @@ def link_report(kg: KnowledgeGraph) -> LinkReport:
         row = next(iter(rows))
         report.coverage[kind] = (row["linkedCount"], row["total"])
     for row in execute(
-        f"""SELECT ?entity ?label ?item (COUNT(DISTINCT ?repository) AS ?repositories) WHERE {{
+        f"""SELECT ?entity ?label ?item (SAMPLE(?gradeLabel) AS ?grade)
+                   (COUNT(DISTINCT ?repository) AS ?repositories) (COUNT(DISTINCT ?agreeing) AS ?agreeingPairings)
+            WHERE {{
               ?entity owl:sameAs ?item ; rdfs:label ?label .
               FILTER(STRSTARTS(STR(?item), "{WD}"))
+              OPTIONAL {{ ?entity kkg:evidenceGrade/rdfs:label ?g BIND(STR(?g) AS ?gradeLabel) }}
               OPTIONAL {{
                 ?entity kkg:wikidataEvidence ?pairing .
                 ?pairing kkg:pairingRepository ?repository ; kkg:pairedIdentifier ?id .
                 FILTER(?id = STRAFTER(STR(?item), "{WD}"))
+                OPTIONAL {{ ?pairing kkg:curatedFileKind ?kind ; kkg:agreeingAttribute ?attribute BIND(?pairing AS ?agreeing) }}
               }}
             }} GROUP BY ?entity ?label ?item ORDER BY ?label""",
         kg=kg,
     ):
-        if row["repositories"] >= 2:
+        grade = str(row["grade"] or "none")
+        link = {
+            "entity": row["entity"],
+            "label": row["label"],
+            "wikidata": row["item"].removeprefix(WD),
+            "grade": grade,
+            "repositories": str(row["repositories"]),
+        }
+        report.links.append(link)
+        report.grades[grade] = report.grades.get(grade, 0) + 1
+        meets = (grade == "strong" and row["repositories"] >= 2) or (grade == "single" and row["agreeingPairings"] >= 1)
+        if meets:
             report.evidenced += 1
         else:
-            report.weak.append(
-                {
-                    "entity": row["entity"],
-                    "label": row["label"],
-                    "wikidata": row["item"].removeprefix(WD),
-                    "repositories": str(row["repositories"]),
-                }
-            )
+            report.weak.append(link)
+    report.grades = dict(sorted(report.grades.items(), key=lambda item: GRADE_ORDER.get(item[0], len(GRADE_ORDER))))
     for row in execute(
         """SELECT ?entity ?label ?id (MIN(?repository) AS ?repo) WHERE {
              ?entity kkg:wikidataEvidence ?pairing ; rdfs:label ?label .
@@ -138,6 +158,7 @@ def link_report(kg: KnowledgeGraph) -> LinkReport:
              ?entity kkg:noWikidataReason ?reason ; rdfs:label ?label ; a ?class .
              ?class rdfs:label ?kind .
              MINUS { ?entity a ?narrower . ?narrower rdfs:subClassOf+ ?class }  # most specific class only
+             MINUS { ?entity owl:sameAs ?item }
            } ORDER BY LCASE(?kind) ?label""",
         kg=kg,
     ):

@@ -1,8 +1,9 @@
 """The facts Wikidata can take, as QuickStatements (V1) commands, each with its reference.
 
 One command per line, tab-separated: item, property, value, then qualifiers (P…) and
-reference fields (S…). Facts whose parts have no confirmed Wikidata identifier, or that no
-checked Wikidata property expresses, are left out and listed with the reason.
+reference fields (S…). Only links graded strong (kkg:StrongEvidence: two independent pairings) are
+written to Wikidata; facts whose parts have no such link, or that no checked Wikidata property
+expresses, are left out and listed with the reason.
 """
 
 from __future__ import annotations
@@ -73,8 +74,10 @@ def quickstatements(kg: KnowledgeGraph) -> QuickStatements:
         """SELECT ?member ?label ?organization ?orgLabel ?start (MIN(?citable) AS ?url) WHERE {
              ?fact kkg:member ?m ; kkg:organization ?o ; kkg:membershipType kkg:FullMember ; kkg:startDate ?start .
              ?m rdfs:label ?label . ?o rdfs:label ?orgLabel .
-             OPTIONAL { ?m owl:sameAs ?member FILTER(STRSTARTS(STR(?member), "http://www.wikidata.org/entity/")) }
-             OPTIONAL { ?o owl:sameAs ?organization FILTER(STRSTARTS(STR(?organization), "http://www.wikidata.org/entity/")) }
+             OPTIONAL { ?m owl:sameAs ?member ; kkg:evidenceGrade kkg:StrongEvidence
+                        FILTER(STRSTARTS(STR(?member), "http://www.wikidata.org/entity/")) }
+             OPTIONAL { ?o owl:sameAs ?organization ; kkg:evidenceGrade kkg:StrongEvidence
+                        FILTER(STRSTARTS(STR(?organization), "http://www.wikidata.org/entity/")) }
              OPTIONAL { ?fact kkg:source ?source . ?source kkg:sourceKind/kkg:citable true ; kkg:url ?citable }
            } GROUP BY ?member ?label ?organization ?orgLabel ?start ORDER BY ?label""",
         kg=kg,
@@ -82,7 +85,7 @@ def quickstatements(kg: KnowledgeGraph) -> QuickStatements:
         member, organization = _qid(row["member"]), _qid(row["organization"])
         if not (member and organization and row["url"]):
             result.skipped.append(
-                f"{row['label']} in {row['orgLabel']}: no Wikidata identifier or no citable source URL"
+                f"{row['label']} in {row['orgLabel']}: no Wikidata link graded strong or no citable source URL"
             )
             continue
         command = [member, MEMBER_OF, organization, START_TIME, qs_time(str(row["start"]))]
@@ -91,15 +94,17 @@ def quickstatements(kg: KnowledgeGraph) -> QuickStatements:
         """SELECT ?holder ?holderLabel ?office ?officeLabel ?ordinal WHERE {
              ?tenure kkg:holder ?h ; kkg:office ?o ; kkg:ordinal ?ordinal .
              ?h rdfs:label ?holderLabel . ?o rdfs:label ?officeLabel .
-             OPTIONAL { ?h owl:sameAs ?holder FILTER(STRSTARTS(STR(?holder), "http://www.wikidata.org/entity/")) }
-             OPTIONAL { ?o owl:sameAs ?office FILTER(STRSTARTS(STR(?office), "http://www.wikidata.org/entity/")) }
+             OPTIONAL { ?h owl:sameAs ?holder ; kkg:evidenceGrade kkg:StrongEvidence
+                        FILTER(STRSTARTS(STR(?holder), "http://www.wikidata.org/entity/")) }
+             OPTIONAL { ?o owl:sameAs ?office ; kkg:evidenceGrade kkg:StrongEvidence
+                        FILTER(STRSTARTS(STR(?office), "http://www.wikidata.org/entity/")) }
            } ORDER BY ?ordinal""",
         kg=kg,
     ):
         holder, office = _qid(row["holder"]), _qid(row["office"])
         if not (holder and office):
             result.skipped.append(
-                f"{row['holderLabel']} as {row['officeLabel']} ({row['ordinal']}): no confirmed Wikidata identifier"
+                f"{row['holderLabel']} as {row['officeLabel']} ({row['ordinal']}): no Wikidata link graded strong"
             )
             continue
         command = [holder, POSITION_HELD, office, SERIES_ORDINAL, qs_string(str(row["ordinal"]))]

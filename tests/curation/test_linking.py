@@ -14,33 +14,70 @@ from kosovo_kg.curation.linking import link_report
 def test_coverage_by_kind_on_the_repository_graph(kg):
     report = link_report(kg)
     assert report.coverage["state"] == (38, 38)  # the Federal Republic of Yugoslavia too, since issue 15 part 2
-    assert report.coverage["person"] == (5, 11)
-    assert report.linked == 58
+    assert report.coverage["person"] == (10, 11)  # all but Enver Hoxhaj since issue 25
+    assert report.linked == 66
     assert report.shared == []
-    assert {m["label"] for m in report.missing} >= {"Kosovo Force", "NATO Parliamentary Assembly", "Slobodan Milošević"}
+    assert {m["label"] for m in report.missing} >= {"Kosovo Force", "NATO Parliamentary Assembly", "Enver Hoxhaj"}
+    assert "Slobodan Milošević" not in {m["label"] for m in report.missing}
     assert "United Nations" not in {m["label"] for m in report.missing}
     assert "Hashim Thaçi" not in {m["label"] for m in report.missing}
     assert all(m["reason"] for m in report.missing)
 
 
-def test_every_link_rests_on_pairings_from_two_repositories(kg):
+def test_every_link_carries_a_grade_and_meets_its_rule(kg):
     report = link_report(kg)
-    assert report.evidenced == report.linked == 58
+    assert report.evidenced == report.linked == 66
     assert report.weak == []
+    assert report.grades == {"strong": 59, "single": 7}
+    grades = {link["label"]: link["grade"] for link in report.links}
+    assert len(grades) == 66
+    assert grades["Minister of Defence of Kosovo"] == "strong"  # a second pairing (every-politician-scrapers/world)
+    assert {label for label, grade in grades.items() if grade == "single"} == {
+        "Armend Mehaj",
+        "Assembly of the Republic of Kosovo",
+        "Atifete Jahjaga",
+        "Fatmir Sejdiu",
+        "Ramush Haradinaj",
+        "Slobodan Milošević",
+        "UN Security Council Resolution 1244",
+    }
+    # One pairing each, from an entity-linking system's candidate list: neither rule is met.
     candidates = {c["label"]: c["wikidata"] for c in report.candidates}
-    assert candidates["Kosovo Force"] == "Q159470"  # one pairing (elevant): recorded, not linked
-    assert "Kosovo Force" in {m["label"] for m in report.missing}
+    assert candidates == {
+        "Kosovo Force": "Q159470",
+        "NATO bombing of Yugoslavia": "Q155723",
+        "Socialist Autonomous Province of Kosovo": "Q646035",
+    }
+    assert set(candidates) <= {m["label"] for m in report.missing}
 
 
-def test_a_link_with_one_pairing_is_reported_weak_and_fails_the_report(kg, tmp_path):
-    extra = tmp_path / "weak.ttl"
+def _with(kg, tmp_path, turtle: str) -> KnowledgeGraph:
+    extra = tmp_path / "extra.ttl"
     extra.write_text(
         "@prefix kkg: <https://w3id.org/kosovo-kg/ontology#> . @prefix kkr: <https://w3id.org/kosovo-kg/resource/> .\n"
-        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
-        "kkr:kfor owl:sameAs <http://www.wikidata.org/entity/Q159470> .\n"
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n" + turtle
     )
-    report = link_report(KnowledgeGraph([*kg.triples, *parse_file(extra)], {}))
-    assert [(w["label"], w["repositories"]) for w in report.weak] == [("Kosovo Force", "1")]
+    return KnowledgeGraph([*kg.triples, *parse_file(extra)], {})
+
+
+def test_a_link_without_a_grade_is_reported_weak_and_fails_the_report(kg, tmp_path):
+    report = link_report(_with(kg, tmp_path, "kkr:kfor owl:sameAs <http://www.wikidata.org/entity/Q159470> .\n"))
+    assert [(w["label"], w["repositories"], w["grade"]) for w in report.weak] == [("Kosovo Force", "1", "none")]
+    assert not report.ok
+
+
+def test_a_strong_grade_on_one_repository_is_weak(kg, tmp_path):
+    turtle = "kkr:kfor owl:sameAs <http://www.wikidata.org/entity/Q159470> ; kkg:evidenceGrade kkg:StrongEvidence .\n"
+    report = link_report(_with(kg, tmp_path, turtle))
+    assert [(w["label"], w["grade"]) for w in report.weak] == [("Kosovo Force", "strong")]
+    assert not report.ok
+
+
+def test_a_single_grade_on_a_candidate_list_entry_is_weak(kg, tmp_path):
+    # KFOR's one pairing records neither a curated file kind nor an agreeing attribute.
+    turtle = "kkr:kfor owl:sameAs <http://www.wikidata.org/entity/Q159470> ; kkg:evidenceGrade kkg:SingleEvidence .\n"
+    report = link_report(_with(kg, tmp_path, turtle))
+    assert [(w["label"], w["grade"]) for w in report.weak] == [("Kosovo Force", "single")]
     assert not report.ok
 
 
@@ -50,6 +87,8 @@ def test_recorded_wikidata_labels_that_differ_from_ours(kg):
         ("Q30", "United States", "United States of America"),
         ("Q110999040", "Russian invasion of Ukraine", "full-scale Russo-Ukrainian war"),
         ("Q861510", "Kosovo declares independence from Serbia", "2008 Kosovo declaration of independence"),
+        ("Q107601182", "Minister of Defence of Kosovo", "Minister of the Ministry of Defense"),
+        ("Q178139", "UN Security Council Resolution 1244", "United Nations Security Council Resolution 1244"),
     }
 
 
@@ -69,7 +108,11 @@ def test_link_command_text_and_json():
     text = invoke(["link"])
     assert text.exit_code == 0
     assert "  state          38 / 38  100%" in text.stdout
-    assert "Links with stored pairings from two repositories: 58 / 58 100%" in text.stdout
+    assert "Links whose evidence meets their grade: 66 / 66 100% (strong 59, single 7)" in text.stdout
+    assert "  single  Fatmir Sejdiu (Q193148)" in text.stdout
+    assert "  strong  Minister of Defence of Kosovo (Q107601182)" in text.stdout
     data = json.loads(invoke(["link", "--format", "json"]).stdout)
     assert data["coverage"]["state"] == {"linked": 38, "total": 38}
-    assert data["evidenced"] == 58 and data["weak"] == []
+    assert data["evidenced"] == 66 and data["weak"] == []
+    assert data["grades"] == {"strong": 59, "single": 7}
+    assert {"entity", "label", "wikidata", "grade", "repositories"} <= set(data["links"][0])

@@ -53,6 +53,29 @@ def test_facts_without_identifiers_are_reported_not_exported(kg):
     assert any(s.startswith("Atifete Jahjaga as President of Kosovo (2)") for s in skipped)
 
 
+def test_only_strong_links_are_written(kg):
+    """Sejdiu and Jahjaga are linked on one curated pairing (single): their numbered presidencies stay out."""
+    out = quickstatements(kg)
+    items = {c.split("\t")[0] for c in out.commands} | {c.split("\t")[2] for c in out.commands}
+    assert not items & {"Q193148", "Q57509"}
+    assert "Fatmir Sejdiu as President of Kosovo (1): no Wikidata link graded strong" in out.skipped
+
+
+def test_a_link_regraded_single_leaves_the_commands(kg):
+    import pyoxigraph as ox
+
+    from kosovo_kg import KnowledgeGraph
+
+    grade = ox.NamedNode("https://w3id.org/kosovo-kg/ontology#evidenceGrade")
+    osmani = ox.NamedNode("https://w3id.org/kosovo-kg/resource/vjosa-osmani")
+    single = ox.NamedNode("https://w3id.org/kosovo-kg/ontology#SingleEvidence")
+    triples = [t for t in kg.triples if not (t.subject == osmani and t.predicate == grade)]
+    out = quickstatements(KnowledgeGraph([*triples, ox.Triple(osmani, grade, single)], {}))
+    assert not [c for c in out.commands if c.startswith("Q13047644\t")]
+    assert len(out.commands) == 33
+    assert "Vjosa Osmani as President of Kosovo (4): no Wikidata link graded strong" in out.skipped
+
+
 def test_strings_cannot_break_a_command():
     assert qs_string('a\t"b"\nc') == "\"a 'b' c\""
 
