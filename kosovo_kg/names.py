@@ -1,10 +1,16 @@
-"""Names of states and international organizations in the languages of the place: Albanian (sq),
-Serbian in Cyrillic (sr) and Serbian in Latin script (sr-Latn), taken from the Unicode CLDR through Babel.
+"""Names of states and international organizations in the languages of NATO's member states and of the
+region, taken from the Unicode CLDR through Babel.
 
 ``graph/names.ttl`` is generated from here (``kosovo-kg names --write``) and never edited by hand. Nothing
 is translated: an entity gets a name only where CLDR has one for the territory or organization it is, found
 by its English CLDR name. Babel is needed only to regenerate the file, so it is imported here alone, and
 only when called, which keeps it out of every other command's start-up.
+
+Which languages: the national official languages that CLDR's territory data gives (official or de facto
+official, not regional) for every state the graph records as a full member of NATO and for every state of
+the region (``REGION``). A regional form (``pt-PT``, ``sr-Latn-BA``) is kept only for the names in which
+CLDR's locale for that language in that state differs from the language's own; elsewhere the language's
+name stands for it, as BCP 47 lookup falls back from ``pt-PT`` to ``pt``.
 """
 
 from __future__ import annotations
@@ -18,8 +24,18 @@ from . import sparql
 if TYPE_CHECKING:
     from .store import KnowledgeGraph
 
-#: The graph's language tags and the Babel locales their names come from.
-LANGUAGES: dict[str, str] = {"sq": "sq", "sr": "sr", "sr-Latn": "sr_Latn"}
+#: Kosovo, the states that border it (Albania, Montenegro, North Macedonia, Serbia) and the other successor
+#: states of SFR Yugoslavia (Bosnia and Herzegovina, Croatia, Slovenia): the places whose languages the
+#: article's people, places and institutions are named in. A CLDR territory code need not be an entity of
+#: the graph (Bosnia and Herzegovina is not) to bring its languages in.
+REGION: tuple[str, ...] = ("AL", "BA", "HR", "ME", "MK", "RS", "SI", "XK")
+
+#: CLDR's territory data names Norwegian twice for Norway: as the macrolanguage (no) and as Bokmal (nb), with
+#: the same names in both locales (the tests check). The graph keeps nb, the tag of the written standard.
+SAME_AS: dict[str, str] = {"no": "nb"}
+
+#: CLDR's official statuses that make a language one of a state's own ("official_regional" does not).
+OFFICIAL = ("official", "de_facto_official")
 
 #: English names the graph uses (as the article does) that CLDR's English names no longer are:
 #: CLDR calls these territories "Czechia" and "Türkiye". Each is checked by the tests against
@@ -28,6 +44,14 @@ ENGLISH_ALIASES: dict[str, str] = {"Czech Republic": "CZ", "Turkey": "TR"}
 
 NAMES_FILE = "names.ttl"
 SOURCE = "src-cldr"
+
+
+@dataclass(frozen=True)
+class Language:
+    tag: str  # the language tag in the graph: "sr-Latn", "pt-PT"
+    locale: str  # the Babel locale its names come from: "sr_Latn", "pt_PT"
+    states: tuple[str, ...]  # the CLDR territory codes of the states that bring it in
+    varies: str | None = None  # for a regional form, the tag of the language it is a form of
 
 
 @dataclass(frozen=True)
@@ -57,12 +81,25 @@ def _territory_names(locale: str) -> dict[str, str]:
     return dict(Locale.parse(locale).territories)
 
 
-def find_names(kg: KnowledgeGraph) -> list[Names]:
-    """Every state and international organization with the CLDR names of the territory it matches."""
+def _tag(locale: str) -> str:
+    return locale.replace("_", "-")
+
+
+def nato_members(kg: KnowledgeGraph) -> set[str]:
+    """The IRIs of the states that the graph records as full members of NATO."""
+    rows = sparql(
+        """SELECT DISTINCT ?state WHERE {
+             ?membership kkg:organization kkr:nato ; kkg:membershipType kkg:FullMember ; kkg:member ?state .
+           }""",
+        graph=kg,
+    )
+    return {str(row["state"]) for row in rows}
+
+
+def _entities(kg: KnowledgeGraph) -> list[tuple[str, str, str]]:
+    """(IRI, English label, CLDR code) of every state and international organization CLDR has a code for."""
     english = {name: code for code, name in _territory_names("en").items()}
     english.update(ENGLISH_ALIASES)
-    by_language = {tag: _territory_names(locale) for tag, locale in LANGUAGES.items()}
-    found: list[Names] = []
     rows = sparql(
         """SELECT ?entity ?label (GROUP_CONCAT(?alt; SEPARATOR="\\u0001") AS ?alts) WHERE {
              ?entity a/rdfs:subClassOf* ?top ; rdfs:label ?label .
@@ -72,15 +109,59 @@ def find_names(kg: KnowledgeGraph) -> list[Names]:
            } GROUP BY ?entity ?label ORDER BY ?entity""",
         graph=kg,
     )
+    found = []
     for row in rows:
         label = str(row["label"])
         candidates = [label, *(a for a in str(row["alts"] or "").split("\u0001") if a)]
         code = next((english[name] for name in candidates if name in english), None)
-        if code is None:
-            continue
-        names = {tag: table[code] for tag, table in by_language.items() if code in table}
+        if code is not None:
+            found.append((str(row["entity"]), label, code))
+    return found
+
+
+def name_languages(kg: KnowledgeGraph) -> list[Language]:
+    """The graph's languages for names, ordered by tag: see the module's docstring for the rule."""
+    from babel import Locale, localedata
+    from babel.core import get_global
+
+    codes = {iri: code for iri, _, code in _entities(kg)}
+    states = sorted({codes[iri] for iri in nato_members(kg) if iri in codes} | set(REGION))
+    territory_languages = get_global("territory_languages")
+    bringers: dict[str, set[str]] = {}
+    for state in states:
+        for locale, info in territory_languages.get(state, {}).items():
+            if info.get("official_status") in OFFICIAL:
+                bringers.setdefault(SAME_AS.get(locale, locale), set()).add(state)
+    languages = [Language(_tag(locale), locale, tuple(sorted(by))) for locale, by in bringers.items()]
+    wanted = sorted(set(codes.values()))
+    for language in list(languages):
+        own = _territory_names(language.locale)
+        for state in language.states:
+            regional = str(Locale.parse(f"{language.locale}_{state}"))
+            if not localedata.exists(regional):
+                continue
+            table = _territory_names(regional)
+            if any(table.get(code) != own.get(code) for code in wanted):
+                languages.append(Language(f"{language.tag}-{state}", regional, (state,), language.tag))
+    return sorted(languages, key=lambda language: language.tag)
+
+
+def find_names(kg: KnowledgeGraph, languages: list[Language] | None = None) -> list[Names]:
+    """Every state and international organization with the CLDR names of the territory it matches."""
+    languages = name_languages(kg) if languages is None else languages
+    tables = {language.tag: _territory_names(language.locale) for language in languages}
+    found: list[Names] = []
+    for entity, label, code in _entities(kg):
+        names: dict[str, str] = {}
+        for language in languages:
+            name = tables[language.tag].get(code)
+            if name is None:
+                continue
+            if language.varies is not None and tables[language.varies].get(code) == name:
+                continue
+            names[language.tag] = name
         if names:
-            found.append(Names(str(row["entity"]), label, code, names))
+            found.append(Names(entity, label, code, names))
     return found
 
 
@@ -91,10 +172,22 @@ def _literal(text: str) -> str:
 def names_turtle(kg: KnowledgeGraph) -> str:
     """The text of graph/names.ttl for this graph and the installed Babel."""
     version, babel = cldr_version(), babel_version()
+    languages = name_languages(kg)
+    locales = ", ".join(language.locale for language in languages)
     lines = [
-        "# Names in Albanian (sq), Serbian Cyrillic (sr) and Serbian Latin (sr-Latn), from the Unicode CLDR",
-        "# through Babel. Generated by `kosovo-kg names --write` (kosovo_kg/names.py): do not edit by hand.",
-        "# Only states and international organizations that CLDR names are here; nothing is translated.",
+        "# Names of states and international organizations in the languages of NATO's member states and of the",
+        "# region, from the Unicode CLDR through Babel. Generated by `kosovo-kg names --write` (kosovo_kg/names.py):",
+        "# do not edit by hand. Only states and international organizations that CLDR names are here; nothing is",
+        "# translated. Each language, and the states (CLDR codes) whose official language CLDR says it is:",
+    ]
+    for language in languages:
+        if language.varies:
+            lines.append(
+                f"#   {language.tag:<11} the form used in {language.states[0]}, where it differs from {language.varies}"
+            )
+        else:
+            lines.append(f"#   {language.tag:<11} {' '.join(language.states)}")
+    lines += [
         "",
         "@prefix kkg:  <https://w3id.org/kosovo-kg/ontology#> .",
         "@prefix kkr:  <https://w3id.org/kosovo-kg/resource/> .",
@@ -109,15 +202,15 @@ def names_turtle(kg: KnowledgeGraph) -> str:
         '    kkg:work "Unicode Consortium" ;',
         '    kkg:url "https://cldr.unicode.org/"^^xsd:anyURI ;',
         f'    rdfs:comment "Territory names of CLDR release {version}, as Babel {babel} ships them '
-        f'(babel.core.get_cldr_version() gives {version}); the locales read are sq, sr and sr_Latn."@en .',
+        f'(babel.core.get_cldr_version() gives {version}); the locales read are {locales}."@en .',
     ]
     prefix = "https://w3id.org/kosovo-kg/resource/"
-    for found in find_names(kg):
+    for found in find_names(kg, languages):
         local = found.entity.removeprefix(prefix)
         lines.append("")
         lines.append(f"# {found.label}: CLDR territory {found.code}")
         lines.append(f"kkr:{local} kkg:namesSource kkr:{SOURCE} ;")
-        labels = [f"{_literal(found.names[tag])}@{tag}" for tag in LANGUAGES if tag in found.names]
+        labels = [f"{_literal(name)}@{tag}" for tag, name in sorted(found.names.items())]
         lines.append("    skos:prefLabel " + " ,\n        ".join(labels) + " .")
     return "\n".join(lines) + "\n"
 

@@ -1,28 +1,76 @@
-"""Names in Albanian and Serbian: graph/names.ttl is what CLDR (through Babel) gives, and nothing else."""
+"""Names in other languages: graph/names.ttl is what CLDR (through Babel) gives, and nothing else."""
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
 from conftest import invoke
 
 from kosovo_kg import query
-from kosovo_kg.names import ENGLISH_ALIASES, LANGUAGES, cldr_version, find_names, names_file, names_turtle
+from kosovo_kg.names import (
+    ENGLISH_ALIASES,
+    REGION,
+    SAME_AS,
+    cldr_version,
+    find_names,
+    name_languages,
+    names_file,
+    names_turtle,
+    nato_members,
+)
+from kosovo_kg.paths import ontology_dir
 
 babel = pytest.importorskip("babel")  # a maintainer dependency (dev extra)
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+SH = "http://www.w3.org/ns/shacl#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 
 def test_names_file_is_what_babel_gives(kg):
     assert names_file().read_text(encoding="utf-8") == names_turtle(kg)
 
 
-def test_every_state_named_by_cldr_has_all_three_names(kg):
+def test_the_languages_are_those_of_every_nato_member_and_of_the_region(kg):
+    languages = {language.tag: language for language in name_languages(kg)}
+    # Every language of a member state (32 in the graph) and of the region, by CLDR's official status.
+    assert len(nato_members(kg)) == 32
+    assert set(languages) == {
+        *("bg", "bs", "bs-Cyrl", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "hr", "hu", "is", "it"),
+        *("lb", "lt", "lv", "mk", "nb", "nl", "nn", "pl", "pt", "ro", "sk", "sl", "sq", "sr", "sr-Latn", "sv"),
+        *("tr", "pt-PT", "sr-BA", "sr-Latn-BA"),
+    }
+    assert languages["fr"].states == ("BE", "CA", "FR", "LU")
+    assert languages["sq"].states == ("AL", "XK")
+    assert languages["sr-Latn"].states == ("BA", "ME", "RS", "XK")
+    assert languages["pt-PT"].varies == "pt" and languages["pt-PT"].locale == "pt_PT"
+    assert "XK" in REGION and "BA" in REGION
+
+
+def test_norwegian_is_kept_once_because_cldr_gives_no_and_nb_the_same_names():
+    for macro, kept in SAME_AS.items():
+        assert babel.Locale.parse(macro).territories == babel.Locale.parse(kept).territories
+
+
+def test_every_state_named_by_cldr_has_a_name_in_every_language(kg):
     found = {n.label: n for n in find_names(kg)}
     assert len(found) == 38  # 36 states and the UN and the EU; the two Yugoslavias have no CLDR territory
     assert found["Kosovo"].code == "XK"
-    assert found["Kosovo"].names == {"sq": "Kosovë", "sr": "Косово", "sr-Latn": "Kosovo"}
+    kosovo = found["Kosovo"].names
+    assert (kosovo["sq"], kosovo["sr"], kosovo["sr-Latn"]) == ("Kosovë", "Косово", "Kosovo")
+    assert (found["Greece"].names["el"], found["Greece"].names["sq"]) == ("Ελλάδα", "Greqi")
+    assert found["Czech Republic"].names["en"] == "Czechia"
     assert found["United Nations"].names["sq"] == babel.Locale("sq").territories["UN"]
     assert "Socialist Federal Republic of Yugoslavia" not in found
-    assert all(set(n.names) == set(LANGUAGES) for n in found.values())
+    whole = {language.tag for language in name_languages(kg) if language.varies is None}
+    assert all(whole <= set(n.names) for n in found.values())
+
+
+def test_a_regional_form_is_kept_only_where_it_differs(kg):
+    found = {n.label: n for n in find_names(kg)}
+    assert found["Poland"].names["pt"] == "Polônia" and found["Poland"].names["pt-PT"] == "Polónia"
+    assert "pt-PT" not in found["France"].names  # pt_PT says França, as pt does
+    assert found["Germany"].names["sr-BA"] == "Њемачка" and "sr-BA" not in found["Serbia"].names
 
 
 def test_english_aliases_point_at_the_territories_cldr_renamed():
@@ -31,6 +79,20 @@ def test_english_aliases_point_at_the_territories_cldr_renamed():
         "Czech Republic": "Czechia",
         "Turkey": "Türkiye",
     }
+
+
+def test_the_shapes_accept_exactly_the_generated_languages(kg):
+    shapes = ox.Store()
+    shapes.load(path=str(ontology_dir() / "shapes.ttl"), format=ox.RdfFormat.TURTLE)
+    listed = {
+        str(row["lang"].value)
+        for row in shapes.query(
+            f"SELECT ?lang WHERE {{ ?shape <{SH}path> <{SKOS}prefLabel> ; "
+            f"<{SH}languageIn>/<{RDF}rest>*/<{RDF}first> ?lang }}"
+        )
+    }
+    bases = {language.tag.split("-")[0] for language in name_languages(kg)}
+    assert listed == bases
 
 
 def test_the_cldr_release_is_recorded_as_the_source(kg):
