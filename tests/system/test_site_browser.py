@@ -126,8 +126,9 @@ def test_every_resource_page_is_reachable_from_the_index_and_every_link_answers(
     ("typed", "found", "shown"),
     [
         ("Greqi", "Greece", "Greqi (sq)"),  # Albanian
-        ("Грчка", "Greece", "Грчка (sr)"),  # Serbian, Cyrillic
-        ("Grcka", "Greece", "Grčka (sr-Latn)"),  # Serbian, Latin, typed without the háček
+        ("Грчка", "Greece", "Грчка (bs-Cyrl, sr)"),  # Serbian, Cyrillic (and Bosnian, the same name)
+        ("Grcka", "Greece", "Grčka (bs, hr, sr-Latn)"),  # Serbian, Latin, typed without the háček
+        ("Ελλάδα", "Greece", "Ελλάδα (el)"),  # Greek
         ("Thaçi", "Hashim Thaçi", None),  # a person, in the Albanian spelling of his name
         ("thaci", "Hashim Thaçi", None),
         ("Vucic", "Aleksandar Vučić", None),  # and one in the Serbian spelling

@@ -17,7 +17,9 @@
         const at = folded.indexOf(wanted);
         if (at < 0) continue;
         const rank = at === 0 ? 0 : folded.includes(" " + wanted) ? 1 : 2;
-        if (best === null || rank < best.rank) best = { rank, text, lang };
+        if (best === null || rank < best.rank) best = { rank, text, langs: [lang] };
+        // Many languages share a name (Грчка is Bosnian in Cyrillic and Serbian): show them all.
+        else if (rank === best.rank && text === best.text && !best.langs.includes(lang)) best.langs.push(lang);
       }
       if (best !== null) found.push({ entry, ...best });
     }
@@ -26,7 +28,8 @@
   }
   function show(box, list) {
     list.replaceChildren();
-    for (const { entry, text, lang } of search(box.value)) {
+    for (const { entry, text, langs } of search(box.value)) {
+      const lang = langs.filter(Boolean).sort().join(", ");
       const item = document.createElement("li");
       const link = document.createElement("a");
       link.href = "resource/" + entry.n + ".html";
@@ -36,7 +39,7 @@
         const name = document.createElement("span");
         name.className = "lang";
         name.textContent = " " + text + (lang ? " (" + lang + ")" : "");
-        if (lang) name.lang = lang;
+        if (langs.length === 1 && lang) name.lang = lang;
         item.append(name);
       }
       list.append(item);
