@@ -24,12 +24,14 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # the name and the suffix are checked first; matplotlib is imported only to draw
+    from kosovo_kg.core.extras import require_extra
     from kosovo_kg.core.store import load_graph
     from kosovo_kg.publish.charts.data import chart_format, check_chart_name
     from kosovo_kg.publish.charts.drawing import draw_chart
 
     check_chart_name(args.name)
     chart_format(args.output)
+    require_extra("charts", "kosovo-kg chart")
     data = draw_chart(args.name, load_graph(), args.output)
     size = os.stat(args.output).st_size
     say(f"wrote {args.output} ({size:,} bytes, {len(data.points)} points from {data.query})")

@@ -18,6 +18,9 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from kosovo_kg.core.extras import require_extra
+
+    require_extra("docs", "kosovo-kg docs")
     from kosovo_kg.publish.ontology_docs import build_ontology_docs
 
     build = build_ontology_docs(args.output)

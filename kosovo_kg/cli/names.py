@@ -24,9 +24,11 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # Babel is imported inside kosovo_kg.curation.names, only here: no other command pays for it.
+    from kosovo_kg.core.extras import require_extra
     from kosovo_kg.core.store import load_graph
     from kosovo_kg.curation.names import names_file, names_turtle, write_names
 
+    require_extra("names", "kosovo-kg names")
     kg = load_graph()
     if args.write:
         say(f"wrote {write_names(kg)}")

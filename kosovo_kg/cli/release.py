@@ -44,10 +44,13 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from kosovo_kg.core import paths
+    from kosovo_kg.core.extras import require_extra
     from kosovo_kg.publish.release.build import build_release
     from kosovo_kg.publish.release.dates import release_date
     from kosovo_kg.querying.pipeline import check_url
 
+    for extra in ("charts", "docs"):  # the site's charts and the ontology's documentation
+        require_extra(extra, "kosovo-kg release")
     for option, url in (("--endpoint", args.endpoint), ("--base-url", args.base_url)):
         if url is not None:
             check_url(option, url)

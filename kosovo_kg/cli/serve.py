@@ -49,6 +49,9 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from kosovo_kg.core.extras import require_extra
+
+    require_extra("web", "kosovo-kg serve")
     from kosovo_kg.web.server import listen, serve_until_stopped
     from kosovo_kg.web.settings import ServeSettings
 

@@ -8,6 +8,7 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from kosovo_kg.core.extras import require_extra
 from kosovo_kg.errors import RequestError
 from kosovo_kg.publish.pages import STATIC, charts_section
 from kosovo_kg.web.state import state_of
@@ -25,6 +26,7 @@ async def chart(request: Request) -> Response:
     from kosovo_kg.publish.charts.drawing import render_chart
 
     state = state_of(request)
+    require_extra("charts", "the charts")
     file_name = request.path_params["file"]
     name, _, suffix = file_name.rpartition(".")
     if suffix != "svg" or name not in CHARTS:
