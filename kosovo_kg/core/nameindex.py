@@ -279,16 +279,25 @@ class NameIndex:
         """The one entity ``text`` names, if it names one unambiguously, and the candidates.
 
         Unambiguous: an identifier, or an exact name (a label or an alternative name, words in any
-        order) that no other entity shares; otherwise the first is ``None`` and the candidates say
-        which were close.
+        order) that no other entity shares; or, short of that, the start of the name of one agent
+        or office that no other agent or office comes close to (``Vučić`` is the person, not the
+        statement or the source named after him). Otherwise the first is ``None`` and the
+        candidates say which were close.
         """
         found = self.search(text, type, limit=6)
         exact = [m for m in found if m.score >= REORDERED_ALTERNATIVE]
         if found and found[0].score == IDENTIFIER and (len(exact) == 1 or exact[1].score < IDENTIFIER):
             return found[0], found
-        if len(exact) == 1:
-            return exact[0], found
+        if exact:
+            return (exact[0] if len(exact) == 1 else None), found
+        central = [m for m in found if self.entity_rank(m.iri) <= KIND_ORDER.index("Office")]
+        if central and central[0].score >= PREFIX_LOW and (len(central) == 1 or central[1].score < central[0].score - 10):
+            return central[0], found
         return None, found
+
+    def entity_rank(self, iri: str) -> int:
+        position = self._by_iri.get(iri)
+        return len(KIND_ORDER) if position is None else self.entities[position].rank
 
     def export(self) -> dict[str, object]:
         """The index as data, for a static page's search: every entity with its names as written and
@@ -368,7 +377,7 @@ def _alignment(query: Iterable[str], name: tuple[str, ...], similar: dict[str, d
         used.add(best[1])
     covered = len(used) / len(name) if name else 0.0
     # a name with words the query does not name ("Aleksandar" for "Vucik") is a weaker match
-    return sum(scores) / len(scores) * (0.85 + 0.15 * covered)
+    return sum(scores) / len(scores) * (0.9 + 0.1 * covered)
 
 
 @lru_cache(maxsize=64)

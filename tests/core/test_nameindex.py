@@ -100,8 +100,12 @@ def test_a_type_keeps_only_its_entities_and_their_subclasses(index):
 
 
 def test_resolve_names_one_entity_only_when_unambiguous(index):
-    match, _ = index.resolve("Вучић")
-    assert match is None  # only the start of a name: several entities share it
+    match, candidates = index.resolve("Вучић")
+    # the start of the person's name, of a statement's and of a source's: the one agent among them
+    assert match is not None and match.iri == KKR + "aleksandar-vucic"
+    assert len(candidates) >= 3
+    match, _ = index.resolve("President")  # the start of several offices' names
+    assert match is None
     match, _ = index.resolve("Александар Вучић")
     assert match is not None and match.iri == KKR + "aleksandar-vucic"
     match, candidates = index.resolve("Yugoslavia")  # the altLabel of both Yugoslavias
