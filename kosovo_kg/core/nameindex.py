@@ -43,14 +43,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple, Protocol
 
 import pyoxigraph as ox
 
 from kosovo_kg.namespaces import KKG, KKR, OWL, RDF, RDFS, RDFS_LABEL, SKOS, WD
 
-if TYPE_CHECKING:
-    from kosovo_kg.core.store import KnowledgeGraph
+
+class Graph(Protocol):
+    """What the index reads of a graph (a :class:`~kosovo_kg.core.store.KnowledgeGraph`, which
+    builds its index through this module: named so, the two modules do not import each other)."""
+
+    store: ox.Store
+
+    @property
+    def labels(self) -> dict[str, str]: ...
+
 
 #: label property -> whether its names are the entity's own labels (else alternative names)
 NAME_PROPERTIES = {
@@ -175,7 +183,7 @@ class NameIndex:
         self._by_iri = {entity.iri: position for position, entity in enumerate(entities)}
 
     @classmethod
-    def from_graph(cls, kg: KnowledgeGraph) -> NameIndex:
+    def from_graph(cls, kg: Graph) -> NameIndex:
         return _build(kg)
 
     def __len__(self) -> int:
@@ -291,7 +299,11 @@ class NameIndex:
         if exact:
             return (exact[0] if len(exact) == 1 else None), found
         central = [m for m in found if self.entity_rank(m.iri) <= KIND_ORDER.index("Office")]
-        if central and central[0].score >= PREFIX_LOW and (len(central) == 1 or central[1].score < central[0].score - 10):
+        if (
+            central
+            and central[0].score >= PREFIX_LOW
+            and (len(central) == 1 or central[1].score < central[0].score - 10)
+        ):
             return central[0], found
         return None, found
 
@@ -388,7 +400,7 @@ def class_iri(type: str) -> str:
     return KKG + type.removeprefix("kkg:")
 
 
-def _build(kg: KnowledgeGraph) -> NameIndex:
+def _build(kg: Graph) -> NameIndex:
     store = kg.store
     rdf_type, sub_class = ox.NamedNode(RDF + "type"), ox.NamedNode(RDFS + "subClassOf")
     labels = kg.labels
@@ -458,7 +470,7 @@ def _most_specific(classes: frozenset[str], supers: dict[str, set[str]]) -> str:
     return (specific or own or [""])[0]
 
 
-def _description(kg: KnowledgeGraph, iri: str, type_label: str) -> str:
+def _description(kg: Graph, iri: str, type_label: str) -> str:
     """One line: what the entity is and when (its dates' first and last years)."""
     node = ox.NamedNode(iri)
     years = sorted(

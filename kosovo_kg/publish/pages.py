@@ -71,6 +71,10 @@ class Links:
     def query_csv(self, query: str) -> str:
         return f"/api/queries/{query}?format=csv"
 
+    def search(self) -> str:
+        """The search page (the site searches on its front page, in the browser)."""
+        return "/search"
+
 
 def describe(kg: KnowledgeGraph, iri: str) -> tuple[list[ox.Triple], list[ox.Triple]] | None:
     """The triples about a resource, out of it and into it (the RDFS entailments included, as

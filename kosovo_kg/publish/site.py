@@ -88,6 +88,9 @@ class SiteLinks(Links):
     def query_csv(self, query: str) -> str:
         return f"{self.root}queries/{query}.csv"
 
+    def search(self) -> str:
+        return self.home()
+
 
 class Entry(NamedTuple):
     """A resource as the index and the search show it."""
