@@ -43,10 +43,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import pyoxigraph as ox
 
+from kosovo_kg.core.lexical import language_tag_case
 from kosovo_kg.namespaces import KKG, KKR, OWL, RDF, RDFS, RDFS_LABEL, SKOS, WD
 
 
@@ -100,6 +101,15 @@ def fold(text: str) -> str:
 
     latin = cyrtranslit.to_latin(text, "sr") if _has_cyrillic(text) else text
     return " ".join(re.findall(r"[a-z0-9]+", unidecode(latin).lower()))
+
+
+def _as_written(text: str) -> str:
+    """A name in its own script, without case or diacritics: which of the names that fold alike
+    was typed (Грчка or Grčka, both "grcka")."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", text.strip().lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _has_cyrillic(text: str) -> bool:
@@ -197,14 +207,19 @@ class NameIndex:
         """The entities whose names match ``text``, best first, at most ``limit``; with ``type`` (a
         class IRI, or the local name of a kkg: class such as ``State``) only entities of that class."""
         wanted = class_iri(type) if type else None
+        typed = _as_written(text)
         best: dict[int, tuple[int, int, int]] = {}  # entity -> (score, preference, name; -1 for an identifier)
 
         def offer(entity: int, score: int, name: int) -> None:
             if wanted is not None and wanted not in self.entities[entity].classes:
                 return
-            # of two names that score alike, show the English label
+            # of two names that score alike, show the one written as typed (Грчка, not Grčka), else
+            # the English label
             found = self.names[name] if name >= 0 else None
-            preference = 2 if found is None else (found.language in ("", "en")) + found.own
+            if found is None:
+                preference = 4
+            else:
+                preference = 2 * (_as_written(found.text) == typed) + (found.language in ("", "en")) + found.own
             if (score, preference) > best.get(entity, (-1, -1, 0))[:2]:
                 best[entity] = (score, preference, name)
 
@@ -311,17 +326,24 @@ class NameIndex:
         position = self._by_iri.get(iri)
         return len(KIND_ORDER) if position is None else self.entities[position].rank
 
-    def export(self) -> dict[str, object]:
+    def export(self) -> dict[str, Any]:
         """The index as data, for a static page's search: every entity with its names as written and
-        folded (a script in the browser folds the query and ranks as :meth:`search` does)."""
+        folded, each as [text, language, kind (1 a label, 0 an alternative name, 2 initials),
+        folded] (a script in the browser folds the query and ranks as :meth:`search` does)."""
         names: dict[int, list[list[object]]] = {}
+        identifiers: dict[int, list[str]] = {}
+        for identifier, position in self.identifiers.items():
+            if "/" not in identifier:  # not the full IRI, which the entity carries anyway
+                identifiers.setdefault(position, []).append(identifier)
         for name in self.names:
-            names.setdefault(name.entity, []).append([name.text, name.language, 1 if name.own else 0, name.folded])
+            kind = 2 if name.initials else 1 if name.own else 0
+            names.setdefault(name.entity, []).append([name.text, name.language, kind, name.folded])
         return {
             "bands": {
                 "label": LABEL,
                 "alternative": ALTERNATIVE,
                 "reordered": [REORDERED_LABEL, REORDERED_ALTERNATIVE],
+                "initials": INITIALS,
                 "prefix": [PREFIX_LOW, PREFIX_HIGH],
                 "kinds": list(KIND_ORDER),
             },
@@ -333,6 +355,7 @@ class NameIndex:
                     "rank": entity.rank,
                     "description": entity.description,
                     "names": names.get(position, []),
+                    "identifiers": sorted(identifiers.get(position, [])),
                 }
                 for position, entity in enumerate(self.entities)
             ],
@@ -423,7 +446,7 @@ def _build(kg: Graph) -> NameIndex:
         for quad in store.quads_for_pattern(None, ox.NamedNode(prop), None):
             subject, value = quad.subject, quad.object
             if isinstance(subject, ox.NamedNode) and isinstance(value, ox.Literal) and indexed(subject.value):
-                found.setdefault(subject.value, []).append((value.value, value.language or "", own))
+                found.setdefault(subject.value, []).append((value.value, language_tag_case(value.language or ""), own))
     entities: list[Entity] = []
     names: list[Name] = []
     identifiers: dict[str, int] = {}
