@@ -29,8 +29,8 @@ from kosovo_kg.namespaces import KKG, KKR, OWL, RDFS_LABEL, SKOS, WD
 if TYPE_CHECKING:
     from kosovo_kg.core.store import KnowledgeGraph
 
-#: At most this many queries in one batch (OpenRefine sends 10), and characters in one name.
-BATCH_SIZE = 50
+#: At most this many queries in one batch (OpenRefine sends 10; a sheet's 100 rows fit in one), and characters in one name.
+BATCH_SIZE = 100
 MAX_TEXT = 500
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 5
