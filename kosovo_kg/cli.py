@@ -137,16 +137,19 @@ def _options(args: argparse.Namespace) -> QueryOptions:
         wikidata_endpoint=getattr(args, "wikidata_endpoint", None),
         data=tuple(args.data),
         only_data=args.only_data,
+        base_iri=getattr(args, "base", None),
     ).checked()
 
 
-def _answer(query: str | StoredQuery, params: dict[str, str], args: argparse.Namespace) -> int:
+def _answer(
+    query: str | StoredQuery, params: dict[str, str], args: argparse.Namespace, base_iri: str | None = None
+) -> int:
     """Prepare, run and print a query: the same pipeline as the Python API and serve."""
     from .pipeline import prepare, render, run
 
     options = _options(args)
     kg = options.load_graph()
-    result = run(prepare(query, params, options, kg), kg, options)
+    result = run(prepare(query, params, options, kg, base_iri), kg, options)
     sys.stdout.write(render(result, args.format, kg))
     return 0
 
@@ -166,11 +169,13 @@ def cmd_sparql(args: argparse.Namespace) -> int:
         raise UsageError("give the query either as TEXT or with -f FILE")
     if query_file is None:
         return _answer(text, {}, args)
-    from .fileio import read_query_file
+    from .fileio import file_uri, read_query_file
 
     shown, text = read_query_file(query_file)
+    # a query read from a file resolves its relative IRIs against the file's URL, as a data file does
+    base_iri = None if query_file == "-" else file_uri(query_file)
     try:
-        return _answer(text, {}, args)
+        return _answer(text, {}, args, base_iri)
     except QueryError as error:  # the query's own mistakes are told with the file they are in
         raise type(error)(f"{shown}: {error}") from error
 
@@ -372,7 +377,13 @@ def _query_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--allow-federation",
         action="store_true",
-        help="Allow SERVICE, LOAD and FROM, which make the engine fetch other URLs.",
+        help="Allow SERVICE, which makes the engine query other endpoints (and FROM on a remote --engine).",
+    )
+    command.add_argument(
+        "--base",
+        metavar="IRI",
+        help="The base IRI the query's relative IRIs resolve against (default: the query file's URL, "
+        "or the working folder's for a query given as TEXT).",
     )
     command.add_argument(
         "--wikidata-endpoint",
@@ -528,7 +539,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     sub.add_argument(
         "--allow-federation",
         action="store_true",
-        help="Allow SERVICE, LOAD and FROM, and give the workers the network (they have none without it).",
+        help="Allow SERVICE, and give the workers the network (they have none without it).",
     )
     _data_options(sub)
 

@@ -24,6 +24,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..catalogue import catalogue, get_stored_query
+from ..datasets import check_protocol_dataset, graph_names
 from ..errors import (
     FederationRefused,
     KosovoKGError,
@@ -40,7 +41,16 @@ from ..output import GRAPH_MEDIA_TYPES, serialize_triples
 from ..pipeline import PreparedQuery, QueryOptions, prepare
 from .descriptions import DESCRIPTION_PREFIXES, service_description, void_description
 from .pages import STATIC, Pages, charts_section, facts_query
-from .protocol import MAX_BODY, negotiate, not_acceptable, offered_for, read_body, sparql_request, with_charset
+from .protocol import (
+    MAX_BODY,
+    SparqlRequest,
+    negotiate,
+    not_acceptable,
+    offered_for,
+    read_body,
+    sparql_request,
+    with_charset,
+)
 
 if TYPE_CHECKING:
     from ..catalogue import StoredQuery
@@ -130,9 +140,26 @@ async def _internal_error(request: Request, error: Exception) -> Response:
     return error_response(500, f"internal error ({type(error).__name__}); please report it")
 
 
+def public_base(settings: ServeSettings) -> str:
+    """The server's public address, with a final slash: the base IRI of every query sent to it.
+
+    ``--base-url`` where the server has one, else the address it listens on; never the request's
+    Host header, which the client chooses.
+
+    >>> public_base(ServeSettings(host="::1", port=8000))
+    'http://[::1]:8000/'
+    """
+    given = getattr(settings, "base_url", None)
+    if given:
+        return given.rstrip("/") + "/"
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    return f"http://{host}:{settings.port}/"
+
+
 def create_app(kg: KnowledgeGraph, settings: ServeSettings, workers: QueryWorkers) -> Starlette:
     """The application, over a running pool of workers (the caller starts and stops it)."""
     options = QueryOptions(allow_federation=settings.allow_federation).checked()
+    base_iri = public_base(settings)
     pages = Pages(kg, settings.allow_federation)
     made: dict[str, Any] = {}
     lock = threading.Lock()
@@ -147,8 +174,17 @@ def create_app(kg: KnowledgeGraph, settings: ServeSettings, workers: QueryWorker
     async def screened(query: str | StoredQuery, params: dict[str, object] | None) -> PreparedQuery:
         text = query if isinstance(query, str) else query.text
         if len(text) > SCREEN_INLINE:
-            return await run_in_threadpool(prepare, query, params, options, kg)
-        return prepare(query, params, options, kg)
+            return await run_in_threadpool(prepare, query, params, options, kg, base_iri)
+        return prepare(query, params, options, kg, base_iri)
+
+    def chosen_dataset(asked: SparqlRequest) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """The request's default-graph-uri and named-graph-uri, once checked against the store's graphs."""
+        if not asked.names_dataset:
+            return None
+        graphs = once("graph names", lambda: graph_names(kg))
+        check_protocol_dataset("default-graph-uri", asked.default_graphs, graphs)
+        check_protocol_dataset("named-graph-uri", asked.named_graphs, graphs)
+        return asked.default_graphs, asked.named_graphs
 
     def base_of(request: Request) -> str:
         return str(request.base_url).rstrip("/")
@@ -164,9 +200,10 @@ def create_app(kg: KnowledgeGraph, settings: ServeSettings, workers: QueryWorker
         asked = await sparql_request(request, settings.read_timeout)
         if asked.query is None:
             return rdf_response(service_description(base_of(request), settings.allow_federation), request)
+        dataset = chosen_dataset(asked)
         prepared = await screened(asked.query, None)
         media = _chosen(request, offered_for(prepared.form))
-        answer = await workers.answer(prepared, media)
+        answer = await workers.answer(prepared, media, dataset=dataset)
         return Response(answer.body, media_type=with_charset(media), headers={"Vary": "Accept"})
 
     async def read_only(request: Request) -> Response:
