@@ -288,11 +288,13 @@ def file_uri(path: Path | str) -> str:
 def load_file(store: ox.Store, path: Path | str, graph_name: ox.NamedNode) -> None:
     """Load one RDF file into a named graph of the store, parsed in Rust with no Python triples.
 
-    A file with no triples (empty, or only whitespace and comments) is an empty graph: a query
-    over it alone runs over an empty dataset.
+    A file with no triples (empty, or only whitespace and comments) is an empty graph, a graph of
+    the store all the same: a query over it alone runs over an empty dataset, and FROM or
+    default-graph-uri can name it.
     """
     path = Path(path)
     data, rdf_format = _read_rdf(path)
+    store.add_graph(graph_name)
     if data is not None and (not data or data.isspace()):
         return
     base_iri = file_uri(path)
