@@ -1,7 +1,10 @@
 """Query engines behind one interface: embedded Oxigraph (default), embedded rdflib, remote endpoint.
 
-Every engine returns a :class:`Result` whose terms are pyoxigraph terms, with numbers in
-canonical form, so the same query gives equal rows on each engine.
+Every engine returns a :class:`Result` whose terms are pyoxigraph terms. The embedded engines give
+the terms as they computed them (as pyoxigraph and rdflib do when used directly, which is what the
+W3C test suite holds them to); a remote endpoint's numbers and booleans are put in canonical form,
+and so are a stored query's answers on every engine (:func:`canonical_result`), so that a stored
+query gives equal rows on each.
 """
 
 from __future__ import annotations
@@ -186,6 +189,20 @@ def canonical(term: Term | None) -> Term | None:
     return term
 
 
+def canonical_result(result: Result) -> Result:
+    """The result with every number and boolean in :func:`canonical` form (a stored query's answer)."""
+    if result.kind == "select":
+        result.rows = [tuple(map(canonical, row)) for row in result.rows]
+    elif result.kind == "graph":
+        result.triples = [
+            ox.Triple(t.subject, t.predicate, canonical(t.object) or t.object)
+            if isinstance(t.object, ox.Literal)
+            else t
+            for t in result.triples
+        ]
+    return result
+
+
 class OxigraphEngine:
     """Embedded Oxigraph, the default: nothing to start, and the fastest here."""
 
@@ -203,8 +220,7 @@ class OxigraphEngine:
                 return Result("ask", boolean=bool(answer))
             if isinstance(answer, ox.QuerySolutions):
                 variables = [v.value for v in answer.variables]
-                # a solution iterates its values in the order of the variables; Oxigraph's terms
-                # are already in the canonical forms canonical() gives
+                # a solution iterates its values in the order of the variables
                 rows = [tuple(solution) for solution in answer]
                 return Result("select", variables, rows)
             return Result("graph", triples=list(answer))

@@ -27,7 +27,7 @@ import math
 import re
 
 from .catalogue import StoredQuery, bind_parameters, get_stored_query
-from .engines import ENGINES, WIKIDATA_SPARQL, Result, make_engine, refuse_update
+from .engines import ENGINES, WIKIDATA_SPARQL, Result, canonical_result, make_engine, refuse_update
 from .errors import OptionError, QueryError
 from .output import render
 from .records import Record
@@ -252,14 +252,18 @@ def run(prepared: PreparedQuery, kg: KnowledgeGraph | None, options: QueryOption
 
     With a ``timeout``, an embedded query runs in a forked child that is killed at the limit
     (see :mod:`kosovo_kg.deadline`) and a remote one under the HTTP client's timeout. Without
-    one nothing extra is started.
+    one nothing extra is started. A stored query's numbers come in canonical form
+    (:func:`kosovo_kg.engines.canonical_result`); any other query's terms are the engine's own.
     """
     engine = make_engine(options.engine, kg, options.timeout)
     if options.timeout is None or options.remote:
-        return engine.run(prepared.text, prepared.base_iri)
-    from .deadline import run_with_deadline
+        result = engine.run(prepared.text, prepared.base_iri)
+    else:
+        from .deadline import run_with_deadline
 
-    return run_with_deadline(lambda: engine.run(prepared.text, prepared.base_iri), options.timeout)
+        result = run_with_deadline(lambda: engine.run(prepared.text, prepared.base_iri), options.timeout)
+    # a stored question gives the same rows on every engine: its numbers in one lexical form
+    return canonical_result(result) if prepared.stored is not None else result
 
 
 def execute(

@@ -38,7 +38,7 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 import pyoxigraph as ox
 from pebble import ProcessExpired, ProcessPool
 
-from ..engines import Result, _syntax_message, oxigraph_failure, oxigraph_query
+from ..engines import Result, _syntax_message, canonical_result, oxigraph_failure, oxigraph_query
 from ..errors import QueryError, QueryTimeout, ResultTooLarge, ServerBusy, WorkerCrashed
 from ..namespaces import PREFIXES
 from ..output import graph_format
@@ -108,8 +108,9 @@ def _ping() -> int:
 
 
 def _run(text: str, form: str, base_iri: str | None = None) -> Result:
+    """A stored question's or a page's query, its numbers in the command line's canonical forms."""
     try:
-        return run(PreparedQuery(text, base_iri=base_iri), _GRAPH, _OPTIONS)
+        return canonical_result(run(PreparedQuery(text, base_iri=base_iri), _GRAPH, _OPTIONS))
     except OSError as error:
         # pyoxigraph evaluates lazily: a SERVICE that cannot connect (no network in the sandbox)
         # fails while the rows are read, after the engine's own handler around Store.query
