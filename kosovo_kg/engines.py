@@ -326,7 +326,13 @@ class RdflibEngine:
         except Exception as error:  # rdflib's own failures: a bad regex (re.error), COALESCE(), ...
             raise QueryError(rdflib_failure(error)) from error
         if kind == "SELECT":
+            from rdflib.term import Identifier
+
             variables = [str(v) for v in names]
+            for binding in bindings:
+                for value in binding.values():
+                    if value is not None and not isinstance(value, Identifier):  # COALESCE(): a bare Python str
+                        raise QueryError(f"query failed on rdflib: it computed {value!r}, which is not an RDF term")
             rows = [
                 tuple(None if (value := binding.get(v)) is None else from_rdflib(value) for v in names)
                 for binding in bindings
