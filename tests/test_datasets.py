@@ -13,8 +13,6 @@ from conftest import invoke, serve_client
 from kosovo_kg import load_graph
 
 ENGINES = ["oxigraph", "rdflib"]
-# rdflib 7.6's SPARQL evaluator calls its own deprecated Dataset.contexts / default_context
-pytestmark = pytest.mark.filterwarnings("ignore:Dataset.:DeprecationWarning")
 
 
 @pytest.fixture

@@ -40,8 +40,6 @@ from conftest import invoke, serve_client
 from kosovo_kg.sparqltext import tokens
 
 HERE = Path(__file__).parent
-# rdflib 7.6's SPARQL evaluator calls its own deprecated Dataset.contexts / default_context
-pytestmark = pytest.mark.filterwarnings("ignore:Dataset.:DeprecationWarning")
 DEVIATIONS_FILE = HERE / "w3c-deviations.toml"
 ENGINES = ("oxigraph", "rdflib")
 
