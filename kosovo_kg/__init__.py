@@ -146,16 +146,24 @@ def sparql(
     wikidata_endpoint: str | None = None,
     data: Iterable[str | os.PathLike[str]] = (),
     only_data: bool = False,
+    base_iri: str | None = None,
 ) -> Result:
     """Run any SPARQL query over the graph, with the same options as :func:`query`.
 
     The prefixes ``kkg:``, ``kkr:``, ``rdfs:`` and the others of ``kosovo-kg sparql --help``
-    are predeclared. SPARQL Update is refused: the graph is read-only.
+    are predeclared. SPARQL Update is refused: the graph is read-only. Relative IRIs resolve
+    against ``base_iri`` (an absolute IRI; by default the working folder's ``file:`` URL).
     """
     from kosovo_kg.querying.pipeline import QueryOptions, execute
 
     options = QueryOptions(
-        engine, timeout, allow_federation, wikidata_endpoint, tuple(os.fspath(path) for path in data), only_data
+        engine,
+        timeout,
+        allow_federation,
+        wikidata_endpoint,
+        tuple(os.fspath(path) for path in data),
+        only_data,
+        base_iri,
     )
     return execute(text, None, options, graph)
 

@@ -106,7 +106,13 @@ def add_query_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--allow-federation",
         action="store_true",
-        help="Allow SERVICE, LOAD and FROM, which make the engine fetch other URLs.",
+        help="Allow SERVICE, which makes the engine query other endpoints (and FROM on a remote --engine).",
+    )
+    command.add_argument(
+        "--base",
+        metavar="IRI",
+        help="The base IRI the query's relative IRIs resolve against (default: the query file's URL, "
+        "or the working folder's for a query given as TEXT).",
     )
     command.add_argument(
         "--wikidata-endpoint",
@@ -133,4 +139,5 @@ def query_options(args: argparse.Namespace) -> QueryOptions:
         wikidata_endpoint=getattr(args, "wikidata_endpoint", None),
         data=tuple(args.data),
         only_data=args.only_data,
+        base_iri=getattr(args, "base", None),
     ).checked()

@@ -28,13 +28,15 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
     add_query_options(command)
 
 
-def print_answer(query: str | StoredQuery, params: dict[str, str], args: argparse.Namespace) -> int:
+def print_answer(
+    query: str | StoredQuery, params: dict[str, str], args: argparse.Namespace, base_iri: str | None = None
+) -> int:
     """Prepare, run and print a query: the same pipeline as the Python API and serve."""
     from kosovo_kg.querying.pipeline import evaluate, prepare, render
 
     options = query_options(args)
     kg = options.load_graph()
-    result = evaluate(prepare(query, params, options, kg), kg, options)
+    result = evaluate(prepare(query, params, options, kg, base_iri), kg, options)
     sys.stdout.write(render(result, args.format, kg))
     return 0
 

@@ -43,7 +43,7 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--allow-federation",
         action="store_true",
-        help="Allow SERVICE, LOAD and FROM, and give the workers the network (they have none without it).",
+        help="Allow SERVICE, and give the workers the network (they have none without it).",
     )
     add_data_options(command)
 

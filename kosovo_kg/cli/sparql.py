@@ -28,10 +28,13 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("give the query either as TEXT or with -f FILE")
     if query_file is None:
         return print_answer(text, {}, args)
+    from kosovo_kg.core.paths import file_uri
     from kosovo_kg.core.reading import read_query_file
 
     shown, text = read_query_file(query_file)
+    # a query read from a file resolves its relative IRIs against the file's URL, as a data file does
+    base_iri = None if query_file == "-" else file_uri(query_file)
     try:
-        return print_answer(text, {}, args)
+        return print_answer(text, {}, args, base_iri)
     except QueryError as error:  # the query's own mistakes are told with the file they are in
         raise type(error)(f"{shown}: {error}") from error

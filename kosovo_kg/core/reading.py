@@ -115,15 +115,15 @@ def _read_rdf(path: Path) -> tuple[bytes | None, ox.RdfFormat]:
     in Python would add the file's size to the peak memory of a load.
     """
     shown = display_path(path)
-    status = regular_file(path)
+    regular_file(path)
     rdf_format = _rdf_format(path)
-    if status.st_size == 0:
-        raise LoadError(shown, "is empty")
     if rdf_format not in (ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD):
         return None, rdf_format
     data = read_limited(path, 1 << 40, "an RDF file")
-    if data.isspace():  # isspace, not strip: no copy of a large file
-        raise LoadError(shown, "is empty")
+    if not data or data.isspace():  # isspace, not strip: no copy of a large file
+        # no triples: an empty graph, as an empty Turtle file is (RDF/XML and JSON-LD would
+        # otherwise fail on the missing root element or object)
+        return data, rdf_format
     if rdf_format == ox.RdfFormat.RDF_XML:
         _check_xml_entities(shown, data)
     else:
@@ -261,6 +261,8 @@ def parse_file(path: Path | str) -> list[ox.Triple]:
     path = Path(path)
     data, rdf_format = _read_rdf(path)
     base_iri = file_uri(path)
+    if data is not None and (not data or data.isspace()):
+        return []
     try:
         if data is None:
             return [quad.triple for quad in ox.parse(path=path, format=rdf_format, base_iri=base_iri)]
@@ -270,9 +272,17 @@ def parse_file(path: Path | str) -> list[ox.Triple]:
 
 
 def load_file(store: ox.Store, path: Path | str, graph_name: ox.NamedNode) -> None:
-    """Load one RDF file into a named graph of the store, parsed in Rust with no Python triples."""
+    """Load one RDF file into a named graph of the store, parsed in Rust with no Python triples.
+
+    A file with no triples (empty, or only whitespace and comments) is an empty graph, a graph of
+    the store all the same: a query over it alone runs over an empty dataset, and FROM or
+    default-graph-uri can name it.
+    """
     path = Path(path)
     data, rdf_format = _read_rdf(path)
+    store.add_graph(graph_name)
+    if data is not None and (not data or data.isspace()):
+        return
     base_iri = file_uri(path)
     try:
         if data is None:
@@ -281,10 +291,3 @@ def load_file(store: ox.Store, path: Path | str, graph_name: ox.NamedNode) -> No
             store.load(data, rdf_format, base_iri=base_iri, to_graph=graph_name)
     except (SyntaxError, MemoryError) as error:
         raise _syntax_error(path, error, data) from error
-    if (
-        data is None
-        and path.stat().st_size < 4096
-        and next(store.quads_for_pattern(None, None, None, graph_name), None) is None
-    ):
-        if path.read_bytes().isspace():
-            raise LoadError(display_path(path), "is empty")

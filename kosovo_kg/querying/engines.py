@@ -1,20 +1,23 @@
 """Query engines behind one interface: embedded Oxigraph (default), embedded rdflib, remote endpoint.
 
-Every engine returns a :class:`Result` whose terms are pyoxigraph terms, with numbers in
-canonical form, so the same query gives equal rows on each engine.
+Every engine returns a :class:`Result` whose terms are pyoxigraph terms. The embedded engines give
+the terms as they computed them (as pyoxigraph and rdflib do when used directly, which is what the
+W3C test suite holds them to); a remote endpoint's numbers and booleans are put in normal form,
+and so are a stored query's answers on every engine (:func:`normal_result`), so that a stored
+query gives equal rows on each.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
 
 from kosovo_kg.errors import EngineError, EngineUnavailable, OptionError, QueryError, QueryRefused, QueryTimeout
 from kosovo_kg.namespaces import PREFIXES, XSD, XSD_STRING
-from kosovo_kg.querying.sparqltext import code_lines, operation_keyword, tokens
+from kosovo_kg.querying.sparqltext import code_lines, keywords, operation_keyword, tokens
 
 TYPE_CHECKING = False  # typing is not imported at run time: see records.py
 if TYPE_CHECKING:
@@ -26,7 +29,7 @@ if TYPE_CHECKING:
     class Engine(Protocol):
         name: str
 
-        def query(self, query: str) -> Result: ...
+        def query(self, query: str, base_iri: str | None = None) -> Result: ...
 
     RowBase = Mapping[str, Any]
 else:
@@ -186,6 +189,20 @@ def normal_term(term: Term | None) -> Term | None:
     return term
 
 
+def normal_result(result: Result) -> Result:
+    """The result with every number and boolean in :func:`normal_term` form (a stored query's answer)."""
+    if result.kind == "select":
+        result.rows = [tuple(map(normal_term, row)) for row in result.rows]
+    elif result.kind == "graph":
+        result.triples = [
+            ox.Triple(t.subject, t.predicate, normal_term(t.object) or t.object)
+            if isinstance(t.object, ox.Literal)
+            else t
+            for t in result.triples
+        ]
+    return result
+
+
 class OxigraphEngine:
     """Embedded Oxigraph, the default: nothing to start, and the fastest here."""
 
@@ -194,9 +211,9 @@ class OxigraphEngine:
     def __init__(self, kg: KnowledgeGraph):
         self.store = kg.store
 
-    def query(self, query: str) -> Result:
+    def query(self, query: str, base_iri: str | None = None) -> Result:
         try:
-            answer = self.store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+            answer = oxigraph_query(self.store, query, base_iri)
             # Evaluation is lazy: a SERVICE that fails does so while the rows are read, so
             # they are read inside the try.
             if isinstance(answer, ox.QueryBoolean):
@@ -204,51 +221,148 @@ class OxigraphEngine:
             if isinstance(answer, ox.QuerySolutions):
                 variables = [v.value for v in answer.variables]
                 # a solution iterates its values in the order of the variables
-                rows = [tuple(map(normal_term, solution)) for solution in answer]
+                rows = [tuple(solution) for solution in answer]
                 return Result("select", variables, rows)
             return Result("graph", triples=list(answer))
         except SyntaxError as error:
             raise QueryError(syntax_message(str(error), query)) from error
         except OSError as error:  # a SERVICE endpoint that refused or failed
             raise QueryError(f"query failed: {error}") from error
+        except RuntimeError as error:  # what Oxigraph cannot evaluate: a function it does not have
+            raise QueryError(oxigraph_failure(error)) from error
+
+
+def has_dataset_clause(query: str) -> bool:
+    """Whether the query names its own dataset (FROM or FROM NAMED), as Oxigraph reads it: Oxigraph
+    expands no codepoint escape outside strings and IRIs, so the text is read as written."""
+    return "FROM" in code_lines(query) and "FROM" in keywords(query)
+
+
+def oxigraph_query(
+    store: ox.Store,
+    query: str,
+    base_iri: str | None = None,
+    default_graphs: Sequence[str] | None = None,
+    named_graphs: Sequence[str] | None = None,
+) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    """``Store.query`` as every embedded Oxigraph query runs: the project's prefixes, a base IRI,
+    and the dataset. That is the union of the store's graphs as the default graph and each graph
+    as a named graph, unless the query names its own (FROM, FROM NAMED: graphs of the store,
+    never fetched) or the request does (``default_graphs``/``named_graphs``, the SPARQL protocol's
+    default-graph-uri and named-graph-uri, which override the query's, as the protocol says).
+
+    ``use_default_graph_as_union`` would also override the query's FROM (measured: a FROM was
+    ignored), so a query that names its graphs runs without it.
+    """
+    if default_graphs is not None or named_graphs is not None:
+        return store.query(
+            query,
+            base_iri=base_iri,
+            prefixes=PREFIXES,
+            default_graph=[ox.NamedNode(iri) for iri in default_graphs or ()],
+            named_graphs=[ox.NamedNode(iri) for iri in named_graphs or ()],
+        )
+    union = not has_dataset_clause(query)
+    return store.query(query, base_iri=base_iri, prefixes=PREFIXES, use_default_graph_as_union=union)
+
+
+def oxigraph_failure(error: RuntimeError) -> str:
+    """Oxigraph's words for a query it parsed and cannot evaluate, for a person.
+
+    >>> oxigraph_failure(RuntimeError("The custom function <http://example/f> is not supported"))
+    'query failed: the function <http://example/f> is not supported by the oxigraph engine (it has the functions of SPARQL 1.1 and the XSD casts)'
+    """
+    text = " ".join(str(error).split())
+    unsupported = re.fullmatch(r"The custom function (<[^>]*>) is not supported", text)
+    if unsupported:
+        return (
+            f"query failed: the function {unsupported.group(1)} is not supported by the oxigraph engine "
+            "(it has the functions of SPARQL 1.1 and the XSD casts)"
+        )
+    return f"query failed on oxigraph: {text}"
 
 
 class RdflibEngine:
-    """Embedded rdflib, the reference engine."""
+    """Embedded rdflib, the reference engine, over :attr:`KnowledgeGraph.rdflib_dataset`: each
+    file's triples as written (Oxigraph's store rewrites numbers, rdflib must not see that), each in
+    its named graph, with the union of all as the default graph, as on Oxigraph."""
 
     name = "rdflib"
 
     def __init__(self, kg: KnowledgeGraph):
-        self.graph = kg.rdflib_graph
+        import rdflib.plugins.sparql
 
-    def query(self, query: str) -> Result:
+        # FROM and FROM NAMED select graphs of the dataset; rdflib would fetch an IRI that names
+        # none (and read a file: URL). Never: whatever the screens in front let through.
+        rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+        self.dataset = kg.rdflib_dataset
+
+    def query(self, query: str, base_iri: str | None = None) -> Result:
         from pyparsing.exceptions import ParseException
 
         from kosovo_kg.core.rdf import from_rdflib
 
+        # rdflib evaluates while the answer is read: everything rdflib does is inside the try,
+        # the conversion of its terms (this package's code) after it, so a bug of ours still
+        # surfaces as one.
         try:
-            answer: Any = self.graph.query(query, initNs=PREFIXES)  # rdflib's Result types every form at once
+            answer: Any = self.dataset.query(query, initNs=PREFIXES, base=base_iri)
             kind = answer.type
             if kind == "ASK":
                 return Result("ask", boolean=bool(answer.askAnswer))
             if kind == "SELECT":
-                variables = [str(v) for v in answer.vars]
-                rows = [
-                    tuple(normal_term(None if value is None else from_rdflib(value)) for value in row) for row in answer
-                ]
-                return Result("select", variables, rows)
-            triples = [ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in answer.graph]
-            return Result("graph", triples=triples)
+                # the bindings, not the Result's rows: iterating the Result skips a row in which
+                # no variable is bound, and such a row is an answer (OPTIONAL that matched nothing)
+                bindings = list(answer.bindings)
+                names = list(answer.vars or ())
+            else:
+                triples = list(answer.graph)
         except ParseException as error:
             raise QueryError(f"syntax error at line {error.lineno}, column {error.col}: {error.msg}") from error
         except OSError as error:  # a SERVICE endpoint that cannot be reached (urllib's URLError)
             raise QueryError(f"query failed on rdflib: {_reason(getattr(error, 'reason', error))}") from error
-        except Exception as error:
-            # rdflib reports a query it cannot evaluate (an unknown prefix, say) with a bare
-            # Exception; any other type is a bug, and is left to surface as one.
-            if type(error) is not Exception:
-                raise
-            raise QueryError(f"query failed on rdflib: {error}") from error
+        except RecursionError as error:
+            raise QueryError("query failed on rdflib: it nests too deeply for rdflib's evaluator") from error
+        except Exception as error:  # rdflib's own failures: a bad regex (re.error), COALESCE(), ...
+            raise QueryError(rdflib_failure(error)) from error
+        if kind == "SELECT":
+            from rdflib.term import Identifier
+
+            variables = [str(v) for v in names]
+            for binding in bindings:
+                for value in binding.values():
+                    if value is not None and not isinstance(value, Identifier):  # COALESCE(): a bare Python str
+                        raise QueryError(f"query failed on rdflib: it computed {value!r}, which is not an RDF term")
+            rows = [
+                tuple(None if (value := binding.get(v)) is None else from_rdflib(value) for v in names)
+                for binding in bindings
+            ]
+            return Result("select", variables, rows)
+        return Result(
+            "graph", triples=[ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in triples]
+        )
+
+
+def rdflib_failure(error: Exception) -> str:
+    """rdflib's words for a query it could not evaluate, on one line, with the kind of failure
+    where its message alone would not say it.
+
+    >>> import re
+    >>> rdflib_failure(re.error("unterminated character set", pattern="[", pos=0))
+    'query failed on rdflib: invalid regular expression: unterminated character set at position 0'
+    >>> rdflib_failure(Exception("Unknown namespace prefix : foo"))
+    'query failed on rdflib: Unknown namespace prefix : foo'
+    """
+    text = " ".join(str(error).split())
+    if isinstance(error, re.error):
+        return f"query failed on rdflib: invalid regular expression: {text}"
+    if type(error) is Exception:  # rdflib reports much (an unknown prefix, say) as a bare Exception
+        return f"query failed on rdflib: {text}"
+    return (
+        f"query failed on rdflib: {type(error).__name__}: {text}"
+        if text
+        else f"query failed on rdflib: {type(error).__name__}"
+    )
 
 
 class RemoteEngine:
@@ -262,7 +376,7 @@ class RemoteEngine:
         self.name = self.url = url
         self.timeout = timeout
 
-    def query(self, query: str) -> Result:
+    def query(self, query: str, base_iri: str | None = None) -> Result:
         import http.client
         import urllib.error
         import urllib.parse
@@ -270,6 +384,8 @@ class RemoteEngine:
 
         declared = {t.text[:-1].lower() for t in tokens(query) if t.kind == "word" and t.text.endswith(":")}
         prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p not in declared)
+        if base_iri is not None:  # the query's own BASE, if it has one, comes later and wins
+            prologue = f"BASE <{base_iri}>\n" + prologue
         text = prologue + query
         body = urllib.parse.urlencode({"query": text}).encode()
         request = urllib.request.Request(

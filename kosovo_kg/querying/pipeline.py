@@ -29,7 +29,7 @@ import re
 from kosovo_kg.core.records import Record
 from kosovo_kg.errors import OptionError, QueryError
 from kosovo_kg.querying.catalogue import StoredQuery, bind_parameters, get_stored_query
-from kosovo_kg.querying.engines import ENGINES, WIKIDATA_SPARQL, Result, make_engine, refuse_update
+from kosovo_kg.querying.engines import ENGINES, WIKIDATA_SPARQL, Result, make_engine, normal_result, refuse_update
 from kosovo_kg.querying.output import render
 from kosovo_kg.querying.sparqltext import (
     insert_values,
@@ -53,7 +53,8 @@ class QueryOptions(Record):
     """Where and how queries run; the same options mean the same answers on every front end.
 
     ``data`` are extra RDF files loaded beside the packaged graph (or, with ``only_data``,
-    instead of it). ``timeout`` is in seconds; ``None`` means no limit.
+    instead of it). ``timeout`` is in seconds; ``None`` means no limit. ``base_iri`` is the base
+    against which a query's relative IRIs resolve, overriding its own (``--base``; see :func:`prepare`).
 
     >>> QueryOptions(timeout=float("nan")).checked()
     Traceback (most recent call last):
@@ -65,13 +66,14 @@ class QueryOptions(Record):
     kosovo_kg.errors.OptionError: unknown engine 'virtuoso': use oxigraph, rdflib or the URL of a SPARQL endpoint
     """
 
-    __slots__ = ("allow_federation", "data", "engine", "only_data", "timeout", "wikidata_endpoint")
+    __slots__ = ("allow_federation", "base_iri", "data", "engine", "only_data", "timeout", "wikidata_endpoint")
     engine: str
     timeout: float | None
     allow_federation: bool
     wikidata_endpoint: str | None
     data: tuple[str, ...]
     only_data: bool
+    base_iri: str | None
 
     def __init__(
         self,
@@ -81,6 +83,7 @@ class QueryOptions(Record):
         wikidata_endpoint: str | None = None,
         data: tuple[str, ...] = (),
         only_data: bool = False,
+        base_iri: str | None = None,
     ) -> None:
         self._set(
             engine=engine,
@@ -89,6 +92,7 @@ class QueryOptions(Record):
             wikidata_endpoint=wikidata_endpoint,
             data=tuple(data),
             only_data=only_data,
+            base_iri=base_iri,
         )
 
     @property
@@ -112,6 +116,8 @@ class QueryOptions(Record):
             check_url("--wikidata-endpoint", self.wikidata_endpoint)
         if self.only_data and not self.data:
             raise OptionError("--only-data needs the files to query: give them with --data FILE ...")
+        if self.base_iri is not None:
+            check_base_iri(self.base_iri)
         return self
 
     def load_graph(self) -> KnowledgeGraph | None:
@@ -121,6 +127,36 @@ class QueryOptions(Record):
         from kosovo_kg.core.store import load_graph
 
         return load_graph(self.data, packaged=not self.only_data)
+
+
+def check_base_iri(iri: str, option: str = "--base") -> None:
+    """An absolute IRI (RFC 3987), or :class:`OptionError` saying why not.
+
+    >>> check_base_iri("queries/")
+    Traceback (most recent call last):
+    ...
+    kosovo_kg.errors.OptionError: --base must be an absolute IRI (with a scheme, such as https: or file:), got 'queries/'
+    """
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(iri)
+    except ValueError as error:
+        if "scheme" in str(error).lower():
+            raise OptionError(
+                f"{option} must be an absolute IRI (with a scheme, such as https: or file:), got {iri!r}"
+            ) from None
+        raise OptionError(f"{option} {iri!r} is not an IRI: {error}") from None
+
+
+def base_of_text() -> str:
+    """The base IRI of a query given as text: the working folder's ``file:`` URL, as for a file in it."""
+    import os
+
+    from kosovo_kg.core.paths import file_uri
+
+    # resolved: abspath is enough for a base IRI, and spares a one-off query importing pathlib
+    return file_uri(os.path.abspath(os.getcwd()), resolved=True).rstrip("/") + "/"
 
 
 def check_url(option: str, url: str) -> None:
@@ -148,12 +184,13 @@ class PreparedQuery(Record):
     """A query that passed the screens, as the exact text an engine runs, and the stored query
     it was made from (if any)."""
 
-    __slots__ = ("stored", "text")
+    __slots__ = ("base_iri", "stored", "text")
     text: str
     stored: StoredQuery | None
+    base_iri: str | None
 
-    def __init__(self, text: str, stored: StoredQuery | None = None) -> None:
-        self._set(text=text, stored=stored)
+    def __init__(self, text: str, stored: StoredQuery | None = None, base_iri: str | None = None) -> None:
+        self._set(text=text, stored=stored, base_iri=base_iri)
 
     @property
     def form(self) -> str:
@@ -170,10 +207,15 @@ def prepare(
     params: Mapping[str, object] | None,
     options: QueryOptions,
     kg: KnowledgeGraph | None,
+    base_iri: str | None = None,
 ) -> PreparedQuery:
     """Screen a query and bind a stored query's parameters; raises :class:`QueryError` (or a subclass).
 
-    ``kg`` is the local graph when there is one: resource parameters are checked against it.
+    ``kg`` is the local graph when there is one: resource parameters are checked against it, and
+    FROM / FROM NAMED must name graphs it holds (see :mod:`kosovo_kg.querying.datasets`). ``base_iri`` is
+    the URL the query came from (its file's, the endpoint's), which its relative IRIs resolve
+    against; a stored query's is its file's, a text's without one the working folder's, and
+    ``options.base_iri`` overrides them all.
 
     >>> prepare("DELETE WHERE { ?s ?p ?o }", None, QueryOptions(), None)
     Traceback (most recent call last):
@@ -188,15 +230,28 @@ def prepare(
         raise QueryError("parameters are given to stored queries; write the values into the SPARQL text instead")
     refuse_update(text)
     refuse_deep_nesting(text)
+    local = kg is not None and not options.remote
     if not options.allow_federation:
-        refuse_federation(text)
+        refuse_federation(text, from_clauses=not local)
+    if stored is not None:
+        import os
+
+        from kosovo_kg.core.paths import file_uri
+
+        base_iri = file_uri(os.path.abspath(stored.path), resolved=True)
+    base_iri = options.base_iri or base_iri or base_of_text()
+    if local:
+        assert kg is not None
+        from kosovo_kg.querying.datasets import check_dataset_clauses, graph_names
+
+        check_dataset_clauses(text, graph_names(kg), base_iri)
     if options.wikidata_endpoint:
         text = replace_iri(text, WIKIDATA_SPARQL, options.wikidata_endpoint)
     if stored is not None:
         bindings = bind_parameters(stored, dict(params or {}), kg)
         if bindings:
             text = insert_values(text, {name: str(term) for name, term in bindings.items()})
-    return PreparedQuery(text, stored)
+    return PreparedQuery(text, stored, base_iri)
 
 
 def evaluate(prepared: PreparedQuery, kg: KnowledgeGraph | None, options: QueryOptions) -> Result:
@@ -204,14 +259,18 @@ def evaluate(prepared: PreparedQuery, kg: KnowledgeGraph | None, options: QueryO
 
     With a ``timeout``, an embedded query runs in a forked child that is killed at the limit
     (see :mod:`kosovo_kg.querying.deadline`) and a remote one under the HTTP client's timeout. Without
-    one nothing extra is started.
+    one nothing extra is started. A stored query's numbers come in normal form
+    (:func:`kosovo_kg.querying.engines.normal_result`); any other query's terms are the engine's own.
     """
     engine = make_engine(options.engine, kg, options.timeout)
     if options.timeout is None or options.remote:
-        return engine.query(prepared.text)
-    from kosovo_kg.querying.deadline import run_with_deadline
+        result = engine.query(prepared.text, prepared.base_iri)
+    else:
+        from kosovo_kg.querying.deadline import run_with_deadline
 
-    return run_with_deadline(lambda: engine.query(prepared.text), options.timeout)
+        result = run_with_deadline(lambda: engine.query(prepared.text, prepared.base_iri), options.timeout)
+    # a stored question gives the same rows on every engine: its numbers in one lexical form
+    return normal_result(result) if prepared.stored is not None else result
 
 
 def execute(

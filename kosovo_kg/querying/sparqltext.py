@@ -134,7 +134,7 @@ def operation_keyword(query: str) -> str | None:
 _FETCHING = {
     "SERVICE": "SERVICE makes the engine query another endpoint",
     "LOAD": "LOAD makes the engine fetch a document",
-    "FROM": "FROM / FROM NAMED makes the rdflib engine fetch the named graph's IRI",
+    "FROM": "FROM / FROM NAMED may make a remote endpoint fetch the named graph's IRI",
 }
 #: A fetching keyword where it could be one: not after a variable's sigil.
 _FETCHING_WORD = r"(?<![?$])(?:" + "|".join(_FETCHING) + ")"
@@ -178,8 +178,11 @@ def code_lines(query: str) -> str:
     return "".join(line for line in query.upper().splitlines(True) if not line.lstrip(" \t").startswith("#"))
 
 
-def refuse_federation(query: str) -> None:
+def refuse_federation(query: str, *, from_clauses: bool = True) -> None:
     """Raise :class:`FederationRefused` if the query could make an engine fetch another URL.
+
+    With ``from_clauses=False``, FROM and FROM NAMED are left to :mod:`kosovo_kg.querying.datasets`: on the
+    embedded engines they choose among the store's graphs and fetch nothing.
 
     The keywords are read both as written and with codepoint escapes expanded, so that
     ``\\u0053ERVICE`` (which rdflib reads as SERVICE) is refused too.
@@ -197,6 +200,8 @@ def refuse_federation(query: str) -> None:
     if "\\U" not in query.upper() and not re.search(_FETCHING_WORD, code_lines(query)):
         return
     found = (keywords(query) | keywords(expand_codepoint_escapes(query))) & _FETCHING.keys()
+    if not from_clauses:
+        found -= {"FROM"}
     if found:
         reasons = "; ".join(_FETCHING[word] for word in sorted(found))
         raise FederationRefused(f"refused: {reasons}; pass --allow-federation to allow it")

@@ -7,7 +7,10 @@ module reads what the SPARQL 1.1 Protocol puts inside a request:
 - ``GET /sparql?query=…``; ``POST`` with ``application/x-www-form-urlencoded`` (the field
   ``query``); ``POST`` with ``application/sparql-query`` (the query is the body).
 - Updates (``update=``, ``application/sparql-update``) are refused: the graph is read-only.
-- ``default-graph-uri`` / ``named-graph-uri`` are refused: the endpoint has one dataset.
+- ``default-graph-uri`` / ``named-graph-uri`` choose the query's dataset among the graphs the
+  store holds (each loaded file is a graph named by its URL), as Oxigraph's server does; they
+  override the query's FROM and FROM NAMED, as the protocol says. The app refuses an IRI that
+  names no graph of the store: nothing is ever fetched.
 - The body is read up to a size limit and within a time limit, never without bound.
 """
 
@@ -38,6 +41,13 @@ ALIASES = {
 
 class SparqlRequest(NamedTuple):
     query: str | None  #: None: no query was given (the service description is the answer)
+    default_graphs: tuple[str, ...] = ()  #: default-graph-uri, each given
+    named_graphs: tuple[str, ...] = ()  #: named-graph-uri, each given
+
+    @property
+    def names_dataset(self) -> bool:
+        """Whether the request chooses the dataset (then the query's FROM and FROM NAMED are not used)."""
+        return bool(self.default_graphs or self.named_graphs)
 
 
 def _refuse_update() -> RequestError:
@@ -50,12 +60,17 @@ def _one(values: list[str], name: str) -> str | None:
     return values[0] if values else None
 
 
-def _check_dataset(params: dict[str, list[str]]) -> None:
-    for name in ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri"):
-        if name in params:
-            raise RequestError(
-                400, f"{name} is not supported: this endpoint answers from its one graph (name graphs with GRAPH)"
-            )
+def _dataset(params: dict[str, list[str]], query: str | None) -> SparqlRequest:
+    """The request with its default-graph-uri and named-graph-uri, each IRI as given (the app
+    checks that the store holds it)."""
+    for name in ("using-graph-uri", "using-named-graph-uri"):
+        if name in params:  # SPARQL Update's parameters
+            raise _refuse_update()
+    return SparqlRequest(
+        query,
+        tuple(dict.fromkeys(params.get("default-graph-uri", []))),
+        tuple(dict.fromkeys(params.get("named-graph-uri", []))),
+    )
 
 
 async def read_body(request: Request, limit: int = MAX_BODY, timeout: float = BODY_TIMEOUT) -> bytes:
@@ -97,25 +112,25 @@ async def sparql_request(request: Request, body_timeout: float = BODY_TIMEOUT) -
     if request.method in ("GET", "HEAD"):
         if "update" in params:
             raise _refuse_update()
-        _check_dataset(params)
-        return SparqlRequest(_one(params.get("query", []), "query"))
+        return _dataset(params, _one(params.get("query", []), "query"))
     if request.method != "POST":
         raise RequestError(405, f"{request.method} is not allowed on /sparql: use GET or POST")
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type == "application/sparql-update":
         raise _refuse_update()
     if media_type == "application/sparql-query":
-        _check_dataset(params)
-        return SparqlRequest(_text(await read_body(request, timeout=body_timeout), "the query"))
+        request_dataset = _dataset(params, None)
+        return request_dataset._replace(query=_text(await read_body(request, timeout=body_timeout), "the query"))
     if media_type == "application/x-www-form-urlencoded":
         form = _params(_text(await read_body(request, timeout=body_timeout), "the form"))
         if "update" in form:
             raise _refuse_update()
-        _check_dataset({**params, **form})
         query = _one(form.get("query", []), "query")
         if query is None:
             raise RequestError(400, "the form has no field 'query'")
-        return SparqlRequest(query)
+        # the dataset may be in the URL, in the form, or in both: the protocol lists every one given
+        merged = {name: params.get(name, []) + form.get(name, []) for name in {*params, *form}}
+        return _dataset(merged, query)
     raise RequestError(
         415,
         "POST a query as application/sparql-query (the body is the query) or as "

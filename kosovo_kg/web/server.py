@@ -164,7 +164,9 @@ class Serving:
             self.socket.close()
             raise
         _raise_open_files_limit()
-        self.app = AccessLog(create_app(kg, settings, self.workers), log)
+        # the app's own address (its queries' base IRI) is the port bound, when 0 asked for any
+        bound = settings._replace(port=self.socket.getsockname()[1])
+        self.app = AccessLog(create_app(kg, bound, self.workers), log)
         self.config = uvicorn.Config(
             self.app,
             http=guarded_protocol(settings.read_timeout),

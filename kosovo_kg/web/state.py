@@ -11,11 +11,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from kosovo_kg.publish.pages import Pages
+from kosovo_kg.querying.datasets import check_protocol_dataset, graph_names
 from kosovo_kg.querying.pipeline import PreparedQuery, QueryOptions, prepare
 
 if TYPE_CHECKING:
     from kosovo_kg.core.store import KnowledgeGraph
     from kosovo_kg.querying.catalogue import StoredQuery
+    from kosovo_kg.web.protocol import SparqlRequest
     from kosovo_kg.web.settings import ServeSettings
     from kosovo_kg.web.workers import QueryWorkers
 
@@ -31,6 +33,7 @@ class ServeState:
     def __init__(self, kg: KnowledgeGraph, settings: ServeSettings, workers: QueryWorkers) -> None:
         self.kg, self.settings, self.workers = kg, settings, workers
         self.options = QueryOptions(allow_federation=settings.allow_federation).checked()
+        self.base_iri = public_base(settings)
         self.pages = Pages(kg, settings.allow_federation)
         self._made: dict[str, object] = {}
         self._lock = threading.Lock()
@@ -43,11 +46,21 @@ class ServeState:
             return self._made[key]  # type: ignore[return-value]
 
     async def screened(self, query: str | StoredQuery, params: dict[str, object] | None) -> PreparedQuery:
-        """The query through the pipeline's screens (on a thread when it is long)."""
+        """The query through the pipeline's screens (on a thread when it is long); its relative IRIs
+        resolve against the server's public base (:func:`public_base`)."""
         text = query if isinstance(query, str) else query.text
         if len(text) > SCREEN_INLINE:
-            return await run_in_threadpool(prepare, query, params, self.options, self.kg)
-        return prepare(query, params, self.options, self.kg)
+            return await run_in_threadpool(prepare, query, params, self.options, self.kg, self.base_iri)
+        return prepare(query, params, self.options, self.kg, self.base_iri)
+
+    def chosen_dataset(self, asked: SparqlRequest) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """The request's default-graph-uri and named-graph-uri, once checked against the store's graphs."""
+        if not asked.names_dataset:
+            return None
+        graphs = self.once("graph names", lambda: graph_names(self.kg))
+        check_protocol_dataset("default-graph-uri", asked.default_graphs, graphs)
+        check_protocol_dataset("named-graph-uri", asked.named_graphs, graphs)
+        return asked.default_graphs, asked.named_graphs
 
 
 def base_of(request: Request) -> str:
@@ -55,8 +68,25 @@ def base_of(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
+def public_base(settings: ServeSettings) -> str:
+    """The server's public address, with a final slash: the base IRI of every query sent to it.
+
+    ``--base-url`` where the server has one, else the address it listens on; never the request's
+    Host header, which the client chooses (and the answer cache is shared between clients).
+
+    >>> from kosovo_kg.web.settings import ServeSettings
+    >>> public_base(ServeSettings(host="::1", port=8000))
+    'http://[::1]:8000/'
+    """
+    given = getattr(settings, "base_url", None)  # serve --base-url, where the settings have it
+    if given:
+        return given.rstrip("/") + "/"
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    return f"http://{host}:{settings.port}/"
+
+
 def state_of(request: Request) -> ServeState:
     return request.app.state.serve
 
 
-__all__ = ["ServeState", "base_of", "state_of"]
+__all__ = ["ServeState", "base_of", "public_base", "state_of"]

@@ -60,13 +60,45 @@ def fetching_queries(url: str) -> dict[str, str]:
 KINDS = list(fetching_queries("http://x"))
 
 
+#: FROM and FROM NAMED choose among the loaded graphs on the embedded engines: an IRI outside
+#: them is refused as naming no graph (exit 2, HTTP 400), not as federation.
+OUTSIDE_THE_STORE = {"FROM", "FROM NAMED"}
+
+
+def refusal(kind: str) -> str:
+    return "names no graph of this dataset" if kind in OUTSIDE_THE_STORE else "error: refused:"
+
+
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 def test_sparql_is_refused_and_connects_nowhere(listener, engine, kind):
     with python_connects() as connects:
         code, _, err = run("sparql", fetching_queries(listener.url)[kind], "--engine", engine)
     assert code == 2
-    assert "error: refused:" in err
+    assert refusal(kind) in err
+    assert listener.settled() == [] and connects == []
+
+
+@pytest.mark.parametrize("kind", sorted(OUTSIDE_THE_STORE))
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_from_fetches_nothing_even_with_federation_allowed(listener, engine, kind):
+    """--allow-federation lets SERVICE out; FROM still chooses among the loaded graphs only."""
+    with python_connects() as connects:
+        code, _, err = run("sparql", fetching_queries(listener.url)[kind], "--engine", engine, "--allow-federation")
+    assert code == 2 and "names no graph of this dataset" in err
+    assert listener.settled() == [] and connects == []
+
+
+@pytest.mark.parametrize("kind", sorted(OUTSIDE_THE_STORE))
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_from_past_the_screen_fetches_nothing(kg, listener, engine, kind):
+    """The screen is the friendly answer, not the guard: the engines themselves, given a FROM of
+    a graph they do not hold, fetch nothing (rdflib would, unless told not to) and see an empty graph."""
+    from kosovo_kg.querying.engines import make_engine
+
+    with python_connects() as connects:
+        result = make_engine(engine, kg).query(fetching_queries(listener.url)[kind])
+    assert list(result) == []
     assert listener.settled() == [] and connects == []
 
 
@@ -170,8 +202,19 @@ def test_serve_refuses_and_connects_nowhere(server, listener, kind):
     status, body = http_get(
         f"{server}/sparql?" + urllib.parse.urlencode({"query": fetching_queries(listener.url)[kind]})
     )
-    assert status == 403
-    assert "refused" in json.loads(body)["error"]
+    if kind in OUTSIDE_THE_STORE:
+        assert status == 400 and "names no graph of this dataset" in json.loads(body)["error"]
+    else:
+        assert status == 403 and "refused" in json.loads(body)["error"]
+    assert listener.settled() == []
+
+
+@pytest.mark.parametrize("parameter", ["default-graph-uri", "named-graph-uri"])
+def test_serve_dataset_parameters_fetch_nothing(server, listener, parameter):
+    """The protocol's dataset parameters choose among the store's graphs: one outside it is refused."""
+    query = {"query": "SELECT * WHERE { ?s ?p ?o }", parameter: f"{listener.url}/g"}
+    status, body = http_get(f"{server}/sparql?" + urllib.parse.urlencode(query))
+    assert status == 400 and f"{parameter} <{listener.url}/g> names no graph" in json.loads(body)["error"]
     assert listener.settled() == []
 
 

@@ -101,7 +101,7 @@ def listener() -> Iterator[ConnectionListener]:
 def unguarded(kg) -> Iterator[Serving]:
     """A server whose SERVICE screen is switched off: only the sandbox stands between a query and the network."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("kosovo_kg.querying.pipeline.refuse_federation", lambda query: None)
+        patch.setattr("kosovo_kg.querying.pipeline.refuse_federation", lambda query, **screens: None)
         running = Serving(kg, ServeSettings(port=0, timeout=5, cache_bytes=0), log=io.StringIO())
         running.start_in_thread()
         try:

@@ -25,9 +25,10 @@ async def sparql(request: Request) -> Response:
     asked = await sparql_request(request, state.settings.read_timeout)
     if asked.query is None:
         return rdf_response(service_description(base_of(request), state.settings.allow_federation), request)
+    dataset = state.chosen_dataset(asked)
     prepared = await state.screened(asked.query, None)
     media = chosen(request, offered_for(prepared.form))
-    answer = await state.workers.answer(prepared, media)
+    answer = await state.workers.answer(prepared, media, dataset=dataset)
     return Response(answer.body, media_type=with_charset(media), headers={"Vary": "Accept"})
 
 
