@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyoxigraph as ox
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kosovo_kg.errors import KosovoKGError
 from kosovo_kg.namespaces import KKG, KKR, RDFS, shorten
@@ -92,7 +92,6 @@ _environment = Environment(
     autoescape=select_autoescape(["html"]),
     trim_blocks=True,
     lstrip_blocks=True,
-    undefined=StrictUndefined,
 )
 #: Every href and src the templates write passes through this filter (see links.safe_url).
 _environment.filters["url"] = lambda value: safe_url(value) or ""

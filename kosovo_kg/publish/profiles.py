@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from kosovo_kg.core.lexical import language_tag_case
 from kosovo_kg.namespaces import KKG, KKR, OWL, RDF, RDFS_LABEL, SKOS
 
 if TYPE_CHECKING:
@@ -221,17 +222,6 @@ def english_names(outgoing: list[ox.Triple], title: str) -> list[str]:
     return sorted(names)
 
 
-def language_tag_case(tag: str) -> str:
-    """A language tag in its usual case (Oxigraph lower-cases them): sr-latn -> sr-Latn, pt-br -> pt-BR.
-
-    >>> language_tag_case("sr-latn"), language_tag_case("en"), language_tag_case("pt-br")
-    ('sr-Latn', 'en', 'pt-BR')
-    """
-    first, *rest = tag.split("-")
-    shaped = [p.title() if len(p) == 4 else p.upper() if len(p) == 2 else p for p in rest]
-    return "-".join([first.lower(), *shaped]) if tag else ""
-
-
 #: Names of the languages the graph had first, for when Babel (the ``names`` extra) is not installed.
 LANGUAGE_NAMES = {"en": "English", "sq": "Albanian", "sr": "Serbian (Cyrillic)", "sr-latn": "Serbian (Latin)"}
 
@@ -316,7 +306,6 @@ __all__ = [
     "is_fact",
     "key_dates",
     "language_name",
-    "language_tag_case",
     "names_in_languages",
     "panels_for",
     "readable_statements",

@@ -17,7 +17,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kosovo_kg.web.errors import HANDLERS
-from kosovo_kg.web.routes import pages, questions, questions_pages, resources, sparql
+from kosovo_kg.web.routes import pages, questions, questions_pages, reconcile, resources, search, sparql
 from kosovo_kg.web.settings import ServeSettings
 from kosovo_kg.web.state import ServeState
 
@@ -63,7 +63,15 @@ def create_app(kg: KnowledgeGraph, settings: ServeSettings, workers: QueryWorker
         Middleware(Compressed),
     ]
     app = Starlette(
-        routes=[*pages.ROUTES, *sparql.ROUTES, *questions.ROUTES, *questions_pages.ROUTES, *resources.ROUTES],
+        routes=[
+            *pages.ROUTES,
+            *search.ROUTES,
+            *reconcile.ROUTES,
+            *sparql.ROUTES,
+            *questions.ROUTES,
+            *questions_pages.ROUTES,
+            *resources.ROUTES,
+        ],
         middleware=middleware,
         exception_handlers=HANDLERS,
     )
