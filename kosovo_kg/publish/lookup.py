@@ -211,11 +211,11 @@ class Lookup:
     def in_reference_order(self, iris: set[str] | list[str]) -> list[str]:
         """Sources as a reference list orders them: the article's references by number, then the article, then the rest by label."""
 
-        def key(iri: str) -> tuple[int, int, str]:
+        def key(iri: str) -> tuple[int, int, str, str]:
             source = self.sources.get(iri)
             if source is not None and source.number is not None:
-                return (0, source.number, "")
-            return (1 if iri == ARTICLE else 2, 0, self.labels.get(iri, iri))
+                return (0, source.number, "", iri)
+            return (1 if iri == ARTICLE else 2, 0, self.labels.get(iri, iri), iri)
 
         return sorted(set(iris), key=key)
 

@@ -168,10 +168,18 @@ def readable_statements(
                 )
             continue
         grouped.setdefault(name, []).append(reader.term(value))
+    for values in grouped.values():  # blank nodes by what they say: their labels differ from load to load
+        values.sort(key=_order_key)
     order = {"is a": 0, "name": 1, "also called": 2}
     return [
         Statement(name, values) for name, values in sorted(grouped.items(), key=lambda i: (order.get(i[0], 9), i[0]))
     ]
+
+
+def _order_key(value: Value | Nested) -> tuple[int, str]:
+    if isinstance(value, Nested):
+        return (1, repr([(s.property, [_order_key(v) for v in s.values]) for s in value.statements]))
+    return (0, f"{value.text}\x00{value.href or ''}")
 
 
 def referring(incoming: list[ox.Triple], lookup: Lookup, reader: Reader) -> list[Statement]:
