@@ -98,6 +98,10 @@ class Links:
     def resource(self, name: str) -> str:
         return "/resource/" + name
 
+    def resource_pattern(self) -> tuple[str, str]:
+        """What comes before and after a resource's name in the address of its page (for scripts)."""
+        return "/resource/", ""
+
     def turtle(self, name: str) -> str:
         """The resource as RDF, for the page's ``<link rel="alternate">`` (serve negotiates it)."""
         return self.resource(name)

@@ -59,7 +59,7 @@ NAME_PROPERTIES = (RDFS_LABEL, SKOS + "prefLabel", SKOS + "altLabel")
 
 
 #: The static files every page may load, copied under their content-addressed names.
-STATIC_FILES = ("site.css", "favicon.svg", "pages.js", "search.js")
+STATIC_FILES = ("site.css", "favicon.svg", "pages.js", "search.js", "suggest.js")
 #: A stored question's files beside its page: its answer in four formats and its query.
 QUESTION_FILES = ("csv", "tsv", "json", "xml", "rq")
 
@@ -80,6 +80,9 @@ class SiteLinks(Links):
 
     def resource(self, name: str) -> str:
         return f"{self.root}resource/{name}.html"
+
+    def resource_pattern(self) -> tuple[str, str]:
+        return f"{self.root}resource/", ".html"
 
     def turtle(self, name: str) -> str:
         return f"{self.root}resource/{name}.ttl"
