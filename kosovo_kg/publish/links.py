@@ -123,9 +123,6 @@ class Links:
         """A stored question's answer as ``csv``, ``tsv``, ``json`` or ``xml``, or its text as ``rq``."""
         return f"/queries/{name}.{suffix}" + query_string(params)
 
-    def query_csv(self, query: str) -> str:
-        return self.download(query, "csv")
-
     def editor(self, name: str | None = None, params: dict[str, str] | None = None) -> str | None:
         """The SPARQL editor, opened on a stored question (``None`` where there is no endpoint)."""
         return "/editor" + query_string({"question": name or "", **(params or {})})

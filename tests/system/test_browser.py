@@ -22,7 +22,9 @@ AXE = TESTS / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = TESTS / "screenshots"
 ARTICLE = "https://en.wikipedia.org/wiki/Kosovo%E2%80%93NATO_relations"
 WIDTHS = {"desktop": 1366, "phone": 390}
-STAND_IN = "<!DOCTYPE html><html lang='en'><title>A source (a stand-in: tests reach no other host)</title><p>source</p></html>"
+STAND_IN = (
+    "<!DOCTYPE html><html lang='en'><title>A source (a stand-in: tests reach no other host)</title><p>source</p></html>"
+)
 
 
 @pytest.fixture(scope="module")
@@ -119,9 +121,10 @@ def test_what_serbias_president_said_about_nato_with_the_source_opened(visit):
     page.locator("#statements td a", has_text="Vučić: Serbia will not agree to Kosovo joining NATO").first.click()
     page.wait_for_load_state()
     visit.fits()
-    assert "Serbian President Aleksandar Vučić said Serbia would not agree to Kosovo joining NATO." in page.locator(
-        ".lead"
-    ).inner_text()
+    assert (
+        "Serbian President Aleksandar Vučić said Serbia would not agree to Kosovo joining NATO."
+        in page.locator(".lead").inner_text()
+    )
     assert "[22] Zimonjić Jelisavac 2023" in page.locator(".cited").first.inner_text()
 
 
@@ -149,7 +152,9 @@ def test_how_kfors_strength_changed_with_the_doubt_visible(visit):
     assert first.locator("td[data-label=troops]").inner_text() == "20,000"
     doubt = first.locator("xpath=following-sibling::tr[1]")
     assert doubt.is_visible() and "Poland's Ministry of National Defence gives KFOR 50,000 troops" in doubt.inner_text()
-    assert page.locator("#kfor tbody tr", has_text="2024").first.locator("td[data-label=troops]").inner_text() == "4,500"
+    assert (
+        page.locator("#kfor tbody tr", has_text="2024").first.locator("td[data-label=troops]").inner_text() == "4,500"
+    )
     page.locator("#kfor a", has_text="KFOR's profile").click()
     page.wait_for_load_state()
     visit.fits()

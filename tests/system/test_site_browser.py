@@ -119,7 +119,21 @@ def test_every_resource_page_is_reachable_from_the_index_and_every_link_answers(
             assert answer.status == 200, link
     connection.close()
     kinds = {Path(link).suffix for link in internal}
-    assert {".html", ".ttl", ".jsonld", ".nt", ".csv", ".tsv", ".json", ".xml", ".rq", ".rdf", ".cff", ".md", ".svg"} <= kinds
+    assert {
+        ".html",
+        ".ttl",
+        ".jsonld",
+        ".nt",
+        ".csv",
+        ".tsv",
+        ".json",
+        ".xml",
+        ".rq",
+        ".rdf",
+        ".cff",
+        ".md",
+        ".svg",
+    } <= kinds
     assert f"{server}/SHA256SUMS" in internal
     # what every page loaded (its stylesheet, the charts, scripts) came from this server alone
     assert outside == []

@@ -264,7 +264,7 @@ def test_entity_page_html_turtle_and_jsonld(server):
     status, _, body = get(f"{server}/resource/kosovo")
     page = body.decode()
     assert 'href="https://www.wikidata.org/wiki/Q1246"' in page
-    assert "<h2 id=\"timeline-title\">Timeline</h2>" in page and "<time>2012-07</time>" in page
+    assert '<h2 id="timeline-title">Timeline</h2>' in page and "<time>2012-07</time>" in page
     _, _, body = get(f"{server}/resource/kosovo", accept="text/turtle")
     assert len(list(ox.parse(body, ox.RdfFormat.TURTLE))) > 50
     _, _, body = get(f"{server}/resource/kosovo", accept="application/ld+json")
