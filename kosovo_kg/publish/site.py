@@ -165,16 +165,7 @@ def search_index(kg: KnowledgeGraph) -> str:
     exported: dict[str, Any] = kg.name_index.export()
     entities = [entity for entity in exported["entities"] if entity["iri"].startswith(KKR)]
     characters = sorted({c for entity in entities for name in entity["names"] for c in name[0]})
-    # each entity's names in a fixed order: the index lists them as the store gives them, which differs
-    # from one load of the same graph to the next, and a release must give the same bytes
-    exported["entities"] = [
-        {
-            **entity,
-            "name": entity["iri"][len(KKR) :],
-            "names": sorted(entity["names"], key=lambda n: (n[2], n[1], n[0])),
-        }
-        for entity in entities
-    ]
+    exported["entities"] = [{**entity, "name": entity["iri"][len(KKR) :]} for entity in entities]
     exported["fold"] = {c: fold(c) for c in characters if fold(c) != c.lower()}
     data = json.dumps(exported, ensure_ascii=False, separators=(",", ":"), sort_keys=True).replace("</", "<\\/")
     return (
