@@ -490,6 +490,8 @@ class Pages:
                 timeline_entries, timeline_total = timeline(self.table(result))
                 continue
             table = self.table(result, hide=spec.hide)
+            if not any(values for row in table.rows for values in row.cells):
+                continue  # the answer names the entity and nothing else (Kosovo has no NATO accession)
             panels.append(
                 {"spec": spec, "table": table, "link": self.links.question(spec.query, {spec.parameter: name})}
             )

@@ -174,6 +174,9 @@ def test_profiles_have_the_panels_of_their_kind(kg, pages):
     )
     source = render_profile(kg, pages, "ref-01")
     assert "What it supports, and what it disputes" in source and "Open the source" in source
+    kosovo = render_profile(kg, pages, "kosovo")
+    assert "NATO and the recognition of Kosovo" not in kosovo  # an answer with nothing but the entity's name
+    assert "What its leaders and bodies said" in kosovo and "Memberships" in kosovo
     poll = render_profile(kg, pages, "poll-iri-2023-02")
     assert "Figures" in poll and "add up to 101%" in poll
 

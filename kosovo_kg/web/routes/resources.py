@@ -17,6 +17,7 @@ from kosovo_kg.namespaces import KKR, shorten
 from kosovo_kg.publish.release.void import endpoint_void
 from kosovo_kg.querying.output import GRAPH_MEDIA_TYPES, serialize_triples
 from kosovo_kg.web.protocol import chosen, with_charset
+from kosovo_kg.web.routes.pages import HTML, PAGE_CACHE
 from kosovo_kg.web.routes.sparql import rdf_response
 from kosovo_kg.web.state import base_of, state_of
 
@@ -61,7 +62,7 @@ async def resource(request: Request) -> Response:
     answers = {spec.query: result for (spec, _), result in zip(planned, results, strict=True)}
     page_url = base_of(request) + request.url.path
     page = await run_in_threadpool(state.pages.profile, iri, outgoing, incoming, answers, page_url)
-    return Response(page, media_type="text/html; charset=utf-8", headers=headers)
+    return Response(page, media_type=HTML, headers={**headers, "Cache-Control": PAGE_CACHE})
 
 
 async def void(request: Request) -> Response:
