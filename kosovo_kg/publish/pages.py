@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 import threading
+import urllib.parse
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
@@ -547,15 +548,10 @@ class Pages:
         if path.startswith(("/queries/", "/api/queries/")):
             questions = difflib.get_close_matches(tail, list(catalogue()), n=5, cutoff=0.5)
             return [Value(catalogue()[n].summary, self.links.question(n)) for n in questions]
-        names = {iri[len(KKR) :]: iri for iri in self.labels if iri.startswith(KKR)}
-        by_label = {self.labels[iri].lower(): iri for iri in names.values()}
-        wanted = tail.lower().replace("_", "-")
-        close = difflib.get_close_matches(wanted, list(names), n=5, cutoff=0.6)
-        close += [
-            by_label[label][len(KKR) :]
-            for label in difflib.get_close_matches(wanted.replace("-", " "), list(by_label), n=5, cutoff=0.6)
-        ]
-        return [self.reader.resource(KKR + n) for n in dict.fromkeys(close)][:5]
+        # the name index: "/resource/Greec", "/resource/Vucic" or "/resource/Ελλάδα" find their entity
+        wanted = urllib.parse.unquote(tail).replace("-", " ").replace("_", " ")
+        found = [m.iri for m in self.kg.name_index.search(wanted, limit=10) if m.iri.startswith(KKR)]
+        return [self.reader.resource(iri) for iri in found[:5]]
 
     def error(self, status: int, message: str, path: str = "") -> str:
         titles = {400: "This request cannot be answered", 403: "Refused", 404: "Nothing here", 405: "Not allowed"}

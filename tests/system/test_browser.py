@@ -187,6 +187,23 @@ def test_everything_about_greece_from_a_search_in_another_script(visit):
 
 
 @pytest.mark.parametrize(
+    ("mistyped", "meant"),
+    [
+        ("/resource/Greec", "Greece"),
+        ("/resource/vucic", "Aleksandar Vučić"),
+        ("/resource/serbian-president", "President of Serbia"),
+    ],
+)
+def test_a_mistyped_resource_offers_the_right_entity(visit, mistyped, meant):
+    page = visit.go(mistyped)
+    assert page.locator("h1").inner_text() == "Nothing here (404)"
+    page.locator("main a", has_text=meant).first.click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == meant
+    assert visit.outside == []
+
+
+@pytest.mark.parametrize(
     "path",
     [
         "/",

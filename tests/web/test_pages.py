@@ -115,6 +115,14 @@ def test_a_missing_page_suggests_the_closest_ones_to_a_browser(client):
     page = client.get("/resource/Greece", headers=BROWSER)
     assert page.status_code == 404 and page.headers["content-type"] == "text/html; charset=utf-8"
     assert "no resource kkr:Greece in the graph" in page.text and 'href="/resource/greece"' in page.text
+    # any spelling the name index knows: a typo, a surname, the words of a label
+    for mistyped, meant in (
+        ("Greec", "greece"),
+        ("vucic", "aleksandar-vucic"),
+        ("serbian-president", "president-of-serbia"),
+    ):
+        suggested = client.get(f"/resource/{mistyped}", headers=BROWSER).text
+        assert f'href="/resource/{meant}"' in suggested, mistyped
     question = client.get("/queries/kfor-strenght", headers=BROWSER)
     assert question.status_code == 404 and 'href="/queries/kfor-strength"' in question.text
     elsewhere = client.get("/nowhere", headers=BROWSER)
