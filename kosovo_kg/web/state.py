@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TypeVar
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
+from kosovo_kg.publish.citing import Release
 from kosovo_kg.publish.pages import Pages
 from kosovo_kg.querying.datasets import check_protocol_dataset, graph_names
 from kosovo_kg.querying.pipeline import PreparedQuery, QueryOptions, prepare
@@ -34,7 +35,7 @@ class ServeState:
         self.kg, self.settings, self.workers = kg, settings, workers
         self.options = QueryOptions(allow_federation=settings.allow_federation).checked()
         self.base_iri = public_base(settings)
-        self.pages = Pages(kg, settings.allow_federation)
+        self.pages = Pages(kg, settings.allow_federation, release=served_release)
         self._made: dict[str, object] = {}
         self._lock = threading.Lock()
 
@@ -61,6 +62,16 @@ class ServeState:
         check_protocol_dataset("default-graph-uri", asked.default_graphs, graphs)
         check_protocol_dataset("named-graph-uri", asked.named_graphs, graphs)
         return asked.default_graphs, asked.named_graphs
+
+
+def served_release() -> Release:
+    """What a citation of an answer served here names: the package's version and the date of the
+    graph's files (the date ``kosovo-kg release`` would give them)."""
+    from kosovo_kg.core import paths
+    from kosovo_kg.publish.release.dates import release_date
+    from kosovo_kg.version import VERSION
+
+    return Release(VERSION, release_date(None, paths.data_files()).date)
 
 
 def base_of(request: Request) -> str:
