@@ -105,7 +105,9 @@ class Pages:
                 return Link(iri[len(WD) :], f"https://www.wikidata.org/wiki/{iri[len(WD) :]}")
             if iri.startswith(KKG):
                 return Link(self.label(iri))
-            return Link(self.label(iri), iri)
+            # a link only to the web: an IRI of --data may be javascript: or data:, which the HTML's
+            # escaping leaves as it is and a click would run
+            return Link(self.label(iri), iri if iri.startswith(("http://", "https://")) else None)
         if isinstance(term, ox.Literal):
             return Link(term.value, note=f"@{term.language}" if term.language else "")
         return Link(f"_:{term.value}")

@@ -1,0 +1,143 @@
+"""publish/site.py: the static Linked Data site of a release: relative links, a file per resource
+(its page and its RDF, in a fixed order), the names index the search reads, and the rewrite rules
+content negotiation needs. The whole site, built inside a release, is tests/publish/release/
+test_build.py's and tests/system/test_site_browser.py's."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pyoxigraph as ox
+import pytest
+
+from kosovo_kg.core.store import load_graph
+from kosovo_kg.errors import ReleaseError
+from kosovo_kg.namespaces import KKG, KKR, RDFS_LABEL, SKOS
+from kosovo_kg.publish.pages import Pages
+from kosovo_kg.publish.release.graph import canonical_graph
+from kosovo_kg.publish.site import (
+    RDF_FILES,
+    SITE_URL_PLACEHOLDER,
+    Entry,
+    SiteLinks,
+    build_ontology_docs_reproducibly,
+    entries,
+    fold,
+    htaccess,
+    resource_names,
+    search_index,
+    w3id_htaccess,
+    write_resource,
+)
+from kosovo_kg.querying.pipeline import QueryOptions
+
+
+@pytest.mark.parametrize(
+    ("depth", "home", "resource", "ttl", "jsonld", "chart", "csv", "static"),
+    [
+        (0, "index.html", "resource/kosovo.html", "resource/kosovo.ttl", "resource/kosovo.jsonld", "charts/polls.svg", "queries/poll-trend.csv", "static/site.css"),
+        (1, "../index.html", "../resource/kosovo.html", "../resource/kosovo.ttl", "../resource/kosovo.jsonld", "../charts/polls.svg", "../queries/poll-trend.csv", "../static/site.css"),
+    ],
+)  # fmt: skip
+def test_every_link_of_the_site_is_relative(depth, home, resource, ttl, jsonld, chart, csv, static):
+    links = SiteLinks(depth)
+    assert (links.home(), links.resource("kosovo"), links.turtle("kosovo")) == (home, resource, ttl)
+    assert links.resource_format("kosovo", "jsonld") == jsonld
+    assert links.resource_format("kosovo", "turtle") == ttl and links.resource_format("kosovo", "nt").endswith(".nt")
+    assert (links.chart("polls"), links.query_csv("poll-trend"), links.static("site.css")) == (chart, csv, static)
+
+
+def test_every_resource_of_the_graph_has_a_name_that_can_be_a_file_name(kg):
+    names = resource_names(kg)
+    assert names == sorted(names) and len(names) > 290 and "kosovo" in names
+    assert all(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_~-]*", name) for name in names)
+
+
+def test_a_resource_name_that_cannot_be_a_file_name_is_refused(tmp_path):
+    (tmp_path / "x.ttl").write_text(f'<{KKR}a.b> <{RDFS_LABEL}> "A dot" .\n<{KKR}fine> <{RDFS_LABEL}> "Fine" .\n')
+    with pytest.raises(ReleaseError, match=r"^the resource name 'a\.b' cannot be a file name of the site$"):
+        resource_names(load_graph([tmp_path / "x.ttl"], packaged=False))
+
+
+def test_each_entry_has_its_label_its_most_specific_kind_and_every_name(tmp_path):
+    (tmp_path / "x.ttl").write_text(
+        f"@prefix kkg: <{KKG}> . @prefix kkr: <{KKR}> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        f"@prefix skos: <{SKOS}> .\n"
+        'kkg:Actor rdfs:label "actor"@en . kkg:State rdfs:label "state"@en ; rdfs:subClassOf kkg:Actor .\n'
+        'kkr:kosovo a kkg:State , kkg:Actor ; rdfs:label "Kosovo"@en , "Kosova"@sq ; skos:altLabel "Косово"@sr-latn .\n'
+        "kkr:unknown kkg:p 1 .\n"
+    )
+    kg = load_graph([tmp_path / "x.ttl"], packaged=False)
+    found = entries(kg, ["kosovo", "unknown"], kg.labels)
+    assert found == [
+        Entry("kosovo", "Kosovo", "state", [("Kosova", "sq"), ("Kosovo", "en"), ("Косово", "sr-Latn")]),
+        Entry("unknown", "unknown", "resource", []),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [("Aleksandar Vučić", "aleksandar vucic"), ("Hashim Thaçi", "hashim thaci"), ("Đakovica", "dakovica"), ("Grčka Грчка", "grcka грчка"), ("ÉIRE", "eire")],
+)  # fmt: skip
+def test_the_search_folds_case_and_diacritics(text, folded):
+    assert fold(text) == folded
+
+
+def test_the_search_index_is_a_script_that_no_name_can_end():
+    found = [Entry("x", "</script><script>alert(1)</script>", "state", [("Vučić", "sr-Latn")])]
+    script = search_index(found)
+    assert script.startswith("// The names of every resource") and "</script>" not in script
+    data = json.loads(script.split("window.KOSOVO_KG_INDEX = ", 1)[1].rstrip(";\n"))
+    assert data == [
+        {"n": "x", "l": "</script><script>alert(1)</script>", "k": "state", "s": [["Vučić", "sr-Latn", "vucic"]]}
+    ]
+
+
+def test_the_sites_rules_negotiate_each_rdf_file_and_the_page():
+    rules = htaccess()
+    for suffix, (media, _) in RDF_FILES.items():
+        assert f"RewriteRule ^resource/([^/.]+)$ resource/$1.{suffix} [L]" in rules
+        assert f"AddType {media} .{suffix}" in rules
+    assert rules.rstrip().endswith("</IfModule>") and "RewriteRule ^resource/([^/.]+)$ resource/$1.html [L]" in rules
+    assert "\\.(html|ttl|jsonld|nt)$" in rules
+
+
+def test_the_w3id_rules_redirect_to_the_site_given_or_say_where_to_put_it():
+    rules = w3id_htaccess("https://kosovo-kg.github.io/releases/1/site/")
+    assert (
+        "RewriteRule ^resource/([^/.]+)$ https://kosovo-kg.github.io/releases/1/site/resource/$1.ttl [R=303,L]" in rules
+    )
+    assert "RewriteRule ^ontology$ https://kosovo-kg.github.io/releases/1/site/../ontology.ttl [R=303,L]" in rules
+    assert SITE_URL_PLACEHOLDER not in rules and "RewriteCond %{HTTP_ACCEPT} text/turtle" in rules
+    placeholder = w3id_htaccess(None)
+    assert "replace SITE-URL below with the address of site/" in placeholder
+    assert "RewriteRule ^$ SITE-URL/index.html [R=303,L]" in placeholder
+
+
+def test_a_resource_is_written_as_its_page_and_its_rdf_in_three_formats(tmp_path):
+    kg = canonical_graph(load_graph())  # as a release writes it: blank nodes named alike at every load
+    pages = Pages(kg, allow_federation=False, links=SiteLinks(1))
+    write_resource(tmp_path, "spain", kg, pages, QueryOptions())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["spain.html", "spain.jsonld", "spain.nt", "spain.ttl"]
+    page = (tmp_path / "spain.html").read_text(encoding="utf-8")
+    assert (
+        "<h1>Spain</h1>" in page
+        and 'href="../resource/recognition-spain-kosovo.html"' in page
+        and 'href="/' not in page
+    )
+    nt = {q.triple for q in ox.parse(path=tmp_path / "spain.nt", format=ox.RdfFormat.N_TRIPLES)}
+    ttl = {q.triple for q in ox.parse(path=tmp_path / "spain.ttl", format=ox.RdfFormat.TURTLE)}
+    assert nt == ttl and ox.NamedNode(KKR + "spain") in {t.subject for t in nt}
+    # the same resource written again gives the same bytes (the store's order is not the file's)
+    again = tmp_path / "again"
+    again.mkdir()
+    other = canonical_graph(load_graph())
+    write_resource(again, "spain", other, Pages(other, False, SiteLinks(1)), QueryOptions())
+    for name in ("spain.html", "spain.ttl", "spain.nt", "spain.jsonld"):
+        assert (again / name).read_bytes() == (tmp_path / name).read_bytes(), name
+
+
+def test_documentation_that_cannot_be_built_is_one_error(tmp_path):
+    with pytest.raises(ReleaseError, match=r"^the ontology's documentation could not be built: "):
+        build_ontology_docs_reproducibly(tmp_path / "ontology", tmp_path / "no-such-ontology.ttl")
