@@ -1,11 +1,11 @@
 """core/lexical.py: whether a literal's text is a lexical form of its XML Schema datatype, told in
-words a maintainer can act on (problem), and the days a date denotes (day_bounds)."""
+words a maintainer can act on (problem), the days a date denotes (day_bounds), language tags in their usual case."""
 
 from __future__ import annotations
 
 import pytest
 
-from kosovo_kg.core.lexical import CHECKED, day_bounds, days_in_month, problem
+from kosovo_kg.core.lexical import CHECKED, day_bounds, days_in_month, language_tag_case, problem
 from kosovo_kg.namespaces import XSD
 
 
@@ -146,3 +146,18 @@ def test_day_bounds_of_each_precision_and_of_nonsense():
     assert day_bounds("2023-02-30", XSD + "date") is None
     assert day_bounds("2023", XSD + "string") is None
     assert day_bounds("2023-05+02:00", XSD + "gYearMonth") is None
+
+
+@pytest.mark.parametrize(
+    ("tag", "usual"),
+    [
+        ("sr-latn", "sr-Latn"),
+        ("en", "en"),
+        ("pt-br", "pt-BR"),
+        ("EN-gb", "en-GB"),
+        ("zh-hant-tw", "zh-Hant-TW"),
+        ("", ""),
+    ],
+)
+def test_language_tags_are_given_their_usual_case(tag, usual):
+    assert language_tag_case(tag) == usual

@@ -19,7 +19,6 @@ from kosovo_kg.publish.pages import (
     charts_section,
     describe,
     facts_query,
-    language_tag_case,
 )
 from kosovo_kg.querying.catalogue import catalogue, get_stored_query
 
@@ -149,21 +148,6 @@ def test_the_facts_query_gives_each_fact_that_names_the_resource_with_its_source
     facts = {row["fact"] for row in result}
     assert KKR + "recognition-spain-kosovo" in facts
     assert all(row["source"] for row in result)
-
-
-@pytest.mark.parametrize(
-    ("tag", "usual"),
-    [
-        ("sr-latn", "sr-Latn"),
-        ("en", "en"),
-        ("pt-br", "pt-BR"),
-        ("EN-gb", "en-GB"),
-        ("zh-hant-tw", "zh-Hant-TW"),
-        ("", ""),
-    ],
-)
-def test_language_tags_are_given_their_usual_case(tag, usual):
-    assert language_tag_case(tag) == usual
 
 
 def test_the_charts_section_shows_each_chart_with_its_key_facts_and_query(kg):
