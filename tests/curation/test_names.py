@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-from conftest import invoke
 
 from kosovo_kg import query
 from kosovo_kg.core.paths import ontology_dir
@@ -105,11 +104,6 @@ def test_the_cldr_release_is_recorded_as_the_source(kg):
     assert len(rows) == 38
     serbia = next(r for r in rows if str(r["label"]) == "Serbia")
     assert (str(serbia["sq"]), str(serbia["sr"]), str(serbia["sr_Latn"])) == ("Serbi", "Србија", "Srbija")
-
-
-def test_names_check_command():
-    result = invoke(["names", "--check"])
-    assert result.exit_code == 0, result.output
 
 
 # --- Names from encyclopedia entries, and the Serbian Latin derived from Cyrillic ---------------------
