@@ -125,3 +125,23 @@ def test_a_query_does_not_import_matplotlib():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "4500" in done.stdout
     assert done.stderr.strip().splitlines()[-1] == "False"
+
+
+@pytest.mark.parametrize("name", list(CHARTS))
+def test_a_graph_without_the_charts_facts_gets_a_chart_that_says_so(tmp_path, name):
+    """A release or serve of other data alone (--only-data): once an internal error (min() of nothing)."""
+    from kosovo_kg.core.store import load_graph
+
+    (tmp_path / "x.ttl").write_text(
+        '<https://w3id.org/kosovo-kg/resource/x> <http://www.w3.org/2000/01/rdf-schema#label> "X" .\n'
+    )
+    svg = draw_and_read(load_graph([tmp_path / "x.ttl"], packaged=False), name, tmp_path / f"{name}.svg")
+    assert f"The stored query {CHARTS[name][0]} returned nothing to draw." in svg
+
+
+def draw_and_read(kg, name, path) -> str:
+    data = draw_chart(name, kg, path)
+    assert data.points == []
+    text = path.read_text(encoding="utf-8")
+    # matplotlib writes text as glyph paths; the words are in the SVG's comments and ids
+    return " ".join(re.findall(r"<!-- (.*?) -->", text))
