@@ -466,7 +466,9 @@ def _build(kg: Graph) -> NameIndex:
                 _description(kg, iri, labels.get(type_iri, "")),
             )
         )
-        for text, language, own in found[iri]:
+        # in a fixed order (labels first): the store's order differs from one load to the next, and
+        # of two names that fold alike the first is kept (a release's search-index.js once differed)
+        for text, language, own in sorted(found[iri], key=lambda name: (not name[2], name[1], name[0])):
             folded = fold(text)
             if not folded or (position, folded, language) in seen:
                 continue
