@@ -11,7 +11,6 @@ import csv
 import pytest
 from conftest import TESTS
 
-from kosovo_kg.core.folding import fold, initials
 from kosovo_kg.core.nameindex import (
     ALTERNATIVE,
     FUZZY_HIGH,
@@ -117,20 +116,6 @@ def test_resolve_names_one_entity_only_when_unambiguous(index):
 def test_the_controlled_terms_are_found_by_their_labels(index):
     match, _ = index.resolve("opposes")
     assert match is not None and match.iri == "https://w3id.org/kosovo-kg/ontology#Opposes"
-
-
-def test_folding():
-    assert fold("Вучић") == fold("Vučić") == fold("VUCIC") == "vucic"
-    assert fold("Ελλάδα") == "ellada"
-    assert fold("  Kosovë,  Kosova! ") == "kosove kosova"
-    assert fold("") == ""
-
-
-def test_initials():
-    assert initials("Socialist Federal Republic of Yugoslavia") == "SFRY"
-    assert initials("NATO Parliamentary Assembly") == "NATOPA"
-    assert initials("Kosovo") is None
-    assert initials("Ethnic cleansing of Kosovo Albanians by Yugoslav forces") is None  # a sentence
 
 
 def test_an_empty_or_blank_query_finds_nothing(index):
