@@ -27,7 +27,7 @@ def test_the_help_says_where_the_date_comes_from():
 
 
 def test_a_release_of_ones_own_data_is_written_whole_and_verifies(tmp_path):
-    """A graph without the project's facts (its charts empty) once failed here with an internal error."""
+    """A graph without the project's facts (its charts empty, the questions' defaults absent) once failed here."""
     (tmp_path / "mine.ttl").write_text(MINE, encoding="utf-8")
     out = tmp_path / "release"
     args = ["release", "-o", out, "--only-data", "--data", tmp_path / "mine.ttl", "--no-inferred"]
@@ -38,6 +38,9 @@ def test_a_release_of_ones_own_data_is_written_whole_and_verifies(tmp_path):
     assert {"kosovo-kg.nt", "void.ttl", "CITATION.cff", "SHA256SUMS", "site"} <= {p.name for p in out.iterdir()}
     assert not (out / "kosovo-kg.inferred.nt").exists()
     assert (out / "site" / "resource" / "x.html").is_file()
+    # a question whose default names what this graph does not hold says so on its page
+    page = (out / "site" / "queries" / "event-participants.html").read_text(encoding="utf-8")
+    assert "nothing in the graph is named &#39;nato-bombing-1999&#39;" in page
     done = subprocess.run(["sha256sum", "--check", "--strict", "--quiet", "SHA256SUMS"], cwd=out, capture_output=True)
     assert done.returncode == 0, done.stdout
 

@@ -1,43 +1,102 @@
-"""publish/pages.py: the HTML pages serve shows and the static site repeats: where their links
-point, a resource's triples in and out, each term as a link (escaped, and only to the web), the
-stored questions for the query UI, language tags in their usual case, the facts query."""
+"""publish/pages.py: the pages without a server: parameter choices, profiles as pages (no internal IRI
+above the folded triples, the panels of their kind, derived triples dropped, blank nodes inline,
+hostile addresses never links), describe, labels, the SPARQL editor's questions. Their parts are
+tested beside their modules: test_answers, test_lookup, test_citing, test_links, test_profiles."""
 
 from __future__ import annotations
 
-import json
+import html
+import re
 
 import pyoxigraph as ox
 import pytest
+from conftest import TESTS
 
-from kosovo_kg.core.store import KnowledgeGraph, load_graph
-from kosovo_kg.namespaces import KKG, KKR, RDFS_LABEL, SKOS, WD
-from kosovo_kg.publish.pages import (
-    FIRST_QUESTION,
-    Link,
-    Links,
-    Pages,
-    charts_section,
-    describe,
-    facts_query,
-)
+from kosovo_kg import load_graph
+from kosovo_kg.namespaces import KKG, KKR
+from kosovo_kg.publish.citing import Release
+from kosovo_kg.publish.links import safe_url
+from kosovo_kg.publish.pages import Pages, choices_text, describe
 from kosovo_kg.querying.catalogue import catalogue, get_stored_query
+from kosovo_kg.querying.pipeline import execute
 
-LABEL = ox.NamedNode(RDFS_LABEL)
+
+@pytest.fixture(scope="module")
+def pages(kg):
+    return Pages(kg, allow_federation=False, release=Release("2026.11.30", "2026-11-30"))
 
 
-def test_serves_links_are_its_routes():
-    links = Links()
-    assert (links.home(), links.static("site.css"), links.resource("kosovo"), links.turtle("kosovo")) == (
-        "/",
-        "/static/site.css",
-        "/resource/kosovo",
-        "/resource/kosovo",
+def test_a_parameter_offers_the_resources_that_give_an_answer(kg, pages):
+    speakers = dict(pages.choices(get_stored_query("statements-by-person"))["speaker"])
+    assert speakers["aleksandar-vucic"] == "Aleksandar Vučić" and speakers["vjosa-osmani"] == "Vjosa Osmani"
+    assert "greece" not in speakers  # Greece made no statement
+    stances = dict(pages.choices(get_stored_query("statements-by-stance"))["stance"])
+    assert stances["kkg:Opposes"] == "opposes"
+    text = choices_text(get_stored_query("polls-by-pollster").text, "_pollster_iri")
+    assert text is not None and "SELECT DISTINCT ?_pollster_iri WHERE {" in text and "ORDER BY" not in text
+
+
+def visible_above_the_triples(page: str) -> str:
+    top = page.split('<section class="raw"')[0].split('<main id="main">')[1]
+    return html.unescape(re.sub(r"<[^>]+>", " ", top))
+
+
+@pytest.mark.parametrize("name", ["greece", "aleksandar-vucic", "kfor", "ref-22", "nato-bombing-1999", "kosovo"])
+def test_a_profile_shows_no_internal_iri_above_its_folded_triples(kg, pages, name):
+    page = render_profile(kg, pages, name)
+    visible = visible_above_the_triples(page)
+    for internal in ("w3id.org", "kkr:", "kkg:", "_:", "semanticweb"):
+        assert internal not in visible, (name, internal)
+
+
+def render_profile(kg, pages, name):
+    iri = KKR + name
+    outgoing, incoming = describe(kg, iri)
+    answers = {spec.query: execute(prepared.text, kg=kg) for spec, prepared in pages.profile_queries(iri)}
+    return pages.profile(iri, outgoing, incoming, answers)
+
+
+def test_profiles_have_the_panels_of_their_kind(kg, pages):
+    kfor = render_profile(kg, pages, "kfor")
+    assert "Strength over time" in kfor and "20,000" in kfor and "50,000 troops" in kfor
+    assert "Mandate: where it was deployed and what for" in kfor and "UN Security Council Resolution 1244" in kfor
+    vucic = render_profile(kg, pages, "aleksandar-vucic")
+    assert "<h2" in vucic and "Offices" in vucic and "President of Serbia" in vucic and "opposes" in vucic
+    serbia = render_profile(kg, pages, "serbia")
+    assert (
+        "What its leaders and bodies said" in serbia and "Vučić: Serbia will not agree to Kosovo joining NATO" in serbia
     )
-    assert links.resource_format("kosovo", "jsonld") == "?format=jsonld"
-    assert (links.chart("polls"), links.query_csv("poll-trend")) == (
-        "/charts/polls.svg",
-        "/api/queries/poll-trend?format=csv",
-    )
+    source = render_profile(kg, pages, "ref-01")
+    assert "What it supports, and what it disputes" in source and "Open the source" in source
+    kosovo = render_profile(kg, pages, "kosovo")
+    assert "NATO and the recognition of Kosovo" not in kosovo  # an answer with nothing but the entity's name
+    assert "What its leaders and bodies said" in kosovo and "Memberships" in kosovo
+    poll = render_profile(kg, pages, "poll-iri-2023-02")
+    assert "Figures" in poll and "add up to 101%" in poll
+
+
+def test_the_folded_triples_drop_what_the_graph_derived_and_show_blank_nodes_inline(kg, pages):
+    page = render_profile(kg, pages, "greece")
+    raw = page.split('<section class="raw"')[1]
+    assert "earliest start" not in raw.lower() and "latestStart" not in raw
+    classes = re.findall(r"<dt>is a</dt>\s*<dd>(.*?)</dd>", raw, re.DOTALL)
+    assert re.sub(r"<[^>]+>", "", classes[0]) == "state"  # its own class, not its superclass agent
+    assert "ad-freiburg/elevant" in raw or "every-politician" in raw  # a Wikidata pairing, a blank node, inline
+    statement = render_profile(kg, pages, "statement-vucic-2024")
+    folded = statement.split('<section class="raw"')[1]
+    assert "was derived from" not in folded.lower()  # prov:wasDerivedFrom, implied by kkg:source
+
+
+def test_hostile_addresses_never_become_links(tmp_path):
+    hostile = tmp_path / "hostile.ttl"
+    hostile.write_text((TESTS / "fixtures" / "hostile-links.ttl").read_text(encoding="utf-8"), encoding="utf-8")
+    graph = load_graph([hostile])
+    pages = Pages(graph, allow_federation=False)
+    for name in ("kosovo", "src-hostile"):
+        page = render_profile(graph, pages, name)
+        assert not re.search(r"(href|src)=\"\s*((java|vb)script|data):", page, re.IGNORECASE), name
+        assert "<script>alert" not in page and "&lt;script&gt;alert(3)&lt;/script&gt;" in page
+    assert safe_url("javascript:alert(1)") is None
 
 
 def test_describe_gives_the_triples_out_of_and_into_a_resource_each_once(kg):
@@ -50,31 +109,6 @@ def test_describe_gives_the_triples_out_of_and_into_a_resource_each_once(kg):
     assert ox.NamedNode(KKG + "Agent") in {t.object for t in outgoing}
     assert describe(kg, KKR + "no-such-resource") is None
     assert describe(kg, KKG + "Recognition") is not None  # a class is a resource too
-
-
-@pytest.fixture(scope="module")
-def pages(kg):
-    return Pages(kg, allow_federation=False)
-
-
-@pytest.mark.parametrize(
-    ("term", "link"),
-    [
-        (ox.NamedNode(KKR + "kosovo"), Link("Kosovo", "/resource/kosovo")),
-        (ox.NamedNode(WD + "Q1246"), Link("Q1246", "https://www.wikidata.org/wiki/Q1246")),
-        (ox.NamedNode(KKG + "Recognition"), Link("diplomatic recognition")),  # a term of the ontology: no page
-        (ox.NamedNode("https://www.nato.int/"), Link("https://www.nato.int/", "https://www.nato.int/")),
-        (ox.Literal("Kosova", language="sq"), Link("Kosova", note="@sq")),
-        (ox.Literal("4500", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), Link("4500")),
-        (ox.BlankNode("b0"), Link("_:b0")),
-        # only the web is linked: a javascript: or data: IRI would run when clicked
-        (ox.NamedNode("javascript:alert(1)"), Link("javascript:alert(1)")),
-        (ox.NamedNode("data:text/html;base64,PHNjcmlwdD4="), Link("data:text/html;base64,PHNjcmlwdD4=")),
-        (ox.NamedNode("urn:isbn:0451450523"), Link("urn:isbn:0451450523")),
-    ],
-)
-def test_each_term_is_a_link_where_it_has_a_page(pages, term, link):
-    assert pages.link(term) == link
 
 
 def test_a_label_is_the_graphs_english_label_or_the_prefixed_name(pages):
@@ -99,59 +133,3 @@ def test_a_question_whose_defaults_do_not_suffice_keeps_its_text(pages):
     required = [q for q in catalogue().values() if any(p.required and p.default is None for p in q.parameters)]
     for stored in required:
         assert pages.default_text(stored) == stored.text
-
-
-def test_the_home_page_is_made_once_and_its_questions_cannot_end_the_script(kg):
-    home_pages = Pages(kg, allow_federation=False)
-    page = home_pages.home("<section>charts</section>")
-    assert home_pages.home("other") is page
-    data = page.split('<script id="questions-data" type="application/json">')[1].split("</script>")[0]
-    assert "</" not in data and json.loads(data)[0]["name"] == next(iter(catalogue()))
-    assert f'"{FIRST_QUESTION}"' in page and "<section>charts</section>" in page
-
-
-def test_a_resource_page_escapes_what_the_data_says(tmp_path):
-    data = tmp_path / "x.ttl"
-    data.write_text(
-        f'<{KKR}x> <{RDFS_LABEL}> "<script>alert(1)</script>"@en ; <{SKOS}altLabel> "A & B"@sr-latn ;\n'
-        f"  <http://www.w3.org/2000/01/rdf-schema#seeAlso> <javascript:alert(2)> , <https://www.nato.int/?a=1&b=2> ;\n"
-        f'  <{KKG}wikidata> <{WD}Q1246> .\n<{KKR}y> <{KKG}about> <{KKR}x> ; <{RDFS_LABEL}> "Why"@en .\n'
-    )
-    kg = load_graph([data], packaged=False)
-    outgoing, incoming = describe(kg, KKR + "x")
-    page = Pages(kg, allow_federation=False).resource(KKR + "x", outgoing, incoming, None)
-    assert "<script>alert" not in page and "<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1>" in page
-    assert '<td lang="sr-Latn">A &amp; B</td>' in page and "Serbian (Latin)" in page
-    assert 'href="javascript:' not in page and "javascript:alert(2)" in page
-    assert '<a href="https://www.nato.int/?a=1&amp;b=2">' in page
-    assert '<a class="wikidata" href="https://www.wikidata.org/wiki/Q1246">Q1246</a>' in page
-    assert '<a href="/resource/y">Why</a>' in page  # what refers to it
-
-
-def test_a_resource_page_lists_its_dated_sourced_facts(kg, pages):
-    outgoing, incoming = describe(kg, KKR + "spain")
-    page = pages.resource(KKR + "spain", outgoing, incoming, kg_facts(kg, KKR + "spain"))
-    facts = page.split('<table class="facts">')[1].split("</table>")[0]
-    assert '<a href="/resource/recognition-spain-kosovo">' in facts
-    assert "<h1>Spain</h1>" in page
-
-
-def kg_facts(kg: KnowledgeGraph, iri: str):
-    from kosovo_kg.querying.pipeline import execute
-
-    return execute(facts_query(iri), kg=kg)
-
-
-def test_the_facts_query_gives_each_fact_that_names_the_resource_with_its_sources(kg):
-    result = kg_facts(kg, KKR + "spain")
-    assert result.variables == ["fact", "date", "source", "from"]
-    facts = {row["fact"] for row in result}
-    assert KKR + "recognition-spain-kosovo" in facts
-    assert all(row["source"] for row in result)
-
-
-def test_the_charts_section_shows_each_chart_with_its_key_facts_and_query(kg):
-    html = charts_section(kg)
-    for name in ("polls", "timeline", "recognition", "kfor"):
-        assert f'src="/charts/{name}.svg"' in html
-    assert "4,500 KFOR troops in 2024." in html and "/api/queries/kfor-strength?format=csv" in html

@@ -1,16 +1,21 @@
 """web/app.py: serve's application assembled from its route modules, through Starlette's TestClient
-(in process, no socket): every route module's routes, the state they share, and the same JSON error
-for every request that cannot be taken, whichever route refuses it. Each route's own behaviour is in
+(in process, no socket): every route module's routes, the state they share, the same JSON error for
+every request that cannot be taken whichever route refuses it (and an HTML page that suggests where
+to go, to a browser), hostile data never a live link on any page. Each route's own behaviour is in
 tests/web/routes/."""
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 
 import pytest
-from conftest import serve_client
+from conftest import TESTS, serve_client
 
+from kosovo_kg import load_graph
 from kosovo_kg.web.state import ServeState
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 
 @pytest.fixture(scope="module")
@@ -69,3 +74,36 @@ def test_the_app_holds_every_route_modules_routes_and_the_shared_state(client, k
     expected = sorted(route.path for module in modules for route in module.ROUTES)
     assert sorted(route.path for route in client.app.routes) == expected
     assert isinstance(client.app.state.serve, ServeState) and client.app.state.serve.kg is kg
+
+
+def test_a_missing_page_suggests_the_closest_ones_to_a_browser(client):
+    page = client.get("/resource/Greece", headers=BROWSER)
+    assert page.status_code == 404 and page.headers["content-type"] == "text/html; charset=utf-8"
+    assert "no resource kkr:Greece in the graph" in page.text and 'href="/resource/greece"' in page.text
+    # any spelling the name index knows: a typo, a surname, the words of a label
+    for mistyped, meant in (
+        ("Greec", "greece"),
+        ("vucic", "aleksandar-vucic"),
+        ("serbian-president", "president-of-serbia"),
+    ):
+        suggested = client.get(f"/resource/{mistyped}", headers=BROWSER).text
+        assert f'href="/resource/{meant}"' in suggested, mistyped
+    question = client.get("/queries/kfor-strenght", headers=BROWSER)
+    assert question.status_code == 404 and 'href="/queries/kfor-strength"' in question.text
+    elsewhere = client.get("/nowhere", headers=BROWSER)
+    assert elsewhere.status_code == 404 and "<h1>Nothing here (404)</h1>" in elsewhere.text
+    bad = client.get("/resource/a%20b", headers=BROWSER)
+    assert bad.status_code == 400 and "is not a resource name" in bad.text
+    assert client.get("/resource/Greece").json() == {"error": "no resource kkr:Greece in the graph", "status": 404}
+    assert client.get("/resource/Greece", headers={"Accept": "application/json"}).json()["status"] == 404
+
+
+def test_hostile_links_given_with_data_are_never_live(tmp_path):
+    """serve --data hostile.ttl (the graph it loads: the packaged one and the file)."""
+    hostile = load_graph([TESTS / "fixtures" / "hostile-links.ttl"])
+    with serve_client(hostile, timeout=5) as running:
+        for path in ("/resource/kosovo", "/resource/src-hostile", "/queries/sources-of-entity?entity=kosovo"):
+            page = running.get(path).text
+            assert not re.search(r"(href|src)=\"\s*((java|vb)script|data):", page, re.IGNORECASE), path
+            assert "<script>alert" not in page and "<b>markup</b>" not in page
+        assert "javascript:alert(1)" in running.get("/resource/kosovo").text  # shown as text, for what it is

@@ -72,7 +72,7 @@ def test_a_refused_federation_says_what_would_allow_it(client):
 def test_starlettes_own_errors_answer_in_the_same_form(client):
     missing = client.get("/nowhere")
     assert missing.status_code == 404 and missing.json() == {
-        "error": "nothing at /nowhere; see / for the query UI and /openapi.json for the API",
+        "error": "nothing at /nowhere; see / for the questions and their answers and /openapi.json for the API",
         "status": 404,
     }
     method = client.post("/fail/bug")

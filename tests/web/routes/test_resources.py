@@ -91,18 +91,10 @@ def multilingual(multilingual_kg):
 def test_entity_page_shows_labels_in_every_language_of_the_graph(multilingual):
     page = multilingual.get("/resource/kosovo").text
     assert "<h1>Kosovo</h1>" in page  # the English label names the page
-    names = page.split('<table class="names">')[1].split("</table>")[0]
-    for text in (
-        "Kosova",
-        "Republika e Kosovës",
-        "Косово",
-        "Albanian",
-        "Serbian (Cyrillic)",
-        "Serbian (Latin)",
-        "English",
-    ):
+    names = page.split('<ul class="names">')[1].split("</ul>")[0]
+    for text in ("Kosova", "Republika e Kosovës", "Косово", "Albanian", "Serbian (Cyrillic)", "Serbian (Latin)"):
         assert text in names, text
-    assert '<td lang="sr">Косово</td>' in names and "sr-Latn" in names
+    assert '<span lang="sr">Косово</span>' in names and '<span lang="sr-Latn">Kosovo</span>' in names
     assert multilingual.post("/api/labels", json=["https://w3id.org/kosovo-kg/resource/kosovo"]).json() == {
         "https://w3id.org/kosovo-kg/resource/kosovo": "Kosovo"
     }
@@ -140,3 +132,12 @@ def test_the_ontology_is_served_as_its_turtle_file(client):
     response = client.get("/ontology")
     assert response.status_code == 200 and response.headers["content-type"] == "text/turtle; charset=utf-8"
     assert response.content == ontology_file().read_bytes()
+
+
+def test_profiles_render_by_kind(client):
+    serbia = client.get("/resource/serbia").text
+    assert "What its leaders and bodies said" in serbia and "Vučić: Serbia will not agree" in serbia
+    kfor = client.get("/resource/kfor").text
+    assert "Strength over time" in kfor and "20,000" in kfor and "50,000 troops" in kfor
+    vucic = client.get("/resource/aleksandar-vucic").text
+    assert "Offices" in vucic and 'href="/resource/president-of-serbia">President of Serbia</a>' in vucic
