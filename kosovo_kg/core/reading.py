@@ -280,8 +280,8 @@ def load_file(store: ox.Store, path: Path | str, graph_name: ox.NamedNode) -> No
     """
     path = Path(path)
     data, rdf_format = _read_rdf(path)
-    store.add_graph(graph_name)
     if data is not None and (not data or data.isspace()):
+        store.add_graph(graph_name)
         return
     base_iri = file_uri(path)
     try:
@@ -291,3 +291,4 @@ def load_file(store: ox.Store, path: Path | str, graph_name: ox.NamedNode) -> No
             store.load(data, rdf_format, base_iri=base_iri, to_graph=graph_name)
     except (SyntaxError, MemoryError) as error:
         raise _syntax_error(path, error, data) from error
+    store.add_graph(graph_name)  # loading no triples (a file of comments) names no graph by itself

@@ -1,7 +1,8 @@
 """core/reading.py: RDF and query files read whole or refused with one message naming the file
-(and the line): not a regular file, too large, not UTF-8, an unknown type, empty, nested too deep,
-XML entities that expand without bound. The command line's view of the same is the bad-input
-corpus (tests/system/test_bad_input.py); these are the functions' own."""
+(and the line): not a regular file, too large, not UTF-8, an unknown type, nested too deep,
+XML entities that expand without bound; a file without triples is an empty graph. The command
+line's view of the same is the bad-input corpus (tests/system/test_bad_input.py); these are the
+functions' own."""
 
 from __future__ import annotations
 
@@ -103,11 +104,15 @@ def test_the_suffix_is_read_in_any_case_and_relative_iris_resolve_against_the_fi
     assert triple.subject == ox.NamedNode((here / "a").as_uri())
 
 
-@pytest.mark.parametrize("name", ["empty.ttl", "empty.nt", "blank.rdf", "blank.jsonld"])
-def test_an_empty_file_is_refused_as_empty(here, name):
-    (here / name).write_text("" if name.startswith("empty") else " \n\t\n")
-    with pytest.raises(LoadError, match=rf"^{name}: is empty$"):
-        parse_file(here / name)
+@pytest.mark.parametrize("name", ["empty.ttl", "empty.nt", "blank.rdf", "blank.jsonld", "comments.ttl"])
+def test_a_file_without_triples_is_an_empty_graph_of_the_store(here, name):
+    """A query over it alone runs over an empty dataset, and FROM or default-graph-uri can name it."""
+    text = {"empty": "", "blank": " \n\t\n", "comments": "# nothing stated yet\n"}[name.split(".")[0]]
+    (here / name).write_text(text)
+    assert parse_file(here / name) == []
+    store, graph = ox.Store(), ox.NamedNode((here / name).as_uri())
+    load_file(store, here / name, graph)
+    assert list(store.named_graphs()) == [graph] and len(store) == 0
 
 
 def test_a_syntax_error_names_the_file_line_and_column(here):
@@ -203,13 +208,10 @@ def test_load_file_puts_the_files_triples_in_its_named_graph(here):
 def test_load_file_refuses_what_parse_file_refuses_and_loads_nothing(here):
     store = ox.Store()
     graph = ox.NamedNode(EX + "g")
-    (here / "blank.ttl").write_text("\n  \n")
-    with pytest.raises(LoadError, match=r"^blank\.ttl: is empty$"):
-        load_file(store, here / "blank.ttl", graph)
     (here / "bad.ttl").write_text(f"<{EX}a> <{EX}b> <{EX}c> .\n<{EX}a> <{EX}b> .\n")
     with pytest.raises(LoadError, match=r"^bad\.ttl:2:\d+: syntax error: "):
         load_file(store, here / "bad.ttl", graph)
     (here / "deep.jsonld").write_text(jsonld(600))
     with pytest.raises(LoadError, match="more than 512 deep"):
         load_file(store, here / "deep.jsonld", graph)
-    assert len(store) == 0
+    assert len(store) == 0 and list(store.named_graphs()) == []

@@ -58,4 +58,4 @@ def test_the_package_records_behave_alike():
 
     options = QueryOptions(timeout=5)
     assert options == QueryOptions(timeout=5.0) and options.replace(timeout=None) == QueryOptions()
-    assert repr(PreparedQuery("ASK {}")) == "PreparedQuery(stored=None, text='ASK {}')"
+    assert repr(PreparedQuery("ASK {}")) == "PreparedQuery(base_iri=None, stored=None, text='ASK {}')"

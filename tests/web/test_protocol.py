@@ -152,12 +152,30 @@ def test_the_query_is_found_wherever_the_protocol_puts_it():
     assert sparql(request(headers=form, chunks=[body])) == "ASK {}"
 
 
+def test_the_dataset_is_read_wherever_the_protocol_puts_it():
+    """default-graph-uri and named-graph-uri, each IRI once, from the URL, the form or both (the app
+    checks them against the store's graphs); without them the request names no dataset."""
+    url = "query=ASK%7B%7D&default-graph-uri=urn:x:a&default-graph-uri=urn:x:a&named-graph-uri=urn:x:b"
+    asked = asyncio.run(sparql_request(request("GET", url)))
+    assert (asked.default_graphs, asked.named_graphs, asked.names_dataset) == (("urn:x:a",), ("urn:x:b",), True)
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    body = urllib.parse.urlencode({"query": "ASK {}", "named-graph-uri": "urn:x:c"}).encode()
+    asked = asyncio.run(sparql_request(request("POST", "named-graph-uri=urn:x:b", headers=form, chunks=[body])))
+    assert (asked.query, asked.default_graphs, asked.named_graphs) == ("ASK {}", (), ("urn:x:b", "urn:x:c"))
+    direct = {"Content-Type": "application/sparql-query"}
+    asked = asyncio.run(
+        sparql_request(request("POST", "default-graph-uri=urn:x:a", headers=direct, chunks=[b"ASK {}"]))
+    )
+    assert (asked.query, asked.default_graphs) == ("ASK {}", ("urn:x:a",))
+    assert not asyncio.run(sparql_request(request("GET", "query=ASK%7B%7D"))).names_dataset
+
+
 @pytest.mark.parametrize(
     ("req", "status", "message"),
     [
         (lambda: request("GET", "query=a&query=b"), 400, "the parameter 'query' is given 2 times; give it once"),
         (lambda: request("GET", "update=CLEAR%20ALL"), 403, "the graph is read-only: SPARQL Update is refused"),
-        (lambda: request("GET", "query=ASK%7B%7D&named-graph-uri=urn:x:g"), 400, "named-graph-uri is not supported"),
+        (lambda: request("GET", "query=ASK%7B%7D&using-graph-uri=urn:x:g"), 403, "the graph is read-only"),
         (lambda: request("GET", "&".join(f"p{n}=1" for n in range(101))), 400, "the parameters cannot be read: "),
         (lambda: request("GET", "query=%C3%28"), 400, "a parameter is not UTF-8 once percent-decoded"),
         (lambda: request("PUT"), 405, "PUT is not allowed on /sparql: use GET or POST"),
