@@ -60,10 +60,16 @@ def read_limited(path: Path, limit: int, what: str) -> bytes:
     if size > limit:
         raise LoadError(shown, f"is larger than the limit of {limit >> 20} MiB for {what}")
     try:
-        with path.open("rb") as stream:
+        # O_NONBLOCK: should a FIFO take the file's place after the check, opening it does not wait
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(descriptor, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                raise LoadError(shown, f"is not a regular file (a device, FIFO or socket); expected {what}")
             data = stream.read(size + 1)
     except OSError as error:
         raise LoadError(shown, f"cannot be read: {error.strerror or error}") from error
+    except MemoryError:
+        raise LoadError(shown, f"cannot be read: not enough memory for its {size:,} bytes") from None
     if len(data) > size:  # it grew while being read
         raise LoadError(shown, f"is larger than the limit of {limit >> 20} MiB for {what}")
     return data

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kosovo_kg.core.paths import display_path, ontology_file
-from kosovo_kg.core.writing import atomic_writer
+from kosovo_kg.core.writing import atomic_folder
 from kosovo_kg.errors import ExportError
 from kosovo_kg.namespaces import KKG, shorten
 
@@ -162,36 +162,31 @@ def _with_diagram(page: str, drawn: bool) -> str:
 
 
 def build_ontology_docs(folder: Path | str, source: Path | None = None) -> DocsBuild:
-    """Write ``index.html`` (pyLODE), ``classes.dot`` and, with Graphviz, ``classes.svg`` into ``folder``."""
+    """Write ``index.html`` (pyLODE), ``classes.dot`` and, with Graphviz, ``classes.svg`` into the
+    folder ``folder``: built aside and swapped into place (see :mod:`kosovo_kg.core.writing`), so
+    an earlier documentation there is replaced and any other file there is never lost."""
     from rdflib import Graph
 
-    folder = Path(folder)
+    target = Path(folder)
     source = source or ontology_file()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except FileExistsError as error:  # exist_ok covers a folder only
-        raise ExportError(f"{display_path(folder)}: is a file; give a folder for the documentation") from error
-    except OSError as error:  # a name too long, no permission
-        raise ExportError(f"{display_path(folder)}: cannot create the folder: {error.strerror or error}") from error
     graph = Graph().parse(source, format="turtle")
-    build = DocsBuild(folder)
+    build = DocsBuild(target)
     build.classes, build.properties = ontology_terms(graph)
     dot_source = class_diagram(graph)
-    with atomic_writer(folder / DIAGRAM_DOT) as stream:
-        stream.write(dot_source)
-    build.files.append(folder / DIAGRAM_DOT)
     dot = shutil.which("dot")
+    drawn = None
     if dot is not None:
-        drawn = subprocess.run([dot, "-Tsvg"], input=dot_source.encode(), capture_output=True, check=False)
-        if drawn.returncode != 0:
-            message = html.unescape(drawn.stderr.decode("utf-8", "replace").strip())
+        done = subprocess.run([dot, "-Tsvg"], input=dot_source.encode(), capture_output=True, check=False)
+        if done.returncode != 0:
+            message = html.unescape(done.stderr.decode("utf-8", "replace").strip())
             raise ExportError(f"Graphviz could not draw the class diagram: {message}")
-        with atomic_writer(folder / DIAGRAM_SVG, "wb") as stream:
-            stream.write(drawn.stdout)
-        build.files.append(folder / DIAGRAM_SVG)
-        build.diagram_drawn = True
-    page = _with_diagram(_pylode_html(source), build.diagram_drawn)
-    with atomic_writer(folder / INDEX) as stream:
-        stream.write(page)
-    build.files.append(folder / INDEX)
+        drawn = done.stdout
+    page = _with_diagram(_pylode_html(source), drawn is not None)
+    with atomic_folder(target, command="docs", error=ExportError, what="documentation") as built:
+        (built / DIAGRAM_DOT).write_text(dot_source, encoding="utf-8")
+        if drawn is not None:
+            (built / DIAGRAM_SVG).write_bytes(drawn)
+        (built / INDEX).write_text(page, encoding="utf-8")
+    build.files = [target / DIAGRAM_DOT, *([target / DIAGRAM_SVG] if drawn is not None else []), target / INDEX]
+    build.diagram_drawn = drawn is not None
     return build

@@ -142,6 +142,12 @@ def check_url(option: str, url: str) -> None:
         raise OptionError(f"{option} {url!r} is not a usable URL: {error}") from error
     if not parts.hostname:
         raise OptionError(f"{option} {url!r} is not a usable URL: it names no host")
+    import pyoxigraph as ox
+
+    try:  # it is written into RDF (VoID, service descriptions) as an IRI: Oxigraph's IRI parser decides
+        ox.NamedNode(url)
+    except ValueError as error:
+        raise OptionError(f"{option} {url!r} is not a usable URL: {error}") from None
 
 
 class PreparedQuery(Record):

@@ -14,6 +14,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 
+from kosovo_kg.web.door import HostDoor
 from kosovo_kg.web.errors import HANDLERS
 from kosovo_kg.web.routes import pages, questions, resources, sparql
 from kosovo_kg.web.settings import ServeSettings
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 def create_app(kg: KnowledgeGraph, settings: ServeSettings, workers: QueryWorkers) -> Starlette:
     """The application, over a running pool of workers (the caller starts and stops it)."""
     middleware = [
+        # The client's Host is checked and replaced by the public base URL's before anything runs.
+        Middleware(HostDoor, base_url=settings.public_base),
         # The data is public and read-only: any page may query it, without credentials.
         Middleware(
             CORSMiddleware,
@@ -34,7 +37,7 @@ def create_app(kg: KnowledgeGraph, settings: ServeSettings, workers: QueryWorker
             allow_methods=["GET", "POST", "OPTIONS"],
             allow_headers=["Accept", "Content-Type"],
             max_age=86400,
-        )
+        ),
     ]
     app = Starlette(
         routes=[*pages.ROUTES, *sparql.ROUTES, *questions.ROUTES, *resources.ROUTES],

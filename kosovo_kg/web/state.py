@@ -51,8 +51,9 @@ class ServeState:
 
 
 def base_of(request: Request) -> str:
-    """The address the server is reached at, for the descriptions that name it."""
-    return str(request.base_url).rstrip("/")
+    """The server's public address, for the descriptions that name it: ``serve --base-url``, else
+    the listening address; never the client's Host header (see :mod:`kosovo_kg.web.door`)."""
+    return state_of(request).settings.public_base
 
 
 def state_of(request: Request) -> ServeState:

@@ -293,8 +293,8 @@ def test_serve_command_stops_cleanly_and_logs_each_request(tmp_path, stop, worke
             process.kill()
     log = [entry for entry in rest if entry.startswith("127.0.0.1 ")]
     assert [entry.split()[1:4] for entry in log] == [
-        ["GET", "/api/queries", "200"],
-        ["GET", "/resource/nowhere", "404"],
+        ['"GET', '/api/queries"', "200"],
+        ['"GET', '/resource/nowhere"', "404"],
     ]
     assert all(re.fullmatch(r"\d+\.\dms", entry.split()[4]) for entry in log)
     assert rest[-1] == "stopped" and not any("Traceback" in entry for entry in rest)

@@ -283,6 +283,6 @@ def draw_chart(name: str, kg: KnowledgeGraph, path: Path | str) -> ChartData:
     image_format = chart_format(path)
     data = chart_data(name, kg)
     image = _image_bytes(make_figure(data), image_format)
-    with atomic_writer(path, "wb") as stream:
+    with atomic_writer(path, "wb", command="chart") as stream:
         stream.write(image)
     return data
