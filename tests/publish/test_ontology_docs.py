@@ -100,7 +100,7 @@ def test_docs_into_a_file_is_an_error(tmp_path):
     target.write_text("x")
     result = invoke(["docs", "-o", str(target)])
     assert result.exit_code == 2
-    assert "is a file; give a folder" in result.stderr
+    assert "is not a folder; give a new folder" in result.stderr
     assert target.read_text() == "x"
 
 
