@@ -67,13 +67,12 @@ class _Shape:
                     self.touches[node.value] = []
             if isinstance(g, ox.BlankNode):
                 self.blank_graphs = True
-            s_blank, o_blank = isinstance(s, ox.BlankNode), isinstance(o, ox.BlankNode)
-            if s_blank and o_blank:
+            if isinstance(s, ox.BlankNode) and isinstance(o, ox.BlankNode):
                 self.out.setdefault(s.value, []).append((where, o.value))
                 self.into.setdefault(o.value, []).append((where, s.value))
-            elif s_blank:
+            elif isinstance(s, ox.BlankNode):
                 self.touches[s.value].append(f"out\x1e{where}\x1e{o}")
-            elif o_blank:
+            elif isinstance(o, ox.BlankNode):
                 self.touches[o.value].append(f"in\x1e{where}\x1e{s}")
 
     def is_forest(self) -> bool:

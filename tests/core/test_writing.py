@@ -322,6 +322,6 @@ def test_the_release_refuses_a_previous_release_changed_by_hand(tmp_path, kg):
     target = tmp_path / "release"
     build_release(kg, target, date="2026-11-30", inferred=False)
     (target / "site" / "extra.html").write_text("<p>added by hand</p>")
-    with pytest.raises(ReleaseError, match="site/extra.html would be lost"):
+    with pytest.raises(ReleaseError, match=r"site/extra\.html would be lost"):
         build_release(kg, target, date="2026-12-01", inferred=False)
     assert (target / "site" / "extra.html").exists()
