@@ -162,31 +162,38 @@ def _with_diagram(page: str, drawn: bool) -> str:
 
 
 def build_ontology_docs(folder: Path | str, source: Path | None = None) -> DocsBuild:
+    """``kosovo-kg docs -o DIR``: :func:`write_ontology_docs` into a folder built aside and swapped
+    into place (see :mod:`kosovo_kg.core.writing`), so an earlier documentation there is replaced
+    and any other file there is never lost."""
+    target = Path(folder)
+    with atomic_folder(target, command="docs", error=ExportError, what="documentation") as built:
+        build = write_ontology_docs(built, source)
+    build.folder = target
+    build.files = [target / path.name for path in build.files]
+    return build
+
+
+def write_ontology_docs(folder: Path, source: Path | None = None) -> DocsBuild:
     """Write ``index.html`` (pyLODE), ``classes.dot`` and, with Graphviz, ``classes.svg`` into the
-    folder ``folder``: built aside and swapped into place (see :mod:`kosovo_kg.core.writing`), so
-    an earlier documentation there is replaced and any other file there is never lost."""
+    empty folder ``folder`` (a release's site writes them into its own)."""
     from rdflib import Graph
 
-    target = Path(folder)
     source = source or ontology_file()
     graph = Graph().parse(source, format="turtle")
-    build = DocsBuild(target)
+    build = DocsBuild(folder)
     build.classes, build.properties = ontology_terms(graph)
     dot_source = class_diagram(graph)
+    (folder / DIAGRAM_DOT).write_text(dot_source, encoding="utf-8")
+    build.files.append(folder / DIAGRAM_DOT)
     dot = shutil.which("dot")
-    drawn = None
     if dot is not None:
-        done = subprocess.run([dot, "-Tsvg"], input=dot_source.encode(), capture_output=True, check=False)
-        if done.returncode != 0:
-            message = html.unescape(done.stderr.decode("utf-8", "replace").strip())
+        drawn = subprocess.run([dot, "-Tsvg"], input=dot_source.encode(), capture_output=True, check=False)
+        if drawn.returncode != 0:
+            message = html.unescape(drawn.stderr.decode("utf-8", "replace").strip())
             raise ExportError(f"Graphviz could not draw the class diagram: {message}")
-        drawn = done.stdout
-    page = _with_diagram(_pylode_html(source), drawn is not None)
-    with atomic_folder(target, command="docs", error=ExportError, what="documentation") as built:
-        (built / DIAGRAM_DOT).write_text(dot_source, encoding="utf-8")
-        if drawn is not None:
-            (built / DIAGRAM_SVG).write_bytes(drawn)
-        (built / INDEX).write_text(page, encoding="utf-8")
-    build.files = [target / DIAGRAM_DOT, *([target / DIAGRAM_SVG] if drawn is not None else []), target / INDEX]
-    build.diagram_drawn = drawn is not None
+        (folder / DIAGRAM_SVG).write_bytes(drawn.stdout)
+        build.files.append(folder / DIAGRAM_SVG)
+        build.diagram_drawn = True
+    (folder / INDEX).write_text(_with_diagram(_pylode_html(source), build.diagram_drawn), encoding="utf-8")
+    build.files.append(folder / INDEX)
     return build
