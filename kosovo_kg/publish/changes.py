@@ -118,7 +118,7 @@ def facts_of(triples: Iterable[ox.Triple], leave_out: Iterable[str] = ()) -> set
                     if isinstance(t.object, ox.BlankNode) and t.object.value not in on_path
                 )
                 continue
-            pairs = []
+            pairs: list[tuple[str, Value]] = []
             for t in of_blank.get(node, []):
                 if isinstance(t.object, ox.BlankNode):
                     # a cycle through blank nodes (not in this graph) ends at the node it started from
