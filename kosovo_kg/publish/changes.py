@@ -158,7 +158,8 @@ def markdown_text(text: str) -> str:
     >>> markdown_text("**bold** <img src=x>\n# not a heading | cell")
     '\\*\\*bold\\*\\* \\<img src=x\\>\\\\n# not a heading \\| cell'
     """
-    return "".join("\\" + c if c in _MARKUP else c for c in terminal_text(text))
+    # spaces at either end would keep "**" and "*" around the text from meaning emphasis
+    return "".join("\\" + c if c in _MARKUP else c for c in terminal_text(text).strip())
 
 
 def _longest_backticks(lines: list[str]) -> int:
@@ -250,14 +251,14 @@ class _Words:
         return self.new.labels.get(iri) or self.old.labels.get(iri)
 
     def name(self, iri: str) -> str:
-        """Markdown, as every word this class gives."""
+        """Markdown, as every word this class gives; a label that shows nothing gives way to the IRI."""
         if iri.startswith(WD):
             return markdown_text(f"Wikidata {iri[len(WD) :]}")
-        return markdown_text(self.label(iri) or shorten(iri))
+        return markdown_text(self.label(iri) or "") or markdown_text(shorten(iri))
 
     def property(self, iri: str) -> str:
         known = {RDF_TYPE: "kind", RDFS_LABEL: "label", OWL + "sameAs": "same as"}
-        return markdown_text(self.label(iri) or known.get(iri) or shorten(iri))
+        return markdown_text(self.label(iri) or known.get(iri) or "") or markdown_text(shorten(iri))
 
     def value(self, value: Value, depth: int = 0) -> str:
         if isinstance(value, Blank):
@@ -280,7 +281,7 @@ class _Words:
     def subject(self, subject: str) -> str:
         if subject.startswith("_:"):
             return f"an anonymous axiom ({_code(subject)})"
-        return f"**{markdown_text(self.label(subject) or shorten(subject))}** ({_code(shorten(subject))})"
+        return f"**{self.name(subject)}** ({_code(shorten(subject))})"
 
 
 def _code(text: str) -> str:

@@ -68,6 +68,11 @@ def _quoted(raw: bytes) -> str:
     return "".join(chr(b) if 0x20 <= b < 0x7F and b not in b'"\\' else f"\\x{b:02x}" for b in raw)
 
 
+def _field(text: str) -> str:
+    """An unquoted field of the log (the client's address): as :func:`_quoted`, spaces escaped too."""
+    return _quoted(text.encode("utf-8", "surrogateescape")).replace(" ", "\\x20") or "-"
+
+
 class AccessLog:
     """One line per request on ``stream``: client, the quoted request (method and target as
     received, escaped by :func:`_quoted`), status and milliseconds.
@@ -83,7 +88,7 @@ class AccessLog:
         (self.stream or sys.stderr).write(f'{client} "{request}" {status} {milliseconds:.1f}ms\n')
 
     def refused(self, client: tuple[str, int] | None, status: int) -> None:
-        self.write(client[0] if client else "-", "-", status, 0.0)
+        self.write(_field(str(client[0])) if client else "-", "-", status, 0.0)
 
     async def __call__(self, scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]) -> None:
         if scope["type"] != "http":
@@ -106,7 +111,7 @@ class AccessLog:
             if scope.get("query_string"):
                 target += b"?" + scope["query_string"]
             request = f"{_quoted(scope['method'].encode('ascii', 'replace'))} {_quoted(target)}"
-            self.write(_quoted(str(client[0]).encode()) if client else "-", request, status or "-",
+            self.write(_field(str(client[0])) if client else "-", request, status or "-",
                        (time.perf_counter() - started) * 1000)  # fmt: skip
 
 

@@ -37,6 +37,10 @@ def _matplotlib():
             "axes.spines.top": False,
             "axes.spines.right": False,
             "svg.hashsalt": "kosovo-kg",  # the same SVG for the same data: diffs stay small
+            # a label is text, never markup: a "$" in a pollster's name is a dollar sign, not
+            # mathtext (which made the chart fail), and nothing is handed to LaTeX
+            "text.parse_math": False,
+            "text.usetex": False,
         }
     )
     return matplotlib
@@ -248,7 +252,25 @@ _DRAW = {"polls": _draw_polls, "timeline": _draw_timeline, "recognition": _draw_
 
 def make_figure(data: ChartData) -> Figure:
     """The matplotlib figure of a chart's data (no pyplot: nothing global, safe in a server thread)."""
-    return _DRAW[data.name](data)
+    return _DRAW[data.name](_drawable(data))
+
+
+def _drawable(data: ChartData) -> ChartData:
+    """The data with every text drawable: a control character (which XML, and so SVG, cannot
+    hold, and which matplotlib would name raw in a warning on the terminal) or a line break in a
+    label is written as its escape (``\\x1b``, ``\\n``)."""
+    from dataclasses import replace
+
+    from kosovo_kg.core.terminal import terminal_text
+
+    def plain(value: object) -> object:
+        if isinstance(value, str):
+            return terminal_text(value)
+        if isinstance(value, list):
+            return [plain(item) for item in value]
+        return value
+
+    return replace(data, points=[{key: plain(value) for key, value in point.items()} for point in data.points])
 
 
 def _image_bytes(figure: Figure, image_format: str) -> bytes:
