@@ -72,11 +72,14 @@ def _remove_stale_parts(path: Path) -> None:
             pass
 
 
-def _reason(error: BaseException) -> str:
-    """An OSError's words and the file it concerns: "No space left on device (…/x.ttl)"."""
+def _reason(error: BaseException, target: Path | None = None) -> str:
+    """An OSError's words and the file it concerns, unless that is the ``target`` the message
+    already names: "No space left on device (…/site/index.html)"."""
     words = getattr(error, "strerror", None) or str(error)
     name = getattr(error, "filename", None)
-    return f"{words} ({display_path(name)})" if name else words
+    if not name or (target is not None and Path(name) == target):
+        return words
+    return f"{words} ({display_path(name)})"
 
 
 # --- the manifest --------------------------------------------------------------------------------
@@ -170,7 +173,7 @@ def check_output_folder(target: Path, *, command: str, error: type[KosovoKGError
     except FileNotFoundError:
         return
     except OSError as failure:  # a name too long
-        raise error(f"{shown}: cannot write the {what} there: {_reason(failure)}") from None
+        raise error(f"{shown}: cannot write the {what} there: {_reason(failure, target)}") from None
     if stat.S_ISLNK(status.st_mode) or not stat.S_ISDIR(status.st_mode):
         raise error(f"{shown}: is not a folder; give a new folder for the {what}")
     lost = list(_lost_in_folder(target, command))
@@ -201,7 +204,7 @@ def check_output_file(path: Path, *, command: str, error: type[KosovoKGError] = 
         return None
     except (OSError, RuntimeError) as failure:  # a name too long, a symlink loop
         raise error(
-            f"{shown}: cannot be written: {_reason(failure) if isinstance(failure, OSError) else failure}"
+            f"{shown}: cannot be written: {_reason(failure, path) if isinstance(failure, OSError) else failure}"
         ) from None
     if stat.S_ISDIR(status.st_mode):
         raise error(f"{shown}: is a folder; give a file name")
@@ -346,7 +349,7 @@ def atomic_folder(
     try:
         built = Path(tempfile.mkdtemp(prefix=f"{_part_prefix(target)}{os.getpid()}.", suffix=".part", dir=parent))
     except OSError as failure:
-        raise error(f"{shown}: cannot write the {what} there: {_reason(failure)}") from None
+        raise error(f"{shown}: cannot write the {what} there: {_reason(failure, target)}") from None
     try:
         try:
             yield built

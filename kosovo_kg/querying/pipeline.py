@@ -190,6 +190,11 @@ def prepare(
     text = stored.text if stored is not None else query
     if not isinstance(text, str) or not text.strip():
         raise QueryError("the query is empty")
+    if text.startswith("\ufeff"):
+        raise QueryError(
+            "the query starts with a byte-order mark (U+FEFF; EF BB BF in UTF-8), which SPARQL does not allow: "
+            "save it as UTF-8 without a BOM"
+        )
     if params and stored is None:
         raise QueryError("parameters are given to stored queries; write the values into the SPARQL text instead")
     refuse_update(text)
