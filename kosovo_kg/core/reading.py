@@ -290,7 +290,7 @@ def _syntax_error(path: Path, error: SyntaxError | MemoryError, data: bytes | No
     if "LoadDocumentCallback" in message:
         message = "a remote JSON-LD @context is not fetched; embed the context in the file"
         found = re.search(_REMOTE_CONTEXT, data) if data is not None else None
-        if found and line is None:
+        if found and data is not None and line is None:
             line = data[: found.start()].count(b"\n") + 1
     elif "<!ENTITY" in message:
         message += " (external entities are never loaded)"
