@@ -6,10 +6,16 @@ The lexer skips comments, strings and IRIs, so a keyword inside them never count
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from functools import cache, lru_cache
+from collections.abc import Callable, Iterator
+from functools import cache, lru_cache, wraps
 
 from kosovo_kg.errors import FederationRefused, QueryRefused
+
+TYPE_CHECKING = False  # typing is not imported at run time: see core/records.py
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    Found = TypeVar("Found")
 
 # The terminals of the SPARQL 1.1 grammar (https://www.w3.org/TR/sparql11-query/#sparqlGrammar),
 # written as they are there, so that this lexer ends a comment, a string, an IRI or a name exactly
@@ -108,7 +114,25 @@ def tokens(query: str) -> Iterator[Token]:
             yield Token(kind, match.group(), match.start())
 
 
-@lru_cache(maxsize=512)  # stored queries are screened on every run: their text never changes
+#: The longest text the screens remember their findings for. The memory is for the stored
+#: queries (3 KB at most), screened on every run; a client's megabyte of query text, kept as a
+#: key, would hold a megabyte per entry (200 distinct 1 MB queries grew serve by ~95 MB per 100).
+REMEMBERED_LENGTH = 16_384
+
+
+def _remembered(function: Callable[..., Found]) -> Callable[..., Found]:
+    """``function`` of a text (and more arguments), remembered for the last 256 texts of at most
+    :data:`REMEMBERED_LENGTH` characters; a longer text is worked out afresh each time."""
+    cached = lru_cache(maxsize=256)(function)
+
+    @wraps(function)
+    def lookup(text: str, *args: object) -> Found:
+        return cached(text, *args) if len(text) <= REMEMBERED_LENGTH else function(text, *args)
+
+    return lookup
+
+
+@_remembered  # stored queries are screened on every run: their text never changes
 def keywords(query: str) -> frozenset[str]:
     """The bare words of a query, upper-cased (prefixed names and variables excluded).
 
@@ -118,7 +142,7 @@ def keywords(query: str) -> frozenset[str]:
     return frozenset(t.text.upper() for t in tokens(query) if t.kind == "word" and ":" not in t.text)
 
 
-@lru_cache(maxsize=512)
+@_remembered
 def operation_keyword(query: str) -> str | None:
     """The query's first bare word after its PREFIX and BASE declarations, upper-cased.
 
@@ -262,7 +286,7 @@ def _iriref_regex(pattern: str = _IRIREF) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-@lru_cache(maxsize=512)  # stored queries are screened on every run: their text never changes
+@_remembered
 def nesting_depth(text: str, limit: int = MAX_NESTING) -> tuple[int, int]:
     """How deep ``text`` nests { ( [ in any reading an engine can make of it, and where it first
     passes ``limit`` (-1 if it does not).
@@ -369,7 +393,7 @@ def insert_values(query: str, bindings: dict[str, str]) -> str:
     return query[: opening + 1] + block + query[opening + 1 :]
 
 
-@lru_cache(maxsize=512)
+@_remembered
 def _bindings_position(query: str) -> int:
     """Where the query's top-level WHERE group opens (else its first group)."""
     seen_where = False
