@@ -266,7 +266,7 @@ def main() -> None:
         "Written by `python benchmarks/door.py`; the next run replaces this file.",
         "",
     ]
-    body = memory(args.requests) + [""] + protocols(args.seconds)
+    body = [*memory(args.requests), "", *protocols(args.seconds)]
     Path(args.output).write_text("\n".join(header + body) + "\n", encoding="utf-8")
     print(f"wrote {args.output}")
 
