@@ -32,6 +32,7 @@ COMMANDS = {
     "queries": "queries",
     "query": "query",
     "sparql": "sparql",
+    "find": "find",
     "export": "export",
     "link": "link",
     "names": "names",

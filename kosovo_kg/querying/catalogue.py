@@ -282,31 +282,70 @@ def typed_value(parameter: Parameter, raw: object, kg: KnowledgeGraph | None = N
 
 
 def _expand_iri(name: str, text: str, kg: KnowledgeGraph | None) -> str:
-    """A full IRI, a prefixed name (kkr:kosovo) or a bare resource name (kosovo) as a full IRI."""
-    if not text or re.search(_IRI_FORBIDDEN, text):
+    """A full IRI, a prefixed name (kkr:kosovo), a resource name (kosovo) or, with a local graph,
+    any of an entity's names in any language or spelling (``Вучић``, ``Serbian president``,
+    ``opposes``; see :mod:`kosovo_kg.core.nameindex`) as a full IRI.
+
+    >>> from kosovo_kg.core.store import load_graph
+    >>> kg = load_graph()
+    >>> _expand_iri("speaker", "Александар Вучић", kg)
+    'https://w3id.org/kosovo-kg/resource/aleksandar-vucic'
+    >>> _expand_iri("speaker", "Yugoslavia", kg)
+    Traceback (most recent call last):
+    ...
+    kosovo_kg.errors.ParameterError: parameter 'speaker': 'Yugoslavia' could be Federal Republic of Yugoslavia (fr-yugoslavia) or Socialist Federal Republic of Yugoslavia (sfr-yugoslavia); give the one you mean
+    """
+    text = text.strip()
+    if not text:
+        raise ParameterError(
+            f"parameter {name!r} must be an IRI, a prefixed name such as kkr:kosovo or a name such as Kosovo, got ''"
+        )
+    prefix, colon, local = text.partition(":")
+    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", text) or text.startswith("urn:"):
+        iri = text
+    elif colon and prefix in PREFIXES:
+        iri = PREFIXES[prefix] + local
+    elif colon and re.fullmatch(r"[A-Za-z][A-Za-z0-9_.-]*:\S*", text):
+        raise ParameterError(
+            f"parameter {name!r}: unknown prefix {prefix!r} in {text!r}; known prefixes: {', '.join(PREFIXES)}"
+        )
+    elif kg is not None and not (re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._~-]*", text) and kg.describes(KKR + text)):
+        return _resolve_name(name, text, kg)
+    elif re.search(_IRI_FORBIDDEN, text) or colon:
         raise ParameterError(
             f"parameter {name!r} must be an IRI, a prefixed name such as kkr:kosovo or a resource name such as kosovo, got {text!r}"
         )
-    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", text) or text.startswith("urn:"):
-        iri = text
-    elif ":" in text:
-        prefix, _, local = text.partition(":")
-        if prefix not in PREFIXES:
-            raise ParameterError(
-                f"parameter {name!r}: unknown prefix {prefix!r} in {text!r}; known prefixes: {', '.join(PREFIXES)}"
-            )
-        iri = PREFIXES[prefix] + local
     else:
         iri = KKR + text
+    if re.search(_IRI_FORBIDDEN, iri):
+        raise ParameterError(
+            f"parameter {name!r} must be an IRI, a prefixed name such as kkr:kosovo or a name such as Kosovo, got {text!r}"
+        )
     try:  # Oxigraph's own IRI parser decides, the one that will read the bound term
         ox.NamedNode(iri)
     except ValueError as error:
         raise ParameterError(f"parameter {name!r} is not a valid IRI ({error}): {text!r}") from error
     if kg is not None and iri.startswith(KKR) and not kg.describes(iri):
-        import difflib
-
-        names = [i[len(KKR) :] for i in kg.files if i.startswith(KKR)]
-        close = difflib.get_close_matches(iri[len(KKR) :], names, n=3, cutoff=0.6)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise ParameterError(f"parameter {name!r}: no resource {iri[len(KKR) :]!r} in the graph{hint}")
+        return _resolve_name(name, text, kg)
     return iri
+
+
+def _resolve_name(parameter: str, text: str, kg: KnowledgeGraph) -> str:
+    """The entity a name given as a parameter stands for, through the name index; a name that
+    could be several, or none, is a :class:`ParameterError` naming the candidates."""
+    match, candidates = kg.name_index.resolve(text)
+    if match is not None:
+        return match.iri
+
+    def named(found) -> str:
+        short = found.iri[len(KKR) :] if found.iri.startswith(KKR) else found.iri.rsplit("#", 1)[-1]
+        return f"{found.label} ({short})"
+
+    if not candidates:
+        raise ParameterError(f"parameter {parameter!r}: nothing in the graph is named {text!r}")
+    exact = candidates[0].score >= 90  # a name several entities share (see nameindex's bands)
+    close = [named(found) for found in candidates[:5] if found.score >= 90 or not exact]
+    listed = " or ".join(close) if len(close) <= 2 else ", ".join(close[:-1]) + " or " + close[-1]
+    if exact:
+        raise ParameterError(f"parameter {parameter!r}: {text!r} could be {listed}; give the one you mean")
+    raise ParameterError(f"parameter {parameter!r}: no resource named {text!r} in the graph; did you mean {listed}?")
