@@ -142,6 +142,7 @@ def test_changes_md_reads_back_with_the_structure_a_plain_label_gives(label):
 @SETTINGS
 @given(LABEL)
 @example("x\n- injected: true\nversion: 666 # ")
+@example("\x85\u2028\u2029")
 def test_citation_cff_reads_back_the_same_strings(label):
     import yaml
 

@@ -78,4 +78,16 @@ def _yaml_text(document: dict[str, object]) -> str:
     ASCII as it is; long values unwrapped."""
     import yaml
 
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=1 << 16, default_flow_style=False)
+    class Dumper(yaml.SafeDumper):
+        """PyYAML writes a string holding NEL, U+2028 or U+2029 (line breaks to YAML) or a control
+        character raw in a plain or single-quoted scalar, where it reads back as a line break;
+        such a string is written double-quoted, where every one of them is escaped."""
+
+    def text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        breaks = not value.isprintable() or any(c in value for c in "\x85\u2028\u2029")
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"' if breaks else None)
+
+    Dumper.add_representer(str, text)
+    return yaml.dump(
+        document, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=1 << 16, default_flow_style=False
+    )
