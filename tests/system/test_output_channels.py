@@ -214,6 +214,7 @@ def html_shape(page: str) -> collections.Counter:
 
 def resource_page(label: str) -> str:
     from kosovo_kg.publish.pages import Pages, describe
+    from kosovo_kg.querying.pipeline import QueryOptions, evaluate
 
     other = ox.NamedNode(KKR + "other")
     kg = KnowledgeGraph(
@@ -227,7 +228,10 @@ def resource_page(label: str) -> str:
     )
     found = describe(kg, THING.value)
     assert found is not None
-    return Pages(kg, allow_federation=False).resource(THING.value, *found, None)
+    pages = Pages(kg, allow_federation=False)
+    options = QueryOptions()
+    answers = {spec.query: evaluate(prepared, kg, options) for spec, prepared in pages.profile_queries(THING.value)}
+    return pages.profile(THING.value, *found, answers)
 
 
 @SETTINGS
