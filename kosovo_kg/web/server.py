@@ -159,8 +159,8 @@ def guarded_protocol(read_timeout: float, log: AccessLog | None = None) -> type[
     (routes that read a body refuse it at ``MAX_BODY`` with a 413 of their own) closes the
     connection. h11 was measured as the alternative (benchmarks/DOOR.md): with
     ``h11_max_incomplete_event_size`` of 64 KB it answered a 1 MB header 400 (not 431), took
-    10,000 small headers with a 200 after 5.4 s, and served 2,182 small GETs a second where the
-    guarded httptools served 3,535. The parsing itself stays httptools'.
+    10,000 small headers with a 200 after 5.1-5.4 s, and served 1,505-2,182 small GETs a second
+    where the guarded httptools served 3,489-3,535 (two runs). The parsing itself stays httptools'.
     """
 
     logging.getLogger("uvicorn.error").addFilter(_ONE_LINE_PER_REQUEST)  # once: the same filter
