@@ -44,8 +44,8 @@ if TYPE_CHECKING:
 #: that importing a submodule, as the console script does, does not import them all: the
 #: console script starts loading the graph before it imports the rest (see console.py).
 _DEFINED_IN = {
-    "Result": "query.engines",
-    "Row": "query.engines",
+    "Result": "querying.engines",
+    "Row": "querying.engines",
     **dict.fromkeys(
         (
             "EngineError",
@@ -61,7 +61,7 @@ _DEFINED_IN = {
         ),
         "errors",
     ),
-    "QueryOptions": "query.pipeline",
+    "QueryOptions": "querying.pipeline",
     "KnowledgeGraph": "core.store",
     "load_graph": "core.store",
 }

@@ -51,6 +51,9 @@ class LoadError(KosovoKGError):
         where = path if line is None else f"{path}:{line}" + ("" if column is None else f":{column}")
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self):  # a worker or a --timeout child pickles it back to the caller
+        return (type(self), (self.path, self.message, self.line, self.column))
+
 
 class QueryError(KosovoKGError):
     """A query that cannot be run: a syntax error, an unknown name, a refused feature."""

@@ -71,6 +71,21 @@ def kg() -> KnowledgeGraph:
     return load_graph()
 
 
+@pytest.fixture(scope="session")
+def multilingual_kg(tmp_path_factory) -> KnowledgeGraph:
+    """The repository's graph plus labels of Kosovo in Albanian and Serbian that the packaged graph
+    does not have (the Albanian "Republika e Kosovës"), to tell one pool's graph from another's."""
+    extra = tmp_path_factory.mktemp("labels") / "labels.ttl"
+    extra.write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        '<https://w3id.org/kosovo-kg/resource/kosovo> rdfs:label "Kosova"@sq, "Косово"@sr, "Kosovo"@sr-Latn ;\n'
+        '  skos:altLabel "Republika e Kosovës"@sq .\n',
+        encoding="utf-8",
+    )
+    return load_graph([extra])
+
+
 def visible_triples(kg: KnowledgeGraph) -> int:
     """How many triples ``SELECT (COUNT(*) ...) { ?s ?p ?o }`` counts: the stated ones (with the
     derived date bounds) and the RDFS entailments, which queries see and exports leave out."""

@@ -105,15 +105,16 @@ def day_bounds(text: str, datatype: str | None = None) -> tuple[str, str] | None
     match = next((m for m in (re.fullmatch(p, text) for p in patterns) if m), None)
     if match is None:
         return None
-    year, month, day = (int(part) for part in (*match.groups(), 0, 0)[:3])
-    if month == 0:
+    year, *rest = (int(part) for part in match.groups())
+    if not rest:
         return f"{year:04d}-01-01", f"{year:04d}-12-31"
-    if not 1 <= month <= 12:
+    month, *day = rest
+    if not 1 <= month <= 12:  # "1999-00" is no month, not the whole year
         return None
     last = days_in_month(year, month)
-    if day == 0:
+    if not day:
         return f"{year:04d}-{month:02d}-01", f"{year:04d}-{month:02d}-{last:02d}"
-    if not 1 <= day <= last:
+    if not 1 <= day[0] <= last:  # "1999-06-00" is no day, not the whole month
         return None
     return (text,) * 2
 

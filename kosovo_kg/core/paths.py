@@ -111,7 +111,9 @@ def display_path(path: Path | str) -> str:
 
     path = Path(path)
     try:
-        resolved = path.resolve()
+        # the folder's links resolved, not the file's own: a link is shown by the name it was given
+        # (a dangling link.ttl -> gone.ttl was once reported as "gone.ttl: is a link to ...")
+        resolved = path.parent.resolve() / path.name if path.name not in ("", "..") else path.resolve()
     except (OSError, RuntimeError):  # a symlink loop (RuntimeError on Python 3.11), a name too long
         return str(path)
     for base in (project_root(), Path.cwd()):

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import pyoxigraph as ox
 
 from kosovo_kg.core.lexical import language_tag_case
-from kosovo_kg.errors import ReleaseError
+from kosovo_kg.errors import ParameterError, ReleaseError
 from kosovo_kg.namespaces import KKR, RDFS_LABEL, SKOS
 from kosovo_kg.publish.citing import Release
 from kosovo_kg.publish.links import STATIC, Links, asset
@@ -297,9 +297,14 @@ def write_questions(folder: Path, kg: KnowledgeGraph, pages: Pages, options: Que
     question that asks Wikidata gets its page (which says so) and its query only. Returns the files written."""
     written = 0
     for query in catalogue().values():
-        prepared = prepare(query, {}, options, kg) if pages.runnable(query) else None
+        error = None
+        try:
+            prepared = prepare(query, {}, options, kg) if pages.runnable(query) else None
+        except ParameterError as problem:  # a graph of other data (--only-data) may not hold a default's entity
+            prepared, error = None, str(problem)
         result = evaluate(prepared, kg, options) if prepared is not None else None
-        page = pages.question(query, {}, result, prepared, page_url=pages.page_url(f"queries/{query.name}.html"))
+        url = pages.page_url(f"queries/{query.name}.html")
+        page = pages.question(query, {}, result, prepared, error=error, page_url=url)
         (folder / f"{query.name}.html").write_text(page, encoding="utf-8")
         (folder / f"{query.name}.rq").write_text(
             prepared.text if prepared else pages.default_text(query), encoding="utf-8"

@@ -8,10 +8,9 @@ from conftest import LOCAL_QUERIES
 
 from kosovo_kg import query, sparql
 from kosovo_kg.core.entailment import DATE_BOUNDS_GRAPH, ENTAILED_GRAPH, entailed_triples
-from kosovo_kg.core.lexical import day_bounds
 from kosovo_kg.core.rdf import canonical_triples
 from kosovo_kg.core.store import KnowledgeGraph
-from kosovo_kg.namespaces import KKR, XSD
+from kosovo_kg.namespaces import KKR
 from kosovo_kg.publish.export import serialize_graph
 
 ENGINES = ("oxigraph", "rdflib")
@@ -77,15 +76,6 @@ def test_date_bounds_are_derived_and_exported(kg):
     assert ("kfor-deployment", "earliestEnd") not in bounds
     exported = {quad.triple for quad in ox.parse(serialize_graph(kg, "nt"), ox.RdfFormat.N_TRIPLES)}
     assert {quad.triple for quad in kg.store.quads_for_pattern(None, None, None, DATE_BOUNDS_GRAPH)} <= exported
-
-
-def test_day_bounds_of_each_precision_and_of_nonsense():
-    assert day_bounds("2023-02", XSD + "gYearMonth") == ("2023-02-01", "2023-02-28")
-    assert day_bounds("1900-02", XSD + "gYearMonth") == ("1900-02-01", "1900-02-28")
-    assert day_bounds("2000-02", XSD + "gYearMonth") == ("2000-02-01", "2000-02-29")
-    assert day_bounds("2023-02-30", XSD + "date") is None
-    assert day_bounds("2023", XSD + "string") is None
-    assert day_bounds("2023-05+02:00", XSD + "gYearMonth") is None
 
 
 @pytest.mark.parametrize("name", LOCAL_QUERIES)

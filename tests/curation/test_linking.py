@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
-from conftest import invoke
-
 from kosovo_kg import KnowledgeGraph
 from kosovo_kg.core.reading import parse_file
 from kosovo_kg.curation.linking import link_report
@@ -102,17 +98,3 @@ def test_an_identifier_used_twice_fails_the_link_command(kg, tmp_path):
     report = link_report(KnowledgeGraph([*kg.triples, *parse_file(extra)], {}))
     assert report.shared == [{"wikidata": "Q1246", "entities": "Kosova, Kosovo"}]
     assert not report.ok
-
-
-def test_link_command_text_and_json():
-    text = invoke(["link"])
-    assert text.exit_code == 0
-    assert "  state          38 / 38  100%" in text.stdout
-    assert "Links whose evidence meets their grade: 66 / 66 100% (strong 59, single 7)" in text.stdout
-    assert "  single  Fatmir Sejdiu (Q193148)" in text.stdout
-    assert "  strong  Minister of Defence of Kosovo (Q107601182)" in text.stdout
-    data = json.loads(invoke(["link", "--format", "json"]).stdout)
-    assert data["coverage"]["state"] == {"linked": 38, "total": 38}
-    assert data["evidenced"] == 66 and data["weak"] == []
-    assert data["grades"] == {"strong": 59, "single": 7}
-    assert {"entity", "label", "wikidata", "grade", "repositories"} <= set(data["links"][0])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-from conftest import invoke
 
 from kosovo_kg import query
 from kosovo_kg.core.paths import ontology_dir
@@ -107,11 +106,6 @@ def test_the_cldr_release_is_recorded_as_the_source(kg):
     assert (str(serbia["sq"]), str(serbia["sr"]), str(serbia["sr_Latn"])) == ("Serbi", "Србија", "Srbija")
 
 
-def test_names_check_command():
-    result = invoke(["names", "--check"])
-    assert result.exit_code == 0, result.output
-
-
 # --- Names from encyclopedia entries, and the Serbian Latin derived from Cyrillic ---------------------
 
 KKG = "https://w3id.org/kosovo-kg/ontology#"
@@ -141,13 +135,6 @@ def test_entries_give_names_beyond_cldr_each_as_printed(kg):
     # The person's Serbian Latin name as the entry prints it is the graph's own spelling of it.
     assert found["aleksandar-vucic"].names["sr-Latn"] == found["aleksandar-vucic"].label == "Aleksandar Vučić"
     assert found["aleksandar-vucic"].derived == {}
-
-
-def test_where_an_entry_prints_both_scripts_the_transliteration_agrees():
-    both = [entry for entry in ENTRIES if {"sr", "sr-Latn"} <= set(entry.names)]
-    assert len(both) >= 4
-    for entry in both:
-        assert serbian_latin(entry.names["sr"]) == entry.names["sr-Latn"], entry.entity
 
 
 def test_transliteration_maps_the_serbian_letters_one_to_one():

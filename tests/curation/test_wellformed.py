@@ -76,30 +76,6 @@ def test_the_repository_graph_is_well_formed():
     assert [p.line() for p in report.problems if p.layer in ("literal", "vocabulary")] == []
 
 
-def test_a_bad_date_is_not_also_told_as_a_shape_or_order_problem():
-    """A date of the wrong form used to be reported by sh:datatype and again by date-order checks."""
-    report = run_validation([WELLFORMED / "gyearmonth-in-words.ttl"], reasoning=False)
-    about_the_date = [p for p in report.problems if p.node and p.node.endswith("wellformed-test-source")]
-    mentions = [
-        p for p in about_the_date if "March 2025" in p.line() or (p.property and p.property.endswith("published"))
-    ]
-    assert [p.layer for p in mentions] == ["literal"]
-
-
-def test_no_line_is_printed_twice():
-    report = run_validation([*(WELLFORMED / name for name in MUST_FAIL)], reasoning=False)
-    lines = [p.line() for p in report.problems]
-    assert len(lines) == len(set(lines))
-
-
-def test_warnings_the_data_answers_with_a_doubt_are_notes():
-    report = run_validation(reasoning=False)
-    notes = [p for p in report.problems if p.severity == "note"]
-    assert {p.check for p in notes} >= {"duplicate-source", "fact-after-source", "poll-answers-rounding"}
-    assert all(p.solution and p.solution.startswith("Recorded as a doubt: ") for p in notes)
-    assert report.count("warning") == 0
-
-
 def test_json_report_carries_the_line_and_layer():
     result = invoke(["validate", "--no-reasoning", "--format", "json", WELLFORMED / "misspelled-property.ttl"])
     report = json.loads(result.stdout)

@@ -95,15 +95,6 @@ def test_the_diagram_has_every_class_and_no_outside_reference(built, ontology):
     assert f"{len(terms(ontology, OWL.Class))} classes" in stderr
 
 
-def test_docs_into_a_file_is_an_error(tmp_path):
-    target = tmp_path / "taken.html"
-    target.write_text("x")
-    result = invoke(["docs", "-o", str(target)])
-    assert result.exit_code == 2
-    assert "is not a folder; give a new folder" in result.stderr
-    assert target.read_text() == "x"
-
-
 def test_the_build_opens_no_network_connection(tmp_path):
     # A fresh process, so pyLODE is imported and run under the audit hook from the start.
     code = (

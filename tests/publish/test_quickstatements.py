@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from conftest import invoke
-
 from kosovo_kg.publish.quickstatements import qs_string, quickstatements
 
 VALUE = r'(Q[1-9]\d*|"[^"\t\n]*"|\+\d{4}-\d{2}-\d{2}T00:00:00Z/(9|10|11))'
@@ -78,12 +76,3 @@ def test_a_link_regraded_single_leaves_the_commands(kg):
 
 def test_strings_cannot_break_a_command():
     assert qs_string('a\t"b"\nc') == "\"a 'b' c\""
-
-
-def test_cli_writes_the_commands_atomically(tmp_path):
-    target = tmp_path / "kosovo.qs"
-    result = invoke(["export", "--format", "quickstatements", "-o", str(target)])
-    assert result.exit_code == 0
-    assert "34 QuickStatements commands" in result.stderr
-    assert "not exported:" in result.stderr
-    assert len(target.read_text(encoding="utf-8").splitlines()) == 34

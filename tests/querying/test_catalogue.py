@@ -11,7 +11,7 @@ import os
 
 import pyoxigraph as ox
 import pytest
-from conftest import LOCAL_QUERIES, TESTS, invoke
+from conftest import LOCAL_QUERIES, TESTS
 
 from kosovo_kg import query
 from kosovo_kg.errors import ParameterError, QueryError
@@ -46,15 +46,6 @@ def test_stored_query_gives_its_expected_rows(kg, name):
 
 def test_expected_files_match_stored_queries():
     assert sorted(p.stem for p in EXPECTED.glob("*.csv")) == STORED
-
-
-def test_queries_command_lists_every_question_with_summary_and_parameters():
-    result = invoke(["queries"])
-    assert result.exit_code == 0
-    for stored in catalogue().values():
-        assert f"{stored.name}  {stored.summary}" in result.output
-        for parameter in stored.parameters:
-            assert parameter.describe() in result.output
 
 
 def test_grlc_parameter_names_give_typed_parameters():

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from kosovo_kg.core.lexical import day_bounds
 from kosovo_kg.errors import ChartError
+from kosovo_kg.namespaces import KKR
 from kosovo_kg.querying.catalogue import get_stored_query
 from kosovo_kg.querying.pipeline import execute
 
@@ -173,8 +174,9 @@ def _timeline(kg: KnowledgeGraph) -> ChartData:
 def _recognition(kg: KnowledgeGraph) -> ChartData:
 
     sources: dict[str, list[str]] = {}
-    for row in execute(get_stored_query("sources-of-entity"), {"entity": "kosovo"}, kg=kg):
-        sources.setdefault(str(row["fact"]), []).append(str(row["title"]))
+    if kg.describes(KKR + "kosovo"):  # a graph of other data (--only-data) may not name Kosovo at all
+        for row in execute(get_stored_query("sources-of-entity"), {"entity": "kosovo"}, kg=kg):
+            sources.setdefault(str(row["fact"]), []).append(str(row["title"]))
     points = [
         {
             "label": row["label"],

@@ -252,6 +252,8 @@ _DRAW = {"polls": _draw_polls, "timeline": _draw_timeline, "recognition": _draw_
 
 def make_figure(data: ChartData) -> Figure:
     """The matplotlib figure of a chart's data (no pyplot: nothing global, safe in a server thread)."""
+    if not data.points:  # a graph without these facts (--only-data): a chart that says so
+        return _draw_nothing(data)
     return _DRAW[data.name](_drawable(data))
 
 
@@ -271,6 +273,15 @@ def _drawable(data: ChartData) -> ChartData:
         return value
 
     return replace(data, points=[{key: plain(value) for key, value in point.items()} for point in data.points])
+
+
+def _draw_nothing(data: ChartData) -> Figure:
+    figure = _new_figure(data, 8, 3)
+    axes = figure.add_subplot()
+    axes.set_axis_off()
+    axes.text(0.5, 0.5, f"The stored query {data.query} returned nothing to draw.", ha="center", va="center")
+    _source_footer(figure, data)
+    return figure
 
 
 def _image_bytes(figure: Figure, image_format: str) -> bytes:

@@ -79,18 +79,3 @@ def header_triples(kg: KnowledgeGraph, version: str, date: str, previous: str | 
 
 def sorted_triples(triples: list[ox.Triple]) -> list[ox.Triple]:
     return sorted(dict.fromkeys(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-
-
-def counts(triples: list[ox.Triple]) -> dict[str, int]:
-    """What VoID says of a graph: its size and how many entities, classes and properties it has."""
-    rdf_type = iri(RDF + "type")
-    return {
-        "triples": len(set(triples)),
-        "entities": len(
-            {t.subject for t in triples if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(KKR)}
-        ),
-        "classes": len({t.object for t in triples if t.predicate == rdf_type}),
-        "properties": len({t.predicate for t in triples}),
-        "distinctSubjects": len({t.subject for t in triples}),
-        "distinctObjects": len({t.object for t in triples}),
-    }

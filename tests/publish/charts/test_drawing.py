@@ -8,10 +8,9 @@ import sys
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import invoke
 
 from kosovo_kg import query
-from kosovo_kg.publish.charts.data import CHARTS, chart_data, key_facts
+from kosovo_kg.publish.charts.data import CHARTS, chart_data
 from kosovo_kg.publish.charts.drawing import draw_chart, make_figure
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -114,46 +113,6 @@ def test_kfor_draws_the_troop_strength_at_each_recorded_date(kg, images):
     assert len(svg_ids(images["kfor", "svg"], "kfor-")) == len(strength)
 
 
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        ("polls", "International Republican Institute (2024-05, 1,200 respondents): 94% for NATO membership"),
-        ("recognition", "28 of the 32 NATO members recognize Kosovo; 4 do not: Greece, Romania, Slovakia, Spain."),
-        ("kfor", "4,500 KFOR troops in 2024."),
-        ("timeline", "37 dated facts from 1974 to 2024-09"),
-    ],
-)
-def test_key_facts_state_the_query_numbers(kg, name, expected):
-    facts = key_facts(chart_data(name, kg))
-    assert any(text.startswith(expected) for text, _ in facts)
-
-
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (["chart", "poll", "-o", "{dir}/poll.png"], "no chart named 'poll'; did you mean polls?"),
-        (["chart", "nothing", "-o", "{dir}/x.svg"], "Charts: polls, timeline, recognition, kfor"),
-        (["chart", "polls", "-o", "{dir}/polls.pdf"], "a chart is written as .png or .svg, not '.pdf'"),
-        (["chart", "polls", "-o", "{dir}/polls"], "not '(no suffix)'"),
-        (["chart", "polls", "-o", "{dir}/missing/polls.png"], "does not exist"),
-    ],
-)
-def test_chart_errors_exit_2_with_a_message_and_leave_no_file(tmp_path, args, message):
-    result = invoke([a.format(dir=tmp_path) for a in args])
-    assert result.exit_code == 2
-    assert message in result.stderr
-    assert "Traceback" not in result.stderr
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_chart_command_writes_the_image(tmp_path):
-    result = invoke(["chart", "kfor", "-o", str(tmp_path / "kfor.svg")])
-    assert result.exit_code == 0
-    assert "2 points from kfor-strength" in result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".kosovo-kg-manifest.json", "kfor.svg"]
-    assert b"<svg" in (tmp_path / "kfor.svg").read_bytes()
-
-
 def test_a_query_does_not_import_matplotlib():
     code = (
         "import sys\n"
@@ -166,3 +125,23 @@ def test_a_query_does_not_import_matplotlib():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "4500" in done.stdout
     assert done.stderr.strip().splitlines()[-1] == "False"
+
+
+@pytest.mark.parametrize("name", list(CHARTS))
+def test_a_graph_without_the_charts_facts_gets_a_chart_that_says_so(tmp_path, name):
+    """A release or serve of other data alone (--only-data): once an internal error (min() of nothing)."""
+    from kosovo_kg.core.store import load_graph
+
+    (tmp_path / "x.ttl").write_text(
+        '<https://w3id.org/kosovo-kg/resource/x> <http://www.w3.org/2000/01/rdf-schema#label> "X" .\n'
+    )
+    svg = draw_and_read(load_graph([tmp_path / "x.ttl"], packaged=False), name, tmp_path / f"{name}.svg")
+    assert f"The stored query {CHARTS[name][0]} returned nothing to draw." in svg
+
+
+def draw_and_read(kg, name, path) -> str:
+    data = draw_chart(name, kg, path)
+    assert data.points == []
+    text = path.read_text(encoding="utf-8")
+    # matplotlib writes text as glyph paths; the words are in the SVG's comments and ids
+    return " ".join(re.findall(r"<!-- (.*?) -->", text))

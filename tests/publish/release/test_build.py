@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -28,7 +27,6 @@ from kosovo_kg.errors import ReleaseError
 from kosovo_kg.namespaces import DATASET
 from kosovo_kg.publish.changes import DERIVED
 from kosovo_kg.publish.release.build import build_release
-from kosovo_kg.publish.release.dates import release_date
 from kosovo_kg.publish.release.graph import INFERRED_DATASET
 from kosovo_kg.publish.release.previous import CHECKSUMS, read_release
 
@@ -326,30 +324,6 @@ def test_each_resource_negotiates_to_a_file_of_the_site(releases, accept, suffix
         assert _rewrite(w3id_rules, f"resource/{name}", accept) == (
             f"https://kosovo-kg.github.io/releases/2026.12.01/site/resource/{name}.{suffix}"
         )
-
-
-# --- the date, never the clock's ------------------------------------------------------------------
-
-
-def test_the_date_comes_from_the_commit_when_the_files_are_committed(tmp_path, monkeypatch):
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    copies = project_copy(tmp_path)
-    env = {"GIT_COMMITTER_DATE": "2025-06-07T12:00:00Z", "GIT_AUTHOR_DATE": "2025-06-07T12:00:00Z"}
-    git = ["git", "-C", str(tmp_path), "-c", "user.name=test", "-c", "user.email=test@localhost"]
-    subprocess.run([*git, "init", "-q"], check=True)
-    subprocess.run([*git, "add", "."], check=True)
-    subprocess.run([*git, "commit", "-q", "-m", "graph"], check=True, env={**os.environ, **env})
-    found = release_date(None, copies, root=tmp_path)
-    assert found.date == "2025-06-07" and found.source.startswith("the commit ") and found.commit
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
-    assert release_date(None, copies, root=tmp_path) == ("2026-01-01", "SOURCE_DATE_EPOCH", None)
-    monkeypatch.delenv("SOURCE_DATE_EPOCH")
-    (tmp_path / "graph" / "polls.ttl").write_text("# edited\n", encoding="utf-8")
-    for copy in copies:  # the newest of the files' times: 2026-01-02, the edited file's
-        stamp = 1767312000 if copy.name == "polls.ttl" else 1767225600
-        os.utime(copy, (stamp, stamp))
-    edited = release_date(None, copies, root=tmp_path)
-    assert edited.date == "2026-01-02" and "differ from the last commit" in edited.source
 
 
 # --- bad input: one line, exit 2, nothing half-written ------------------------------------------------

@@ -1,0 +1,69 @@
+"""cli/query.py: ``kosovo-kg query NAME``: a stored question with its parameters, in each output
+format, on either embedded engine, over the graph and --data files; a bad parameter value refused
+in one line before anything runs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from conftest import invoke
+
+from kosovo_kg.core import store
+
+BEFORE = ["Albania", "France", "Turkey", "United Kingdom", "United States"]
+
+
+def labels(out: str) -> list[str]:
+    return [row["label"] for row in csv.DictReader(io.StringIO(out))]
+
+
+def test_the_help_shows_the_parameter_and_query_options():
+    result = invoke(["query", "--help"])
+    text = " ".join(result.stdout.split())
+    assert result.exit_code == 0 and "usage: kosovo-kg query [-h] [--param NAME=VALUE]" in text
+    assert "A parameter of the stored query (repeatable)." in text and "--timeout SECONDS" in text
+
+
+def test_a_stored_question_with_a_parameter_on_either_engine():
+    rows = [
+        invoke(["query", "recognized-before", "--param", "date=2008-02-19", "--format", "csv", "--engine", engine])
+        for engine in ("oxigraph", "rdflib")
+    ]
+    assert rows[0].exit_code == rows[1].exit_code == 0
+    assert rows[0].stdout == rows[1].stdout and labels(rows[0].stdout) == BEFORE
+    assert (
+        labels(invoke(["query", "recognized-before", "--format", "csv"]).stdout)[-1] != BEFORE[-1]
+    )  # the default date
+
+
+def test_json_and_tsv_carry_the_same_rows():
+    data = json.loads(invoke(["query", "recognized-before", "--param", "date=2008-02-19", "--format", "json"]).stdout)
+    assert [row["label"]["value"] for row in data["results"]["bindings"]] == BEFORE
+    tsv = invoke(["query", "recognized-before", "--param", "date=2008-02-19", "--format", "tsv"]).stdout
+    assert tsv.splitlines()[0].startswith("?state\t?label") and len(tsv.splitlines()) == 6
+
+
+def test_data_files_are_queried_beside_the_graph(tmp_path):
+    mine = tmp_path / "kfor-2030.ttl"
+    mine.write_text(
+        "@prefix kkg: <https://w3id.org/kosovo-kg/ontology#> . @prefix kkr: <https://w3id.org/kosovo-kg/resource/> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "kkr:kfor-strength-test a kkg:TroopStrength ; kkg:deployment kkr:kfor-deployment ; kkg:troops 1234 ;\n"
+        '  kkg:date "2030"^^xsd:gYear .\n'
+    )
+    result = invoke(["query", "kfor-strength", "--format", "csv", "--data", mine])
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "2030,1234,https://w3id.org/kosovo-kg/resource/kfor-strength-test" in result.stdout.splitlines()
+    )  # CSV lines end in CRLF (RFC 4180)
+
+
+def test_a_bad_parameter_value_is_one_line_and_the_unknown_name_is_told_before_the_graph_loads(monkeypatch):
+    result = invoke(["query", "recognized-before", "--param", "date=19/02/2008"])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "error: parameter 'date' must be a date as YYYY-MM-DD, got '19/02/2008'\n"
+    monkeypatch.setattr(store, "load_graph", lambda *a, **k: (_ for _ in ()).throw(AssertionError("loaded")))
+    unknown = invoke(["query", "nato-membrs"])
+    assert unknown.exit_code == 2 and "did you mean nato-members" in unknown.stderr

@@ -1,0 +1,53 @@
+"""cli/validate.py: ``kosovo-kg validate [FILE ...]``: the report as text or JSON, exit 0 when the
+graph conforms, 1 when it has errors, 2 when a file cannot be loaded. (The whole run with HermiT,
+as a user meets it, is tests/system/test_cli.py's.)"""
+
+from __future__ import annotations
+
+import json
+
+from conftest import TESTS, invoke
+
+INVALID = TESTS / "fixtures" / "invalid" / "poll-percentage-120.ttl"
+
+
+def test_the_help_gives_the_exit_codes():
+    result = invoke(["validate", "--help"])
+    assert result.exit_code == 0 and "usage: kosovo-kg validate [-h] [--data FILE [FILE ...]]" in result.stdout
+    assert "Exit 0 when it conforms, 1 when it has errors, 2 when a file cannot be loaded." in result.stdout
+
+
+def test_an_extra_file_that_conforms_passes_given_as_a_file_or_with_data(tmp_path):
+    extra = tmp_path / "comment.ttl"
+    extra.write_text(
+        '<https://w3id.org/kosovo-kg/resource/kosovo> <http://www.w3.org/2000/01/rdf-schema#comment> "A test comment."@en .\n'
+    )
+    for args in ([extra], ["--data", extra]):
+        result = invoke(["validate", "--no-reasoning", "--format", "json", *args])
+        assert result.exit_code == 0, result.stdout
+        report = json.loads(result.stdout)
+        assert report["conforms"] is True and report["reasoning"] == "skipped"
+    assert result.stderr == ""  # without reasoning nothing is announced
+
+
+def test_a_violation_is_exit_1_with_the_problem_in_the_json_report():
+    result = invoke(["validate", "--no-reasoning", "--format", "json", INVALID])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["conforms"] is False
+    [problem] = [
+        p for p in report["problems"] if p["node"] == "https://w3id.org/kosovo-kg/resource/fixture-poll-2025-support"
+    ]
+    assert problem["layer"] == "shacl" and problem["severity"] == "error"
+    assert problem["file"] == "tests/fixtures/invalid/poll-percentage-120.ttl"
+    assert problem["property"] == "https://w3id.org/kosovo-kg/ontology#percentage"
+
+
+def test_a_file_of_an_unknown_type_is_exit_2_naming_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("not RDF")
+    result = invoke(["validate", "--no-reasoning", "notes.txt"])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "error: notes.txt: unknown file type '.txt'; expected one of .jsonld, .nt, .owl, .rdf, .ttl, .xml\n"
+    )

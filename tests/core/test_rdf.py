@@ -1,0 +1,76 @@
+"""core/rdf.py: triples serialized in memory, blank nodes named by RDFC-1.0, and terms converted
+between pyoxigraph and rdflib both ways."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from kosovo_kg.core.rdf import canonical_quads, canonical_triples, from_rdflib, rdf_bytes, to_rdflib
+from kosovo_kg.namespaces import XSD
+
+EX = "https://w3id.org/kosovo-kg/test/"
+TURTLE = f"""@prefix ex: <{EX}> .
+ex:poll ex:answer [ ex:share 60 ; ex:option "support"@en ] , [ ex:share 40 ; ex:option "opposed"@en ] .
+"""
+
+
+def parsed() -> list[ox.Triple]:
+    return [quad.triple for quad in ox.parse(TURTLE.encode(), ox.RdfFormat.TURTLE)]
+
+
+def test_rdf_bytes_serializes_triples_or_quads_with_the_prefixes_given():
+    triples = [ox.Triple(ox.NamedNode(EX + "a"), ox.NamedNode(EX + "p"), ox.Literal("x"))]
+    assert rdf_bytes(triples, ox.RdfFormat.N_TRIPLES) == f'<{EX}a> <{EX}p> "x" .\n'.encode()
+    turtle = rdf_bytes(triples, ox.RdfFormat.TURTLE, {"ex": EX}).decode()
+    assert turtle.startswith(f"@prefix ex: <{EX}> .") and 'ex:a ex:p "x" .' in turtle
+    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(EX + "g")) for t in triples]
+    assert rdf_bytes(quads, ox.RdfFormat.N_QUADS) == f'<{EX}a> <{EX}p> "x" <{EX}g> .\n'.encode()
+    assert rdf_bytes([], ox.RdfFormat.N_TRIPLES) == b""
+
+
+def test_two_parses_of_the_same_graph_get_the_same_blank_node_names():
+    first, second = parsed(), parsed()
+    assert {str(t) for t in first} != {str(t) for t in second}  # a parse names blank nodes at random
+    canonical = [sorted(map(str, canonical_triples(triples))) for triples in (first, second)]
+    assert canonical[0] == canonical[1]
+    assert {t.subject.value for t in canonical_triples(first) if isinstance(t.subject, ox.BlankNode)} == {
+        "c14n0",
+        "c14n1",
+    }
+    quads = canonical_quads(ox.Quad(t.subject, t.predicate, t.object) for t in second)
+    assert sorted(str(q.triple) for q in quads) == canonical[0]
+
+
+def test_triples_without_blank_nodes_are_left_as_they_are():
+    triples = [ox.Triple(ox.NamedNode(EX + "a"), ox.NamedNode(EX + "p"), ox.Literal("x"))]
+    assert canonical_triples(triples) is triples
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [
+        (ox.NamedNode(EX + "kosovo"), rdflib.URIRef(EX + "kosovo")),
+        (ox.BlankNode("b0"), rdflib.BNode("b0")),
+        (ox.Literal("Kosova", language="sq"), rdflib.Literal("Kosova", lang="sq")),
+        (ox.Literal("4500", datatype=ox.NamedNode(XSD + "integer")), rdflib.Literal("4500", datatype=rdflib.XSD.integer)),
+        (ox.Literal("2008-02", datatype=ox.NamedNode(XSD + "gYearMonth")), rdflib.Literal("2008-02", datatype=rdflib.XSD.gYearMonth)),
+        # a plain string: what rdflib's own Turtle parser gives for "text"
+        (ox.Literal("text"), rdflib.Literal("text")),
+        # a text that is not of its datatype is kept as written
+        (ox.Literal("2025-02-30", datatype=ox.NamedNode(XSD + "date")), rdflib.Literal("2025-02-30", datatype=rdflib.XSD.date)),
+    ],
+)  # fmt: skip
+def test_terms_convert_both_ways(ours, theirs):
+    converted = to_rdflib(ours)
+    assert converted == theirs and type(converted) is type(theirs)
+    if isinstance(theirs, rdflib.Literal):
+        assert (converted.datatype, converted.language) == (theirs.datatype, theirs.language)
+    assert from_rdflib(theirs) == ours
+
+
+def test_a_plain_rdflib_literal_comes_back_as_an_xsd_string():
+    back = from_rdflib(rdflib.Literal("text"))
+    assert back == ox.Literal("text", datatype=ox.NamedNode(XSD + "string"))
+    assert to_rdflib(ox.Literal("text", datatype=ox.NamedNode(XSD + "string"))).datatype is None
