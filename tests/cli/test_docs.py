@@ -20,7 +20,12 @@ def test_the_documentation_is_written_and_each_file_told(tmp_path):
     assert lines[:3] == [f"wrote {folder / name}" for name in ("classes.dot", "classes.svg", "index.html")]
     assert lines[3].endswith(" properties documented") and " classes and " in lines[3]
     # and the manifest that lets the next docs -o replace them (and nothing else)
-    assert sorted(p.name for p in folder.iterdir()) == [".kosovo-kg-manifest.json", "classes.dot", "classes.svg", "index.html"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        ".kosovo-kg-manifest.json",
+        "classes.dot",
+        "classes.svg",
+        "index.html",
+    ]
     assert result.stdout == ""
 
 
@@ -31,7 +36,11 @@ def test_without_graphviz_the_diagram_is_left_as_dot_source_and_said_so(tmp_path
     assert result.stderr.splitlines()[-1] == (
         "Graphviz's dot is not installed: classes.svg was not drawn (apt-get install graphviz)"
     )
-    assert sorted(p.name for p in (tmp_path / "docs").iterdir()) == [".kosovo-kg-manifest.json", "classes.dot", "index.html"]
+    assert sorted(p.name for p in (tmp_path / "docs").iterdir()) == [
+        ".kosovo-kg-manifest.json",
+        "classes.dot",
+        "index.html",
+    ]
     assert "is the diagram as DOT source" in (tmp_path / "docs" / "index.html").read_text(encoding="utf-8")
 
 

@@ -218,6 +218,7 @@ def test_load_file_refuses_what_parse_file_refuses_and_loads_nothing(here):
         load_file(store, here / "deep.jsonld", graph)
     assert len(store) == 0
 
+
 MY_RDF_XML = """<?xml version="1.0"?>
 <!DOCTYPE rdf:RDF [
 {entities}
