@@ -147,3 +147,34 @@ class RequestError(KosovoKGError):
 
     def __reduce__(self):  # keep the status through pickling
         return (type(self), (self.http_status, str(self)))
+
+
+class EnvironmentFault(KosovoKGError):
+    """What the machine would not do for a command that is not at fault: a full disk, a read-only
+    folder, no permission, a name too long, memory exhausted, input nested deeper than Python
+    reads, text the terminal's encoding cannot carry. Usable input on another machine (exit 2),
+    not a bug (exit 70)."""
+
+    http_status = 503
+
+
+def environment_fault(error: BaseException) -> EnvironmentFault | None:
+    """The :class:`EnvironmentFault` an exception from the environment stands for, in one line
+    naming the file where the exception says which; ``None`` for any other exception (a bug).
+
+    >>> str(environment_fault(OSError(28, "No space left on device", "out/graph.ttl")))
+    'out/graph.ttl: No space left on device'
+    """
+    if isinstance(error, OSError):
+        words = error.strerror or str(error) or type(error).__name__
+        where = error.filename if error.filename is not None else None
+        return EnvironmentFault(f"{where}: {words}" if where is not None else words)
+    if isinstance(error, MemoryError):
+        return EnvironmentFault("not enough memory for this command (its input is too large for this machine)")
+    if isinstance(error, RecursionError):
+        return EnvironmentFault(
+            "the input is nested more deeply than can be read (a structure thousands of levels deep)"
+        )
+    if isinstance(error, UnicodeError):
+        return EnvironmentFault(f"text that cannot be encoded or decoded: {error}")
+    return None

@@ -41,6 +41,7 @@ EXPECTED = {
     "ServerBusy": (2, 503),
     "WorkerCrashed": (2, 500),
     "ListenError": (2, 400),
+    "EnvironmentFault": (2, 503),
 }
 
 

@@ -61,7 +61,7 @@ def export_quickstatements(kg: KnowledgeGraph, output: str | None) -> None:
     if output is None:
         sys.stdout.write(statements.text)
     else:
-        with atomic_writer(output) as stream:
+        with atomic_writer(output, command="export") as stream:
             stream.write(statements.text)
         say(f"wrote {output} ({len(statements.commands)} QuickStatements commands)")
     for reason in statements.skipped:

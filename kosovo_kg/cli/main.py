@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from kosovo_kg.cli.options import one_line, say
-from kosovo_kg.errors import EXIT_INTERNAL, EXIT_USAGE, KosovoKGError
+from kosovo_kg.errors import EXIT_INTERNAL, EXIT_USAGE, KosovoKGError, environment_fault
 
 #: Command name -> the module (under kosovo_kg.cli) that defines it, in the order --help lists them.
 COMMANDS = {
@@ -48,7 +48,7 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str):
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"error: {message}; see '{self.prog} --help'\n")
+        self.exit(EXIT_USAGE, f"error: {one_line(message)}; see '{self.prog} --help'\n")
 
 
 @cache
@@ -127,6 +127,36 @@ def command_line(argv: Sequence[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+    except Interrupted as stopped:  # SIGTERM, SIGHUP: what was being written has been removed
+        return 128 + stopped.signum
+    except (OSError, MemoryError, RecursionError, UnicodeError) as error:
+        fault = environment_fault(error)
+        assert fault is not None
+        sys.stdout.flush()
+        say(f"error: {one_line(str(fault))}")
+        return fault.exit_code
+
+
+class Interrupted(BaseException):
+    """SIGTERM or SIGHUP, raised where the command is, so that what it was writing is removed
+    on the way out (see :mod:`kosovo_kg.core.writing`), as Ctrl-C's KeyboardInterrupt is."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
+def _escaping_streams() -> None:
+    """Output that the terminal's encoding cannot show (PYTHONIOENCODING=ascii, a C locale) is
+    written with backslash escapes rather than ending the command with UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -139,6 +169,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     ``serve`` leaves the ordinary way, so its worker processes are stopped.
     """
     argv = list(sys.argv[1:] if argv is None else argv)
+    _escaping_streams()
+    if argv[:1] != ["serve"]:  # serve stops on these signals its own way, letting queries finish
+        import signal
+
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, _interrupt)
     try:
         code = command_line(argv)
     except Exception as error:  # the one place a bug is turned into words

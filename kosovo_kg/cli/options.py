@@ -21,8 +21,9 @@ OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
 
 
 def say(line: str) -> None:
-    """A line for the person at the terminal (stderr: stdout carries the answer)."""
-    print(line, file=sys.stderr)
+    """A line for the person at the terminal (stderr: stdout carries the answer), with any control
+    character in it (from a file name, a label) shown escaped rather than obeyed."""
+    print(one_line(line), file=sys.stderr)
 
 
 def one_line(text: str) -> str:
@@ -31,9 +32,9 @@ def one_line(text: str) -> str:
     >>> one_line("bad value 'a\\x01b\\nc'")
     "bad value 'a\\\\x01b\\\\nc'"
     """
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    from kosovo_kg.core.terminal import terminal_text
+
+    return terminal_text(text)
 
 
 def write_report(report, output_format: str) -> None:
@@ -43,7 +44,9 @@ def write_report(report, output_format: str) -> None:
 
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
     else:
-        print(report.text)
+        from kosovo_kg.core.terminal import terminal_text
+
+        print(terminal_text(report.text, newlines=True))
 
 
 def number(low: float, high: float | None = None, *, open_low: bool = False, kind: type = float) -> Callable:

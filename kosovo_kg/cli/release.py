@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     from kosovo_kg.publish.release.dates import release_date
     from kosovo_kg.querying.pipeline import check_url
 
-    for extra in ("charts", "docs"):  # the site's charts and the ontology's documentation
+    for extra in ("charts", "docs", "release"):  # the site's charts, the ontology's documentation, CITATION.cff
         require_extra(extra, "kosovo-kg release")
     for option, url in (("--endpoint", args.endpoint), ("--base-url", args.base_url)):
         if url is not None:

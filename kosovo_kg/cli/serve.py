@@ -45,6 +45,24 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
         action="store_true",
         help="Allow SERVICE, and give the workers the network (they have none without it).",
     )
+    command.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="The server's public address, named in its service description and VoID (default: the "
+        "listening address); the client's Host header is never used for it.",
+    )
+    command.add_argument(
+        "--proxy-headers",
+        action="store_true",
+        help="Behind a reverse proxy: take the client's address and scheme from X-Forwarded-For and "
+        "X-Forwarded-Proto, from the addresses of --forwarded-allow-ips only.",
+    )
+    command.add_argument(
+        "--forwarded-allow-ips",
+        metavar="IPS",
+        help="The proxies whose X-Forwarded-* headers are trusted, comma-separated (implies --proxy-headers; "
+        "with --proxy-headers alone: 127.0.0.1,::1).",
+    )
     add_data_options(command)
 
 
@@ -55,6 +73,10 @@ def run(args: argparse.Namespace) -> int:
     from kosovo_kg.web.server import listen, serve_until_stopped
     from kosovo_kg.web.settings import ServeSettings
 
+    if args.base_url is not None:
+        from kosovo_kg.querying.pipeline import check_url
+
+        check_url("--base-url", args.base_url)
     # the address first: a busy port is told at once, before the graph is loaded
     listen(args.host, args.port).close()
     kg = query_options(args).load_graph()
@@ -68,6 +90,9 @@ def run(args: argparse.Namespace) -> int:
         allow_federation=args.allow_federation,
         queue=args.queue,
         cache_bytes=int(args.cache_mb * 1_000_000),
+        base_url=args.base_url,
+        proxy_headers=args.proxy_headers or args.forwarded_allow_ips is not None,
+        forwarded_allow_ips=args.forwarded_allow_ips or "127.0.0.1,::1",
     )
     serve_until_stopped(kg, settings, announce=say)
     return 0

@@ -2,7 +2,8 @@
 
 The core install carries what querying, exporting and validating need (pyoxigraph, rdflib,
 pyshacl, owlready2, Jinja2). The extras carry the rest: ``web`` for ``serve``, ``charts`` for the
-charts, ``docs`` for the ontology's documentation, ``names`` for regenerating graph/names.ttl;
+charts, ``docs`` for the ontology's documentation, ``release`` for releases (with charts and docs,
+and PyYAML for CITATION.cff), ``names`` for regenerating graph/names.ttl;
 ``all`` is every one of them (the README's set-up installs it).
 """
 
@@ -15,6 +16,7 @@ EXTRAS = {
     "web": ("starlette", "uvicorn", "pebble"),
     "charts": ("matplotlib",),
     "docs": ("pylode",),
+    "release": ("yaml",),
     "names": ("babel", "cyrtranslit"),
 }
 

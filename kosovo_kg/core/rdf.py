@@ -23,11 +23,31 @@ def rdf_bytes(
 
 
 def canonical_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    """The quads with their blank nodes named by RDFC-1.0: a parse gives blank nodes random
-    names, so without this two exports of the same graph would differ in every blank node."""
-    dataset = ox.Dataset(quads)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return list(dataset)
+    """The quads with their blank nodes named canonically: a parse gives blank nodes random names,
+    so without this two exports of the same graph would differ in every blank node. The same
+    graph always gets the same names, whatever names it came with (see :mod:`kosovo_kg.core.blanks`)."""
+    from kosovo_kg.core.blanks import canonical_labels
+
+    unique = list(dict.fromkeys(quads))
+    labels = canonical_labels(unique)
+    if labels is None:  # RDF 1.2 triple terms, which this graph never holds: Oxigraph's RDFC-1.0
+        dataset = ox.Dataset(unique)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        return list(dataset)
+    if not labels:
+        return unique
+
+    def renamed(term):
+        return ox.BlankNode(labels[term.value]) if isinstance(term, ox.BlankNode) else term
+
+    return [
+        ox.Quad(renamed(q.subject), q.predicate, renamed(q.object), renamed(q.graph_name))
+        if isinstance(q.subject, ox.BlankNode)
+        or isinstance(q.object, ox.BlankNode)
+        or isinstance(q.graph_name, ox.BlankNode)
+        else q
+        for q in unique
+    ]
 
 
 def canonical_triples(triples: list[ox.Triple]) -> list[ox.Triple]:
@@ -35,7 +55,7 @@ def canonical_triples(triples: list[ox.Triple]) -> list[ox.Triple]:
 
     >>> b = ox.BlankNode()
     >>> [str(t.subject) for t in canonical_triples([ox.Triple(b, ox.NamedNode("http://x.test/p"), ox.Literal("o"))])]
-    ['_:c14n0']
+    ['_:k53997f55d7f2ac3d783b79f9']
     """
     if not any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
         return triples

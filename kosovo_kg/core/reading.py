@@ -60,10 +60,16 @@ def read_limited(path: Path, limit: int, what: str) -> bytes:
     if size > limit:
         raise LoadError(shown, f"is larger than the limit of {limit >> 20} MiB for {what}")
     try:
-        with path.open("rb") as stream:
+        # O_NONBLOCK: should a FIFO take the file's place after the check, opening it does not wait
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(descriptor, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                raise LoadError(shown, f"is not a regular file (a device, FIFO or socket); expected {what}")
             data = stream.read(size + 1)
     except OSError as error:
         raise LoadError(shown, f"cannot be read: {error.strerror or error}") from error
+    except MemoryError:
+        raise LoadError(shown, f"cannot be read: not enough memory for its {size:,} bytes") from None
     if len(data) > size:  # it grew while being read
         raise LoadError(shown, f"is larger than the limit of {limit >> 20} MiB for {what}")
     return data
@@ -158,56 +164,99 @@ def _check_json_depth(shown: str, data: bytes) -> None:
 
 #: How much bigger than the file its XML entities may make it when expanded.
 _ENTITY_GROWTH_LIMIT = 10_000_000
-_ENTITY_DECLARATION = rb'<!ENTITY\s+(%\s*)?([A-Za-z_][\w.-]*)\s+(?:"([^"]*)"|\'([^\']*)\'|(\w+))'
-_ENTITY_REFERENCE = rb"&([A-Za-z_][\w.-]*);"
+#: An XML name is any run of characters but these, whatever its script: the checks below must
+#: see every entity a parser would (a billion laughs named in Greek was once missed, and Oxigraph
+#: aborted on a 2.4 GB allocation).
+_NAME = rb"""[^\s%"'<>&;]+"""
+_ENTITY_DECLARATION = rb"<!ENTITY\s+(%\s*)?(" + _NAME + rb""")\s+(?:"([^"]*)"|'([^']*)'|(\w+))"""
+_ENTITY_REFERENCE = rb"&(" + _NAME + rb");"
 
 
 def _check_xml_entities(shown: str, data: bytes) -> None:
     """Refuse XML entities that Oxigraph's RDF/XML parser would expand without bound.
 
     Internal entities such as ``<!ENTITY owl "http://www.w3.org/2002/07/owl#">`` (Protégé writes
-    them) are fine. Entities nested in each other ("billion laughs") made the parser allocate
-    until the process aborted, so the expanded size is computed first and capped. External
-    (``SYSTEM``/``PUBLIC``) and parameter entities are never loaded.
+    them) are fine. An entity whose value refers to anything (another entity, or a character
+    reference, which XML expands when it declares the entity and so can spell a reference) is
+    refused: nested entities are how a "billion laughs" grows, and no file needs them. What the
+    flat ones add when expanded is capped. External (``SYSTEM``/``PUBLIC``) and parameter entities
+    are never loaded. A declaration these checks cannot read is refused rather than left to the
+    parser.
     """
-    declarations = list(re.finditer(_ENTITY_DECLARATION, data))
-    if not declarations:
+    if b"<!ENTITY" not in data:
         return
+    declarations = list(re.finditer(_ENTITY_DECLARATION, data))
+    if len(declarations) != data.count(b"<!ENTITY"):
+        line = data[: data.index(b"<!ENTITY")].count(b"\n") + 1
+        raise LoadError(shown, "declares an XML entity in a form that cannot be checked; refused", line=line)
     values: dict[bytes, bytes] = {}
     for match in declarations:
         line = data[: match.start()].count(b"\n") + 1
-        name = match.group(2)
+        name = match.group(2).decode("utf-8", "replace")
         if match.group(1):
-            raise LoadError(shown, f"declares a parameter entity %{name.decode()}; these are not read", line=line)
+            raise LoadError(shown, f"declares a parameter entity %{name}; these are not read", line=line)
         if match.group(5) is not None:
             raise LoadError(
                 shown,
-                f"declares an external entity {name.decode()} ({match.group(5).decode()}); external entities are never loaded",
+                f"declares an external entity {name} ({match.group(5).decode('utf-8', 'replace')}); external entities are never loaded",
                 line=line,
             )
-        values.setdefault(name, match.group(3) if match.group(3) is not None else match.group(4))
-    sizes: dict[bytes, int] = {}
-
-    def size(name: bytes, seen: tuple[bytes, ...] = ()) -> int:
-        if name in seen:
-            raise LoadError(shown, f"XML entity {name.decode()} refers to itself")
-        if name not in sizes:
-            value = values.get(name, b"")
-            nested = sum(size(ref, (*seen, name)) for ref in re.findall(_ENTITY_REFERENCE, value) if ref in values)
-            sizes[name] = min(len(value) + nested, _ENTITY_GROWTH_LIMIT + 1)
-        return sizes[name]
-
+        value = match.group(3) if match.group(3) is not None else match.group(4)
+        if b"&" in value or b"%" in value:
+            raise LoadError(
+                shown,
+                f"XML entity {name} refers to other entities or characters; nested entities (a 'billion laughs') are not read",
+                line=line,
+            )
+        values.setdefault(match.group(2), value)
     body = data[declarations[-1].end() :]
-    growth = sum(size(ref) for ref in re.findall(_ENTITY_REFERENCE, body) if ref in values)
+    growth = sum(len(values[ref]) for ref in re.findall(_ENTITY_REFERENCE, body) if ref in values)
     if growth > _ENTITY_GROWTH_LIMIT:
-        raise LoadError(
-            shown,
-            f"its XML entities expand to more than {_ENTITY_GROWTH_LIMIT:,} bytes (nested entities, a 'billion laughs'); refused",
-        )
+        raise LoadError(shown, f"its XML entities expand to more than {_ENTITY_GROWTH_LIMIT:,} bytes; refused")
 
 
 #: A JSON-LD @context given as (or listing) a URL.
 _REMOTE_CONTEXT = rb'"@context"\s*:\s*(?:\[[^\]]*?)?"(?:https?:)?//'
+
+
+def _head(path: Path, size: int) -> bytes:
+    try:
+        with path.open("rb") as stream:
+            return stream.read(size)
+    except OSError:
+        return b""
+
+
+def _first_invalid_utf8(path: Path, data: bytes | None) -> tuple[int, int] | None:
+    """The offset and line of the first byte that is not UTF-8; a file not in memory is read a
+    megabyte at a time (a 2 GB file is never read whole)."""
+    import codecs
+
+    if data is not None:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            return bad.start, data.count(b"\n", 0, bad.start) + 1
+        return None
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = lines = 0
+    try:
+        with path.open("rb") as stream:
+            while True:
+                chunk = stream.read(1 << 20)
+                try:
+                    decoder.decode(chunk, final=not chunk)
+                except UnicodeDecodeError as bad:
+                    # the decoder reports on what it held back from the chunk before (the start of
+                    # a character, never a line break) and this chunk together
+                    held = len(bad.object) - len(chunk)
+                    return offset - held + bad.start, lines + bad.object.count(b"\n", 0, bad.start) + 1
+                if not chunk:
+                    return None
+                offset += len(chunk)
+                lines += chunk.count(b"\n")
+    except OSError:
+        return None
 
 
 def _syntax_error(path: Path, error: SyntaxError | MemoryError, data: bytes | None) -> LoadError:
@@ -221,16 +270,18 @@ def _syntax_error(path: Path, error: SyntaxError | MemoryError, data: bytes | No
         return LoadError(
             shown, f"holds a literal or IRI longer than {MAX_TOKEN_BYTES >> 20} MiB, more than the parser reads"
         )
-    if data is None:
-        try:
-            data = path.read_bytes()
-        except OSError:
-            data = b""
     # UTF-8 is checked only once the parser has failed: decoding a large file first cost ~10% of its load
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as bad:
-        return LoadError(shown, f"is not valid UTF-8 (byte {bad.start})", line=data.count(b"\n", 0, bad.start) + 1)
+    invalid = _first_invalid_utf8(path, data)
+    if invalid is not None:
+        return LoadError(shown, f"is not valid UTF-8 (byte {invalid[0]})", line=invalid[1])
+    start = data[:3] if data is not None else _head(path, 3)
+    if start == b"\xef\xbb\xbf":
+        return LoadError(
+            shown,
+            "starts with a byte-order mark (U+FEFF; EF BB BF in UTF-8), which Turtle and N-Triples do not "
+            "allow: save the file as UTF-8 without a BOM",
+            line=1,
+        )
     message = error.msg
     line: int | None = error.lineno
     column = error.offset
@@ -238,8 +289,8 @@ def _syntax_error(path: Path, error: SyntaxError | MemoryError, data: bytes | No
         message = message.split(": ", 1)[-1]
     if "LoadDocumentCallback" in message:
         message = "a remote JSON-LD @context is not fetched; embed the context in the file"
-        found = re.search(_REMOTE_CONTEXT, data)
-        if found and line is None:
+        found = re.search(_REMOTE_CONTEXT, data) if data is not None else None
+        if found and data is not None and line is None:
             line = data[: found.start()].count(b"\n") + 1
     elif "<!ENTITY" in message:
         message += " (external entities are never loaded)"

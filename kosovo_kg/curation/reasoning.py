@@ -18,7 +18,7 @@ from typing import NamedTuple
 import pyoxigraph as ox
 
 from kosovo_kg.core.cache import cached
-from kosovo_kg.core.rdf import rdf_bytes
+from kosovo_kg.core.rdf import canonical_quads, rdf_bytes
 from kosovo_kg.core.store import KnowledgeGraph
 from kosovo_kg.errors import MissingTool, ReasoningError
 from kosovo_kg.namespaces import XSD
@@ -45,13 +45,12 @@ def reasoner_view(triples: list[ox.Triple]) -> bytes:
     Blank nodes get canonical labels and the lines are sorted, so the same graph always gives
     the same bytes: they are both HermiT's input and the key of its cached answer.
     """
-    kept = ox.Dataset(
+    kept = canonical_quads(
         ox.Quad(t.subject, t.predicate, t.object)
         for t in triples
         if t.predicate != OWL_IMPORTS
         and not (isinstance(t.object, ox.Literal) and t.object.datatype.value in NON_OWL_DATATYPES)
     )
-    kept.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
     return rdf_bytes(sorted((quad.triple for quad in kept), key=str), ox.RdfFormat.N_TRIPLES)
 
 

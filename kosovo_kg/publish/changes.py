@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
+from kosovo_kg.core.terminal import terminal_text
 from kosovo_kg.namespaces import KKG, KKR, OWL, RDF, RDFS, RDFS_LABEL, WD, shorten
 
 #: The day bounds of :mod:`kosovo_kg.core.entailment`: derived from the dates, never stated.
@@ -34,13 +35,31 @@ ONTOLOGY = "https://w3id.org/kosovo-kg/ontology"
 RDF_TYPE = RDF + "type"
 
 
-class Blank(NamedTuple):
-    """A blank node's facts as (property, value) pairs, sorted; a value may be a Blank in turn."""
+class Blank:
+    """A blank node's facts as (property, value) pairs, sorted; a value may be a Blank in turn.
 
-    facts: tuple[tuple[str, Value], ...]
+    Compared and hashed by a digest of its facts (its children's digests in place of their
+    facts), so that a blank node nested thousands deep is never compared, hashed or written by
+    recursion (Python's tuples would: their hash recurses in C)."""
+
+    __slots__ = ("digest", "facts")
+
+    def __init__(self, facts: tuple[tuple[str, Value], ...]):
+        self.facts = facts
+        self.digest = hashlib.sha256(
+            "\x1f".join(f"{p}\x1e{_sort_key(v)}" for p, v in facts).encode("utf-8", "surrogatepass")
+        ).hexdigest()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Blank) and other.digest == self.digest
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
 
 
 Value = ox.NamedNode | ox.Literal | Blank
+#: How deep a blank value is written out; deeper, "[ … ]" and its digest stand for the rest.
+SHOWN_DEPTH = 12
 
 
 class Fact(NamedTuple):
@@ -50,14 +69,20 @@ class Fact(NamedTuple):
 
 
 def _sort_key(value: Value) -> str:
-    return _nt(value)
+    return f"[{value.digest}" if isinstance(value, Blank) else str(value)
 
 
-def _nt(value: Value) -> str:
-    """A value as N-Triples writes it; a blank node as Turtle's ``[ … ]`` with its facts."""
-    if isinstance(value, Blank):
-        return "[ " + " ; ".join(f"<{p}> {_nt(v)}" for p, v in value.facts) + " ]"
-    return str(value)
+def _nt(value: Value, depth: int = 0) -> str:
+    """A value as N-Triples writes it; a blank node as Turtle's ``[ … ]`` with its facts, to
+    :data:`SHOWN_DEPTH` levels."""
+    if not isinstance(value, Blank):
+        return str(value)
+    if depth >= SHOWN_DEPTH:
+        return f"[ … ] # sha256:{value.digest[:16]}"
+    return "[ " + " ; ".join(f"<{p}> {_nt(v, depth + 1)}" for p, v in value.facts) + " ]"
+
+
+_CYCLE = (("cycle", ox.Literal("a cycle through blank nodes")),)
 
 
 def facts_of(triples: Iterable[ox.Triple], leave_out: Iterable[str] = ()) -> set[Fact]:
@@ -77,16 +102,36 @@ def facts_of(triples: Iterable[ox.Triple], leave_out: Iterable[str] = ()) -> set
             referred.add(triple.object.value)
     made: dict[str, Blank] = {}
 
-    def value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, seen: tuple[str, ...] = ()) -> Value:
+    def blank(root: str) -> Blank:
+        """The value of a blank node, its descendants' made first (an explicit stack, no recursion)."""
+        stack, on_path = [(root, False)], set()
+        while stack:
+            node, children_made = stack.pop()
+            if node in made or (not children_made and node in on_path):
+                continue
+            if not children_made:
+                on_path.add(node)
+                stack.append((node, True))
+                stack.extend(
+                    (t.object.value, False)
+                    for t in of_blank.get(node, [])
+                    if isinstance(t.object, ox.BlankNode) and t.object.value not in on_path
+                )
+                continue
+            pairs: list[tuple[str, Value]] = []
+            for t in of_blank.get(node, []):
+                if isinstance(t.object, ox.BlankNode):
+                    # a cycle through blank nodes (not in this graph) ends at the node it started from
+                    pairs.append((t.predicate.value, made.get(t.object.value) or Blank(_CYCLE)))
+                else:
+                    pairs.append((t.predicate.value, value(t.object)))
+            made[node] = Blank(tuple(sorted(pairs, key=lambda pair: (pair[0], _sort_key(pair[1])))))
+            on_path.discard(node)
+        return made[root]
+
+    def value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Value:
         if isinstance(term, ox.BlankNode):
-            if term.value in seen:  # a cycle through blank nodes: not in this graph, but never loop
-                return Blank((("cycle", ox.Literal(str(len(seen)))),))
-            if term.value not in made:
-                pairs = [
-                    (t.predicate.value, value(t.object, (*seen, term.value))) for t in of_blank.get(term.value, [])
-                ]
-                made[term.value] = Blank(tuple(sorted(pairs, key=lambda pair: (pair[0], _sort_key(pair[1])))))
-            return made[term.value]
+            return blank(term.value)
         if isinstance(term, ox.Triple):  # RDF-star: not in this graph
             return ox.Literal(str(term))
         return term
@@ -97,10 +142,35 @@ def facts_of(triples: Iterable[ox.Triple], leave_out: Iterable[str] = ()) -> set
         if isinstance(subject, ox.NamedNode):
             found.add(Fact(subject.value, triple.predicate.value, value(triple.object)))
         elif isinstance(subject, ox.BlankNode) and subject.value not in referred:
-            whole = value(subject)
-            digest = hashlib.sha256(_nt(whole).encode()).hexdigest()[:16]
-            found.add(Fact(f"_:{digest}", triple.predicate.value, value(triple.object)))
+            found.add(Fact(f"_:{blank(subject.value).digest[:16]}", triple.predicate.value, value(triple.object)))
     return found
+
+
+#: Markdown's inline markup (CommonMark lets a backslash escape any ASCII punctuation): emphasis,
+#: code, links and images, raw HTML and entities, table cells, strikethrough, and GitHub's math.
+_MARKUP = frozenset("\\`*_[]<>&|~!$")
+
+
+def markdown_text(text: str) -> str:
+    r"""``text`` (a label, a value) as Markdown that shows it as it is, on one line: its inline
+    markup escaped, its line breaks and other controls written as escapes (``\n``).
+
+    >>> markdown_text("**bold** <img src=x>\n# not a heading | cell")
+    '\\*\\*bold\\*\\* \\<img src=x\\>\\\\n# not a heading \\| cell'
+    """
+    # spaces at either end would keep "**" and "*" around the text from meaning emphasis
+    return "".join("\\" + c if c in _MARKUP else c for c in terminal_text(text).strip())
+
+
+def _longest_backticks(lines: list[str]) -> int:
+    import re
+
+    return max((len(run) for line in lines for run in re.findall("`+", line)), default=0)
+
+
+def _fence(lines: list[str]) -> str:
+    """A code fence longer than any run of backticks in ``lines``, so that none can close it."""
+    return "`" * max(3, _longest_backticks(lines) + 1)
 
 
 class Described(NamedTuple):
@@ -181,34 +251,45 @@ class _Words:
         return self.new.labels.get(iri) or self.old.labels.get(iri)
 
     def name(self, iri: str) -> str:
+        """Markdown, as every word this class gives; a label that shows nothing gives way to the IRI."""
         if iri.startswith(WD):
-            return f"Wikidata {iri[len(WD) :]}"
-        return self.label(iri) or shorten(iri)
+            return markdown_text(f"Wikidata {iri[len(WD) :]}")
+        return markdown_text(self.label(iri) or "") or markdown_text(shorten(iri))
 
     def property(self, iri: str) -> str:
         known = {RDF_TYPE: "kind", RDFS_LABEL: "label", OWL + "sameAs": "same as"}
-        return self.label(iri) or known.get(iri) or shorten(iri)
+        return markdown_text(self.label(iri) or known.get(iri) or "") or markdown_text(shorten(iri))
 
-    def value(self, value: Value) -> str:
+    def value(self, value: Value, depth: int = 0) -> str:
         if isinstance(value, Blank):
+            if depth >= SHOWN_DEPTH:
+                return "(…)"
             kind = next(
                 (self.name(v.value) for p, v in value.facts if p == RDF_TYPE and isinstance(v, ox.NamedNode)), ""
             )
-            parts = [f"{self.property(p)}: {self.value(v)}" for p, v in value.facts if p != RDF_TYPE]
+            parts = [f"{self.property(p)}: {self.value(v, depth + 1)}" for p, v in value.facts if p != RDF_TYPE]
             return f"{kind} ({'; '.join(parts)})" if kind else f"({'; '.join(parts)})"
         if isinstance(value, ox.NamedNode):
             return f"*{self.name(value.value)}*"
         language = value.language
         note = f" @{language}" if language and not language.startswith("en") else ""
-        return f"“{value.value}”{note}"
+        return f"“{markdown_text(value.value)}”{note}"
 
     def kind(self, subject: str) -> str:
-        return self.new.kinds.get(subject) or self.old.kinds.get(subject) or "resource"
+        return markdown_text(self.new.kinds.get(subject) or self.old.kinds.get(subject) or "resource")
 
     def subject(self, subject: str) -> str:
         if subject.startswith("_:"):
-            return f"an anonymous axiom (`{subject}`)"
-        return f"**{self.label(subject) or shorten(subject)}** (`{shorten(subject)}`)"
+            return f"an anonymous axiom ({_code(subject)})"
+        return f"**{self.name(subject)}** ({_code(shorten(subject))})"
+
+
+def _code(text: str) -> str:
+    """A code span that no backtick in ``text`` can close (an IRI holds none, nor a blank node's
+    digest: this is for what else might), on one line."""
+    text = terminal_text(text)
+    ticks = "`" * (_longest_backticks([text]) + 1)
+    return f"{ticks}{text}{ticks}" if ticks == "`" else f"{ticks} {text} {ticks}"
 
 
 def _lines_for(
@@ -257,7 +338,10 @@ def render_changes(new: Release, old: Release | None, leave_out: Iterable[str] =
             if subject.startswith(KKR):
                 kind = described.kinds.get(subject, "resource")
                 counts[kind] = counts.get(kind, 0) + 1
-        lines += [f"| {kind} | {count} |" for kind, count in sorted(counts.items(), key=lambda kc: kc[0].lower())]
+        lines += [
+            f"| {markdown_text(kind)} | {count} |"
+            for kind, count in sorted(counts.items(), key=lambda kc: kc[0].lower())
+        ]
         return "\n".join(lines) + "\n"
 
     changes = compare(old.triples, new.triples, leave_out)
@@ -302,12 +386,14 @@ def render_changes(new: Release, old: Release | None, leave_out: Iterable[str] =
             "",
             "Removed (`-`) and added (`+`), in N-Triples; a blank node is written with its facts in `[ … ]`.",
             "",
-            "```diff",
         ]
         rows = [("-", f) for f in changes.removed] + [("+", f) for f in changes.added]
         rows.sort(key=lambda row: (row[1].subject, row[1].predicate, _nt(row[1].value), row[0]))
+        triples = []
         for sign, fact in rows:
             subject = fact.subject if fact.subject.startswith("_:") else f"<{fact.subject}>"
-            lines.append(f"{sign} {subject} <{fact.predicate}> {_nt(fact.value)} .")
-        lines.append("```")
+            # N-Triples escapes a literal's line breaks; C1 controls and the like it leaves raw
+            triples.append(terminal_text(f"{sign} {subject} <{fact.predicate}> {_nt(fact.value)} ."))
+        fence = _fence(triples)
+        lines += [fence + "diff", *triples, fence]
     return "\n".join(lines).replace("\n\n\n", "\n\n") + "\n"

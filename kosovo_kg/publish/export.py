@@ -92,6 +92,6 @@ def _jsonld(triples: list[ox.Triple]) -> bytes:
 def write_export(kg: KnowledgeGraph, rdf_format: str, output: Path | str) -> int:
     """Write an export atomically; returns the number of bytes written."""
     data = serialize_graph(kg, rdf_format)
-    with atomic_writer(output, "wb") as stream:
+    with atomic_writer(output, "wb", command="export") as stream:
         stream.write(data)
     return len(data)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kosovo_kg.core.paths import display_path, ontology_file
-from kosovo_kg.core.writing import atomic_writer
+from kosovo_kg.core.writing import atomic_folder
 from kosovo_kg.errors import ExportError
 from kosovo_kg.namespaces import KKG, shorten
 
@@ -162,23 +162,28 @@ def _with_diagram(page: str, drawn: bool) -> str:
 
 
 def build_ontology_docs(folder: Path | str, source: Path | None = None) -> DocsBuild:
-    """Write ``index.html`` (pyLODE), ``classes.dot`` and, with Graphviz, ``classes.svg`` into ``folder``."""
+    """``kosovo-kg docs -o DIR``: :func:`write_ontology_docs` into a folder built aside and swapped
+    into place (see :mod:`kosovo_kg.core.writing`), so an earlier documentation there is replaced
+    and any other file there is never lost."""
+    target = Path(folder)
+    with atomic_folder(target, command="docs", error=ExportError, what="documentation") as built:
+        build = write_ontology_docs(built, source)
+    build.folder = target
+    build.files = [target / path.name for path in build.files]
+    return build
+
+
+def write_ontology_docs(folder: Path, source: Path | None = None) -> DocsBuild:
+    """Write ``index.html`` (pyLODE), ``classes.dot`` and, with Graphviz, ``classes.svg`` into the
+    empty folder ``folder`` (a release's site writes them into its own)."""
     from rdflib import Graph
 
-    folder = Path(folder)
     source = source or ontology_file()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except FileExistsError as error:  # exist_ok covers a folder only
-        raise ExportError(f"{display_path(folder)}: is a file; give a folder for the documentation") from error
-    except OSError as error:  # a name too long, no permission
-        raise ExportError(f"{display_path(folder)}: cannot create the folder: {error.strerror or error}") from error
     graph = Graph().parse(source, format="turtle")
     build = DocsBuild(folder)
     build.classes, build.properties = ontology_terms(graph)
     dot_source = class_diagram(graph)
-    with atomic_writer(folder / DIAGRAM_DOT) as stream:
-        stream.write(dot_source)
+    (folder / DIAGRAM_DOT).write_text(dot_source, encoding="utf-8")
     build.files.append(folder / DIAGRAM_DOT)
     dot = shutil.which("dot")
     if dot is not None:
@@ -186,12 +191,9 @@ def build_ontology_docs(folder: Path | str, source: Path | None = None) -> DocsB
         if drawn.returncode != 0:
             message = html.unescape(drawn.stderr.decode("utf-8", "replace").strip())
             raise ExportError(f"Graphviz could not draw the class diagram: {message}")
-        with atomic_writer(folder / DIAGRAM_SVG, "wb") as stream:
-            stream.write(drawn.stdout)
+        (folder / DIAGRAM_SVG).write_bytes(drawn.stdout)
         build.files.append(folder / DIAGRAM_SVG)
         build.diagram_drawn = True
-    page = _with_diagram(_pylode_html(source), build.diagram_drawn)
-    with atomic_writer(folder / INDEX) as stream:
-        stream.write(page)
+    (folder / INDEX).write_text(_with_diagram(_pylode_html(source), build.diagram_drawn), encoding="utf-8")
     build.files.append(folder / INDEX)
     return build

@@ -258,8 +258,8 @@ def build_ontology_docs_reproducibly(folder: Path, ontology: Path) -> list[str]:
 
     script = (
         "import sys, pathlib\n"
-        "from kosovo_kg.publish.ontology_docs import build_ontology_docs\n"
-        "build = build_ontology_docs(sys.argv[1], pathlib.Path(sys.argv[2]))\n"
+        "from kosovo_kg.publish.ontology_docs import write_ontology_docs\n"
+        "build = write_ontology_docs(pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]))\n"
         "print(len(build.classes), len(build.properties))\n"
     )
     done = subprocess.run(
@@ -367,6 +367,7 @@ def build_site(
         written += 1
     announce(f"  {len(CHARTS)} charts")
 
+    (folder / "ontology").mkdir()
     classes, properties = build_ontology_docs_reproducibly(folder / "ontology", ontology)
     written += sum(1 for _ in (folder / "ontology").iterdir())
     announce(f"  the ontology's documentation (pyLODE): {classes} classes, {properties} properties")

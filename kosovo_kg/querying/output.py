@@ -6,6 +6,7 @@ import re
 
 import pyoxigraph as ox
 
+from kosovo_kg.core.terminal import terminal_text
 from kosovo_kg.namespaces import XSD_STRING, shorten
 from kosovo_kg.querying.engines import Result
 
@@ -23,7 +24,9 @@ def render(result: Result, output_format: str, kg: KnowledgeGraph | None = None)
     if result.kind == "graph":
         from kosovo_kg.core.rdf import rdf_bytes
 
-        return rdf_bytes(result.triples, ox.RdfFormat.TURTLE).decode("utf-8")
+        turtle = rdf_bytes(result.triples, ox.RdfFormat.TURTLE).decode("utf-8")
+        # Turtle leaves C1 controls and bidirectional overrides raw: for the terminal, escaped
+        return terminal_text(turtle, newlines=True) if output_format == "table" else turtle
     if output_format == "csv":
         return to_csv(result)
     if output_format == "tsv":
@@ -146,7 +149,9 @@ def to_json(result: Result) -> dict:
 def to_table(result: Result, kg: KnowledgeGraph | None = None, width: int | None = None) -> str:
     """A table for the terminal: resources shown by their labels, not bare IRIs; cells wrap at
     spaces when the table is wider than the terminal, and a word too long for its column is
-    cut with an ellipsis rather than broken across lines.
+    cut with an ellipsis rather than broken across lines. Control characters in a value (ESC
+    sequences, BEL, CR) are shown escaped (:func:`~kosovo_kg.core.terminal.terminal_text`); a
+    value's line breaks are lines of its cell.
 
     >>> r = Result("select", ["state", "note"], [(ox.NamedNode("https://w3id.org/kosovo-kg/resource/spain"), ox.Literal("does not recognize Kosovo"))])
     >>> print(to_table(r, width=30), end="")
@@ -172,10 +177,10 @@ def to_table(result: Result, kg: KnowledgeGraph | None = None, width: int | None
         return "yes\n" if result.boolean else "no\n"
     if width is None:
         width = terminal_width()
-    header = list(result.variables)
-    cells = [[_cell(term, kg) for term in row] for row in result.rows]
+    header = [terminal_text(name) for name in result.variables]
+    cells = [[terminal_text(_cell(term, kg), newlines=True) for term in row] for row in result.rows]
     columns = [[h, *(row[i] for row in cells)] for i, h in enumerate(header)]
-    widths = [max(_width(line) for text in column for line in text.splitlines() or [""]) for column in columns]
+    widths = [max(_width(line) for text in column for line in text.split("\n")) for column in columns]
     # the longest word of each column: shrinking a column below it would cut that word
     words = [max((_width(word) for text in column for word in text.split()), default=1) for column in columns]
     border = 3 * len(widths) + 1  # "│ " before each column, " " after it, and the last "│"
@@ -244,7 +249,7 @@ def _wrap(text: str, width: int) -> list[str]:
     """Lines of at most ``width`` columns, broken at spaces; a word longer than that is cut
     with an ellipsis (a word broken across lines reads as two words)."""
     lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
+    for paragraph in text.split("\n"):
         if _width(paragraph) <= width:
             lines.append(paragraph)
             continue

@@ -178,6 +178,12 @@ def check_url(option: str, url: str) -> None:
         raise OptionError(f"{option} {url!r} is not a usable URL: {error}") from error
     if not parts.hostname:
         raise OptionError(f"{option} {url!r} is not a usable URL: it names no host")
+    import pyoxigraph as ox
+
+    try:  # it is written into RDF (VoID, service descriptions) as an IRI: Oxigraph's IRI parser decides
+        ox.NamedNode(url)
+    except ValueError as error:
+        raise OptionError(f"{option} {url!r} is not a usable URL: {error}") from None
 
 
 class PreparedQuery(Record):
@@ -226,6 +232,11 @@ def prepare(
     text = stored.text if stored is not None else query
     if not isinstance(text, str) or not text.strip():
         raise QueryError("the query is empty")
+    if text.startswith("\ufeff"):
+        raise QueryError(
+            "the query starts with a byte-order mark (U+FEFF; EF BB BF in UTF-8), which SPARQL does not allow: "
+            "save it as UTF-8 without a BOM"
+        )
     if params and stored is None:
         raise QueryError("parameters are given to stored queries; write the values into the SPARQL text instead")
     refuse_update(text)

@@ -6,10 +6,16 @@ The lexer skips comments, strings and IRIs, so a keyword inside them never count
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from functools import cache, lru_cache
+from collections.abc import Callable, Iterator
+from functools import cache, lru_cache, wraps
 
 from kosovo_kg.errors import FederationRefused, QueryRefused
+
+TYPE_CHECKING = False  # typing is not imported at run time: see core/records.py
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    Found = TypeVar("Found")
 
 # The terminals of the SPARQL 1.1 grammar (https://www.w3.org/TR/sparql11-query/#sparqlGrammar),
 # written as they are there, so that this lexer ends a comment, a string, an IRI or a name exactly
@@ -108,7 +114,25 @@ def tokens(query: str) -> Iterator[Token]:
             yield Token(kind, match.group(), match.start())
 
 
-@lru_cache(maxsize=512)  # stored queries are screened on every run: their text never changes
+#: The longest text the screens remember their findings for. The memory is for the stored
+#: queries (3 KB at most), screened on every run; a client's megabyte of query text, kept as a
+#: key, would hold a megabyte per entry (200 distinct 1 MB queries grew serve by ~95 MB per 100).
+REMEMBERED_LENGTH = 16_384
+
+
+def _remembered(function: Callable[..., Found]) -> Callable[..., Found]:
+    """``function`` of a text (and more arguments), remembered for the last 256 texts of at most
+    :data:`REMEMBERED_LENGTH` characters; a longer text is worked out afresh each time."""
+    cached = lru_cache(maxsize=256)(function)
+
+    @wraps(function)
+    def lookup(text: str, *args: object) -> Found:
+        return cached(text, *args) if len(text) <= REMEMBERED_LENGTH else function(text, *args)
+
+    return lookup
+
+
+@_remembered  # stored queries are screened on every run: their text never changes
 def keywords(query: str) -> frozenset[str]:
     """The bare words of a query, upper-cased (prefixed names and variables excluded).
 
@@ -118,7 +142,7 @@ def keywords(query: str) -> frozenset[str]:
     return frozenset(t.text.upper() for t in tokens(query) if t.kind == "word" and ":" not in t.text)
 
 
-@lru_cache(maxsize=512)
+@_remembered
 def operation_keyword(query: str) -> str | None:
     """The query's first bare word after its PREFIX and BASE declarations, upper-cased.
 
@@ -210,33 +234,133 @@ def refuse_federation(query: str, *, from_clauses: bool = True) -> None:
 #: Deepest nesting of { ( [ a query may have. Oxigraph's parser recurses per level and crashed the
 #: process (stack overflow, SIGSEGV) at a few thousand; stored queries need fewer than ten.
 MAX_NESTING = 64
-_OPENING, _CLOSING = {"{", "(", "["}, {"}", ")", "]"}
+
+# The lexer's modes while measuring nesting: code, a comment, the four kinds of string.
+_CODE, _COMMENT, _SHORT1, _SHORT2, _LONG1, _LONG2 = range(6)
+#: The characters that can change a mode or the depth; the others are skipped by the regex engine.
+_NESTING_EVENTS = r"""[#'"<\\\r\n(){}\[\]]"""
+#: An IRI's scheme and "//": an absolute IRI with an authority (http://, https://, file://).
+_ABSOLUTE = r"[A-Za-z][A-Za-z0-9+.\-]*://"
+_IRIREF = r'<(?:[^<>"{}|^`\\\x00-\x20]|' + _UCHAR + ")*>"
+
+
+def _nesting_transitions(mode: int, char: str, text: str, i: int) -> tuple[tuple[int, int], ...]:
+    """Every (mode, position to resume at) a reading of ``text`` can be in after the character at
+    ``i``, from ``mode``: where two readings are possible, both (see :func:`nesting_depth`)."""
+    if mode == _CODE:
+        if char == "#":
+            return ((_COMMENT, i + 1),)
+        if char in "'\"":
+            short, long = (_SHORT1, _LONG1) if char == "'" else (_SHORT2, _LONG2)
+            if text.startswith(char * 3, i):  # a long string, or an empty string and a short one
+                return ((long, i + 3), (short, i + 1))
+            return ((short, i + 1),)
+        if char == "<":  # the less-than operator, or an IRI (which the engine reads as one token)
+            iri = _iriref_regex().match(text, i)
+            if iri is None:
+                return ((_CODE, i + 1),)
+            if _iriref_regex(_ABSOLUTE).match(text, i + 1):
+                # "<http://…": read as an operator, "http:" would be an operand and "//" two
+                # divisions in a row, an error in every grammar that reads "<" as an operator
+                return ((_CODE, iri.end()),)
+            return ((_CODE, i + 1), (_CODE, iri.end()))
+        if char == "\\":  # a prefixed name's escape (ex:a\#b) takes the next character, or a stray backslash
+            return ((_CODE, i + 1), (_CODE, i + 2))
+        return ((_CODE, i + 1),)
+    if mode == _COMMENT:
+        if char == "\n":
+            return ((_CODE, i + 1),)
+        if char == "\r":  # the grammar ends a comment at CR; a parser that ends it at LF only reads on
+            return ((_CODE, i + 1), (_COMMENT, i + 1))
+        return ((_COMMENT, i + 1),)
+    quote = "'" if mode in (_SHORT1, _LONG1) else '"'
+    if char == "\\":
+        return ((mode, i + 2),)
+    if mode in (_SHORT1, _SHORT2):
+        if char == quote:
+            return ((_CODE, i + 1),)
+        return () if char in "\r\n" else ((mode, i + 1),)  # a short string ends at its line, or is an error
+    if char == quote and text.startswith(quote * 3, i):
+        return ((_CODE, i + 3), (mode, i + 1))
+    return ((mode, i + 1),)
+
+
+@cache
+def _iriref_regex(pattern: str = _IRIREF) -> re.Pattern[str]:
+    """Compiled on first use (see :func:`_token_regex`)."""
+    return re.compile(pattern)
+
+
+@_remembered
+def nesting_depth(text: str, limit: int = MAX_NESTING) -> tuple[int, int]:
+    """How deep ``text`` nests { ( [ in any reading an engine can make of it, and where it first
+    passes ``limit`` (-1 if it does not).
+
+    A lexer of our own in front of the engine is a parser differential: where the two read the
+    text differently, brackets the engine counts can be hidden from the guard (a ``<`` is the
+    less-than operator in ``FILTER(?o <((((1))))> 2)``, where Oxigraph recursed until it crashed,
+    but the start of an IRI token to a lexer that takes ``<((((1))))>`` for one). So the text is
+    not read one way: every reading the grammar allows is followed at once, as the modes a
+    nondeterministic lexer can be in (an IRI or an operator at each ``<``, a prefixed name's
+    escape or a stray backslash at each ``\\``, a long string or two short ones at each triple
+    quote, a comment that ends at CR or at LF only). An opening bracket counts where any reading
+    takes it for code; a closing one only where every reading does. The count is then at least
+    the depth of every reading at every point: no engine, whatever its reading, nests deeper
+    than measured.
+    """
+    states: set[tuple[int, int]] = {(_CODE, 0)}
+    depth = deepest = 0
+    passed = -1
+    for event in re.finditer(_NESTING_EVENTS, text):
+        i, char = event.start(), event.group()
+        active = {mode for mode, resume in states if resume <= i}
+        if char in "{([":
+            if _CODE in active:
+                depth += 1
+                if depth > deepest:
+                    deepest = depth
+                    if deepest > limit and passed < 0:
+                        passed = i
+        elif char in "})]":
+            if active == {_CODE} and all(resume <= i for _, resume in states):
+                depth = max(0, depth - 1)
+        following: set[tuple[int, int]] = set()
+        for mode, resume in states:
+            if resume > i:
+                following.add((mode, resume))
+            else:
+                following.update(_nesting_transitions(mode, char, text, i))
+        # (the set stays small: an IRI holds no "<", so the readings' IRIs never overlap)
+        states = {(mode, resume if resume > i + 1 else 0) for mode, resume in following}
+        states = states or {(_CODE, 0)}  # no reading left: the text is an error in all; read on as code
+    return deepest, passed
 
 
 def refuse_deep_nesting(query: str, limit: int = MAX_NESTING) -> None:
-    """Raise :class:`QueryError` for a query nested deeper than ``limit``, before an engine parses it.
+    """Raise :class:`QueryRefused` for a query nested deeper than ``limit`` in any reading of it
+    (:func:`nesting_depth`), before an engine parses it.
 
     >>> refuse_deep_nesting("SELECT * { " + "{ " * 100 + "}" * 100 + " }")
     Traceback (most recent call last):
     ...
     kosovo_kg.errors.QueryRefused: refused: the query nests groups, lists or parentheses more than 64 deep (at line 1, column 138); simplify it
+    >>> refuse_deep_nesting("SELECT * { ?s ?p ?o FILTER(?o <" + "(" * 100 + "1" + ")" * 100 + "> 2) }")
+    Traceback (most recent call last):
+    ...
+    kosovo_kg.errors.QueryRefused: refused: the query nests groups, lists or parentheses more than 64 deep (at line 1, column 94); simplify it
     """
     if sum(query.count(bracket) for bracket in "{([") <= limit and "\\" not in query:
         return  # too few brackets to nest that deep
+    # rdflib expands codepoint escapes (\u0028 is a parenthesis) before it parses: that text too
     for text in dict.fromkeys((query, expand_codepoint_escapes(query))):
-        depth = 0
-        for token in tokens(text):
-            if token.text in _OPENING:
-                depth += 1
-                if depth > limit:
-                    line = text.count("\n", 0, token.start) + 1
-                    column = token.start - (text.rfind("\n", 0, token.start) + 1) + 1
-                    raise QueryRefused(
-                        f"refused: the query nests groups, lists or parentheses more than {limit} deep "
-                        f"(at line {line}, column {column}); simplify it"
-                    )
-            elif token.text in _CLOSING:
-                depth = max(0, depth - 1)
+        _, passed = nesting_depth(text, limit)
+        if passed >= 0:
+            line = text.count("\n", 0, passed) + 1
+            column = passed - (text.rfind("\n", 0, passed) + 1) + 1
+            raise QueryRefused(
+                f"refused: the query nests groups, lists or parentheses more than {limit} deep "
+                f"(at line {line}, column {column}); simplify it"
+            )
 
 
 def parameter_variables(query: str) -> list[str]:
@@ -274,7 +398,7 @@ def insert_values(query: str, bindings: dict[str, str]) -> str:
     return query[: opening + 1] + block + query[opening + 1 :]
 
 
-@lru_cache(maxsize=512)
+@_remembered
 def _bindings_position(query: str) -> int:
     """Where the query's top-level WHERE group opens (else its first group)."""
     seen_where = False

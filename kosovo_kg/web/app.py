@@ -16,6 +16,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kosovo_kg.web.door import HostDoor
 from kosovo_kg.web.errors import HANDLERS
 from kosovo_kg.web.routes import pages, questions, questions_pages, reconcile, resources, search, sparql
 from kosovo_kg.web.settings import ServeSettings
@@ -52,6 +53,8 @@ class Compressed:
 def create_app(kg: KnowledgeGraph, settings: ServeSettings, workers: QueryWorkers) -> Starlette:
     """The application, over a running pool of workers (the caller starts and stops it)."""
     middleware = [
+        # The client's Host is checked and replaced by the public base URL's before anything runs.
+        Middleware(HostDoor, base_url=settings.public_base),
         # The data is public and read-only: any page may query it, without credentials.
         Middleware(
             CORSMiddleware,

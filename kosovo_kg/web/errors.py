@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from kosovo_kg.errors import FederationRefused, KosovoKGError, ServerBusy
+from kosovo_kg.errors import FederationRefused, KosovoKGError, ServerBusy, environment_fault
 from kosovo_kg.web.protocol import negotiate
 
 
@@ -65,6 +65,9 @@ async def http_error(request: Request, error: Exception) -> Response:
 
 
 async def internal_error(request: Request, error: Exception) -> Response:
+    fault = environment_fault(error)
+    if fault is not None:  # the machine's (no memory, a full disk), not the client's; no server path is told
+        return answer(request, fault.http_status, f"the server cannot answer this now ({type(error).__name__})")
     # a bug: the client is told so in one line, never a traceback
     return answer(request, 500, f"internal error ({type(error).__name__}); please report it")
 

@@ -8,6 +8,8 @@ The socket is bound here and handed to uvicorn, so a busy port or an unusable ho
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 import resource
 import signal
 import socket
@@ -15,6 +17,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, TextIO
 
 import uvicorn
@@ -22,6 +25,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from kosovo_kg.errors import ListenError
 from kosovo_kg.web.app import create_app
+from kosovo_kg.web.protocol import MAX_BODY
 from kosovo_kg.web.sandbox import probe_network_namespace
 from kosovo_kg.web.settings import ServeSettings
 from kosovo_kg.web.workers import QueryWorkers
@@ -53,14 +57,38 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-class AccessLog:
-    """One line per request on ``stream``: client, method, path, status and milliseconds.
+def _quoted(raw: bytes) -> str:
+    """Bytes of a request for the log: printable ASCII as it is, every other byte (a line break,
+    a quote, a backslash, an ESC, a byte of UTF-8) as ``\\xHH``, so that no request can end its
+    log line, add one, or write to the terminal that reads it.
 
-    uvicorn's own access log has no duration; this middleware is the one place lines are written.
+    >>> _quoted(b'/a%0A b\\n"c')
+    '/a%0A b\\\\x0a\\\\x22c'
+    """
+    return "".join(chr(b) if 0x20 <= b < 0x7F and b not in b'"\\' else f"\\x{b:02x}" for b in raw)
+
+
+def _field(text: str) -> str:
+    """An unquoted field of the log (the client's address): as :func:`_quoted`, spaces escaped too."""
+    return _quoted(text.encode("utf-8", "surrogateescape")).replace(" ", "\\x20") or "-"
+
+
+class AccessLog:
+    """One line per request on ``stream``: client, the quoted request (method and target as
+    received, escaped by :func:`_quoted`), status and milliseconds.
+
+    uvicorn's own access log has no duration; this middleware is the one place lines are written
+    (and :meth:`refused`, for a request the protocol refused before it became one).
     """
 
     def __init__(self, app: Any, stream: TextIO | None = None):
         self.app, self.stream = app, stream
+
+    def write(self, client: str, request: str, status: int | str, milliseconds: float) -> None:
+        (self.stream or sys.stderr).write(f'{client} "{request}" {status} {milliseconds:.1f}ms\n')
+
+    def refused(self, client: tuple[str, int] | None, status: int) -> None:
+        self.write(_field(str(client[0])) if client else "-", "-", status, 0.0)
 
     async def __call__(self, scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]) -> None:
         if scope["type"] != "http":
@@ -79,28 +107,71 @@ class AccessLog:
             await self.app(scope, receive, sending)
         finally:
             client = scope.get("client")
-            stream = self.stream or sys.stderr
-            stream.write(
-                f"{client[0] if client else '-'} {scope['method']} {scope['path']} {status or '-'} "
-                f"{(time.perf_counter() - started) * 1000:.1f}ms\n"
-            )
+            target = scope.get("raw_path") or scope["path"].encode("utf-8", "surrogateescape")
+            if scope.get("query_string"):
+                target += b"?" + scope["query_string"]
+            request = f"{_quoted(scope['method'].encode('ascii', 'replace'))} {_quoted(target)}"
+            self.write(_field(str(client[0])) if client else "-", request, status or "-",
+                       (time.perf_counter() - started) * 1000)  # fmt: skip
 
 
-def guarded_protocol(read_timeout: float) -> type[HttpToolsProtocol]:
-    """uvicorn's httptools protocol with a limit on how long a request's headers may take.
+#: The request line at most (method, target, version): a query longer than this goes in a POST body.
+MAX_REQUEST_LINE = 16 * 1024
+#: One header field (name and value) at most, the number of fields, and the whole head.
+MAX_HEADER_FIELD = 8 * 1024
+MAX_HEADERS = 100
+MAX_HEAD = 64 * 1024
 
-    uvicorn closes an idle keep-alive connection after ``timeout_keep_alive``, but arms that
-    timer only after a response, and any byte received cancels it: a connection that never
-    sends a request, or sends its headers a byte at a time, is held open indefinitely
-    (measured on uvicorn 0.54 with httptools and timeout_keep_alive=5: a connection that sent
-    nothing, and one sending a header byte per second, were both still open after 30 s, when
-    the measurement stopped). Here the headers of each request must be complete within
-    ``read_timeout`` seconds of the connection opening or of the previous response; the
-    parsing itself stays uvicorn's (httptools).
+
+class _Refused(Exception):
+    """Raised in a parser callback to stop parsing a request the protocol refuses."""
+
+
+class _OneLinePerRequest(logging.Filter):
+    """uvicorn warns "Invalid HTTP request received." for each request it cannot parse; the access
+    log already has that request's line (with its status), so the warning would be a second one."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != "Invalid HTTP request received."
+
+
+_ONE_LINE_PER_REQUEST = _OneLinePerRequest()
+
+
+def guarded_protocol(read_timeout: float, log: AccessLog | None = None) -> type[HttpToolsProtocol]:
+    """uvicorn's httptools protocol with bounds at the door: on how long a request's headers may
+    take, on the size of its head, and on the size of its body.
+
+    **Time.** uvicorn closes an idle keep-alive connection after ``timeout_keep_alive``, but arms
+    that timer only after a response, and any byte received cancels it: a connection that never
+    sends a request, or sends its headers a byte at a time, is held open indefinitely (measured on
+    uvicorn 0.54 with httptools and timeout_keep_alive=5: a connection that sent nothing, and one
+    sending a header byte per second, were both still open after 30 s, when the measurement
+    stopped). Here the headers of each request must be complete within ``read_timeout`` seconds
+    of the connection opening or of the previous response.
+
+    **Size.** httptools sets no limit: it gathers a header of any length before it hands it over,
+    and a 1 MB header or 10,000 headers were answered 200 after 6.5 s. Here the head is fed to the
+    parser at most :data:`MAX_HEAD` bytes at a time; a request line over :data:`MAX_REQUEST_LINE`
+    is a 414, a header field over :data:`MAX_HEADER_FIELD`, more than :data:`MAX_HEADERS` of them,
+    or a head over :data:`MAX_HEAD` a 431, a declared body over the protocol's ``MAX_BODY`` a 413,
+    all before the application sees the request; a chunked body that goes on past twice that
+    (routes that read a body refuse it at ``MAX_BODY`` with a 413 of their own) closes the
+    connection. h11 was measured as the alternative (benchmarks/DOOR.md): with
+    ``h11_max_incomplete_event_size`` of 64 KB it answered a 1 MB header 400 (not 431), took
+    10,000 small headers with a 200 after 5.1-5.4 s, and served 1,505-2,182 small GETs a second
+    where the guarded httptools served 3,489-3,535 (two runs). The parsing itself stays httptools'.
     """
+
+    logging.getLogger("uvicorn.error").addFilter(_ONE_LINE_PER_REQUEST)  # once: the same filter
 
     class GuardedHttpToolsProtocol(HttpToolsProtocol):
         _header_timer: asyncio.TimerHandle | None = None
+        _refusal: tuple[int, str] | None = None
+        _in_head = True
+        _head_bytes = 0
+        _header_count = 0
+        _body_bytes = 0
 
         def _arm(self) -> None:
             self._disarm()
@@ -124,9 +195,83 @@ def guarded_protocol(read_timeout: float) -> type[HttpToolsProtocol]:
             self._disarm()
             super().connection_lost(exc)
 
+        def data_received(self, data: bytes) -> None:
+            while data and not self.transport.is_closing():
+                if self._in_head:
+                    room = MAX_HEAD - self._head_bytes
+                    if room <= 0:
+                        self._refuse(
+                            431, f"the request's head is larger than this server's limit of {MAX_HEAD:,} bytes"
+                        )
+                        self.send_400_response("")
+                        return
+                    piece, data = data[:room], data[room:]
+                    self._head_bytes += len(piece)
+                else:
+                    piece, data = data, b""
+                super().data_received(piece)
+
+        def _refuse(self, status: int, message: str) -> None:
+            if self._refusal is None:
+                self._refusal = (status, message)
+
+        def send_400_response(self, msg: str) -> None:
+            """uvicorn's answer to a request it cannot parse, or the door's refusal: JSON, as every
+            other error of ``serve``, and the connection closed."""
+            status, message = self._refusal or (400, "the request is not valid HTTP/1.1")
+            body = json.dumps({"error": message, "status": status}).encode()
+            head = [
+                b"HTTP/1.1 %d %s\r\n" % (status, HTTPStatus(status).phrase.encode()),
+                b"content-type: application/json\r\n",
+                b"content-length: %d\r\n" % len(body),
+                b"connection: close\r\n\r\n",
+            ]
+            self.transport.write(b"".join(head) + body)
+            self.transport.close()
+            if log is not None:
+                log.refused(self.client, status)
+
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            self._header_count = 0
+            self._body_bytes = 0
+
+        def on_url(self, url: bytes) -> None:
+            super().on_url(url)
+            if len(self.url) > MAX_REQUEST_LINE:
+                self._refuse(414, f"the request's target is longer than {MAX_REQUEST_LINE:,} bytes; POST a long query")
+                raise _Refused
+
+        def on_header(self, name: bytes, value: bytes) -> None:
+            self._header_count += 1
+            if len(name) + len(value) > MAX_HEADER_FIELD:
+                self._refuse(431, f"a header field is larger than this server's limit of {MAX_HEADER_FIELD:,} bytes")
+                raise _Refused
+            if self._header_count > MAX_HEADERS:
+                self._refuse(431, f"the request has more than {MAX_HEADERS} header fields")
+                raise _Refused
+            super().on_header(name, value)
+
         def on_headers_complete(self) -> None:
             self._disarm()
+            declared = [value for name, value in self.headers if name == b"content-length"]
+            if declared and declared[-1].strip().isdigit() and int(declared[-1]) > MAX_BODY:
+                self._refuse(413, f"the request body is larger than this server's limit of {MAX_BODY:,} bytes")
+                raise _Refused
+            self._in_head = False
             super().on_headers_complete()
+
+        def on_body(self, body: bytes) -> None:
+            self._body_bytes += len(body)
+            if self._body_bytes > 2 * MAX_BODY:
+                self.transport.close()
+                return
+            super().on_body(body)
+
+        def on_message_complete(self) -> None:
+            super().on_message_complete()
+            self._in_head = True
+            self._head_bytes = 0
 
         def on_response_complete(self) -> None:
             super().on_response_complete()
@@ -164,12 +309,16 @@ class Serving:
             self.socket.close()
             raise
         _raise_open_files_limit()
-        # the app's own address (its queries' base IRI) is the port bound, when 0 asked for any
-        bound = settings._replace(port=self.socket.getsockname()[1])
-        self.app = AccessLog(create_app(kg, bound, self.workers), log)
+        if not settings.base_url:  # the listening address, with the port a port of 0 was given
+            settings = self.settings = settings._replace(base_url=self.url)
+        self.app = AccessLog(create_app(kg, settings, self.workers), log)
         self.config = uvicorn.Config(
             self.app,
-            http=guarded_protocol(settings.read_timeout),
+            http=guarded_protocol(settings.read_timeout, self.app),
+            # X-Forwarded-For and -Proto are the client's to write: trusted only when asked, from
+            # the proxies named (uvicorn's default trusts them from any loopback client)
+            proxy_headers=settings.proxy_headers,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
             loop="auto",
             lifespan="off",
             log_level="warning",

@@ -20,6 +20,20 @@ class ServeSettings(NamedTuple):
     cache_bytes: int = 64_000_000
     #: seconds a client may take to send a request's headers, and then its body
     read_timeout: float = 10.0
+    #: the public address every self-reference uses (service description, VoID); None: the
+    #: listening address. The client's Host header is never used for it.
+    base_url: str | None = None
+    #: trust X-Forwarded-For / X-Forwarded-Proto, from the addresses in forwarded_allow_ips only
+    proxy_headers: bool = False
+    forwarded_allow_ips: str = "127.0.0.1,::1"
+
+    @property
+    def public_base(self) -> str:
+        """The server's public address without a final slash: ``base_url``, else where it listens."""
+        if self.base_url:
+            return self.base_url.rstrip("/")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
 
 
 __all__ = ["ServeSettings"]

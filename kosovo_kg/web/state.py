@@ -75,8 +75,9 @@ def served_release() -> Release:
 
 
 def base_of(request: Request) -> str:
-    """The address the server is reached at, for the descriptions that name it."""
-    return str(request.base_url).rstrip("/")
+    """The server's public address, for the descriptions that name it: ``serve --base-url``, else
+    the listening address; never the client's Host header (see :mod:`kosovo_kg.web.door`)."""
+    return state_of(request).settings.public_base
 
 
 def public_base(settings: ServeSettings) -> str:
@@ -89,11 +90,7 @@ def public_base(settings: ServeSettings) -> str:
     >>> public_base(ServeSettings(host="::1", port=8000))
     'http://[::1]:8000/'
     """
-    given = getattr(settings, "base_url", None)  # serve --base-url, where the settings have it
-    if given:
-        return given.rstrip("/") + "/"
-    host = f"[{settings.host}]" if ":" in settings.host else settings.host
-    return f"http://{host}:{settings.port}/"
+    return settings.public_base + "/"
 
 
 def state_of(request: Request) -> ServeState:

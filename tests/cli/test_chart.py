@@ -54,5 +54,5 @@ def test_chart_command_writes_the_image(tmp_path):
     result = invoke(["chart", "kfor", "-o", str(tmp_path / "kfor.svg")])
     assert result.exit_code == 0
     assert "2 points from kfor-strength" in result.stderr
-    assert [p.name for p in tmp_path.iterdir()] == ["kfor.svg"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".kosovo-kg-manifest.json", "kfor.svg"]
     assert b"<svg" in (tmp_path / "kfor.svg").read_bytes()

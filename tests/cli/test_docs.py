@@ -19,7 +19,13 @@ def test_the_documentation_is_written_and_each_file_told(tmp_path):
     lines = result.stderr.splitlines()
     assert lines[:3] == [f"wrote {folder / name}" for name in ("classes.dot", "classes.svg", "index.html")]
     assert lines[3].endswith(" properties documented") and " classes and " in lines[3]
-    assert sorted(p.name for p in folder.iterdir()) == ["classes.dot", "classes.svg", "index.html"]
+    # and the manifest that lets the next docs -o replace them (and nothing else)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        ".kosovo-kg-manifest.json",
+        "classes.dot",
+        "classes.svg",
+        "index.html",
+    ]
     assert result.stdout == ""
 
 
@@ -30,7 +36,11 @@ def test_without_graphviz_the_diagram_is_left_as_dot_source_and_said_so(tmp_path
     assert result.stderr.splitlines()[-1] == (
         "Graphviz's dot is not installed: classes.svg was not drawn (apt-get install graphviz)"
     )
-    assert sorted(p.name for p in (tmp_path / "docs").iterdir()) == ["classes.dot", "index.html"]
+    assert sorted(p.name for p in (tmp_path / "docs").iterdir()) == [
+        ".kosovo-kg-manifest.json",
+        "classes.dot",
+        "index.html",
+    ]
     assert "is the diagram as DOT source" in (tmp_path / "docs" / "index.html").read_text(encoding="utf-8")
 
 
@@ -39,5 +49,5 @@ def test_docs_into_a_file_is_an_error(tmp_path):
     target.write_text("x")
     result = invoke(["docs", "-o", str(target)])
     assert result.exit_code == 2
-    assert "is a file; give a folder" in result.stderr
+    assert "is not a folder; give a new folder" in result.stderr
     assert target.read_text() == "x"

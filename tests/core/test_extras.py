@@ -36,6 +36,7 @@ def test_a_missing_module_names_its_extra(monkeypatch):
         (["docs", "-o", "{tmp}/docs"], "pylode", "docs"),
         (["serve", "--port", "0"], "uvicorn", "web"),
         (["release", "-o", "{tmp}/release", "--no-inferred"], "pylode", "docs"),
+        (["release", "-o", "{tmp}/release", "--no-inferred"], "yaml", "release"),
         (["names"], "babel", "names"),
     ],
 )

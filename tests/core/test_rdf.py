@@ -3,6 +3,8 @@ between pyoxigraph and rdflib both ways."""
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 import pytest
 import rdflib
@@ -35,10 +37,8 @@ def test_two_parses_of_the_same_graph_get_the_same_blank_node_names():
     assert {str(t) for t in first} != {str(t) for t in second}  # a parse names blank nodes at random
     canonical = [sorted(map(str, canonical_triples(triples))) for triples in (first, second)]
     assert canonical[0] == canonical[1]
-    assert {t.subject.value for t in canonical_triples(first) if isinstance(t.subject, ox.BlankNode)} == {
-        "c14n0",
-        "c14n1",
-    }
+    names = {t.subject.value for t in canonical_triples(first) if isinstance(t.subject, ox.BlankNode)}
+    assert len(names) == 2 and all(re.fullmatch("k[0-9a-f]{24}", name) for name in names)  # core/blanks
     quads = canonical_quads(ox.Quad(t.subject, t.predicate, t.object) for t in second)
     assert sorted(str(q.triple) for q in quads) == canonical[0]
 

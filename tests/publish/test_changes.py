@@ -81,3 +81,22 @@ def test_the_changelog_in_words():
         "+ <https://w3id.org/kosovo-kg/resource/ruritania> <http://www.w3.org/2002/07/owl#sameAs> <http://www.wikidata.org/entity/Q1> ."
         in text
     )
+
+
+def test_blank_nodes_nested_thousands_deep_are_compared_and_told_without_recursion():
+    """A --data file of nested [ … ] (or deep JSON-LD) once ended the release in a RecursionError
+    (exit 70): a blank value was folded, hashed and written by recursion."""
+    import pyoxigraph as ox
+
+    from kosovo_kg.publish.changes import SHOWN_DEPTH, Release, facts_of, render_changes
+
+    def nested(depth: int, leaf: str) -> list[ox.Triple]:
+        text = "@prefix ex: <https://w3id.org/kosovo-kg/test/> .\nex:a ex:b " + "[ ex:b " * depth
+        return [q.triple for q in ox.parse((text + f'"{leaf}"' + " ]" * depth + " .\n").encode(), ox.RdfFormat.TURTLE)]
+
+    old, new = nested(5000, "before"), nested(5000, "after")
+    assert len(facts_of(new)) == 1
+    changes = render_changes(Release("2", "2026-12-01", new), Release("1", "2026-11-30", old))
+    assert "1 facts added and 1 removed" in changes
+    assert changes.count("[ <https://w3id.org/kosovo-kg/test/b> ") == 2 * SHOWN_DEPTH  # written to a depth, then "…"
+    assert "[ … ] # sha256:" in changes

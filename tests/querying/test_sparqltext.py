@@ -70,3 +70,65 @@ def test_whenever_oxigraph_runs_a_service_the_screen_refuses_the_query(store, fr
 def test_the_oracle_sees_a_service_and_a_syntax_error(store):
     assert oxigraph_runs_the_service(store, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?a ?b ?c } }")
     assert not oxigraph_runs_the_service(store, "SELECT * WHERE { # SERVICE <http://127.0.0.1:9/> { ?a ?b ?c } }\n}")
+
+
+# --- The nesting guard against Oxigraph's own parser ----------------------------------------------
+#
+# Each query puts tricky fragments (angle brackets that are an IRI or the less-than operator, comment
+# marks and line ends, quotes, escapes) around runs of parentheses inside a FILTER. The oracle is
+# Oxigraph itself, parsing in a thread with a 256 KiB stack in a forked child: there it overflows
+# (the child dies on a signal) at some 100 to 160 levels, where the 8 MiB stack of a process's main
+# thread lasts a few thousand. Whenever it overflowed, the query nests deeper than the guard's
+# limit of 64 in the reading Oxigraph made of it, and the guard must have refused it. The lexer
+# the guard used before took "<((((1))))>" for an IRI where Oxigraph read the operator "<" and
+# the parentheses, and let such a query crash the command line (SIGSEGV).
+
+DEEP = 160
+#: What can make two lexers read a text differently: "<" (an IRI, or the operator), comment marks,
+#: line ends, quotes, escapes, and a few IRIs and names that hold them.
+NESTING_FRAGMENTS = [
+    "<", ">", "#", "\r", "\n", "'", '"', "'" * 3, "\\", " ", "?o", "1", "(", ")", "<#>", "<a'>", "ex:a\\#",
+]  # fmt: skip
+around = st.lists(st.sampled_from(NESTING_FRAGMENTS), max_size=3).map("".join)
+
+
+def oxigraph_overflows(query: str) -> bool:
+    import os
+    import threading
+
+    pid = os.fork()
+    if pid == 0:  # the child: parse on a small stack, then leave at once
+        try:
+            threading.stack_size(256 << 10)
+
+            def parse() -> None:
+                try:
+                    ox.Store().query(query)
+                except BaseException:
+                    pass
+
+            thread = threading.Thread(target=parse)
+            thread.start()
+            thread.join()
+        finally:
+            os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    return os.WIFSIGNALED(status)
+
+
+def test_the_oracle_overflows_on_deep_parentheses_only():
+    shallow = "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 40 + "1" + ")" * 40 + ") }"
+    deep = "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * DEEP + "1" + ")" * DEEP + ") }"
+    assert not oxigraph_overflows(shallow) and oxigraph_overflows(deep)
+
+
+@settings(max_examples=1000, derandomize=True, deadline=None)
+@given(around, around, around)
+def test_whenever_oxigraph_overflows_the_nesting_guard_refuses_the_query(before, inside, after):
+    from kosovo_kg.errors import QueryRefused
+    from kosovo_kg.querying.sparqltext import refuse_deep_nesting
+
+    query = "SELECT * WHERE { ?s ?p ?o FILTER(?o " + before + "(" * DEEP + inside + ")" * DEEP + after + " 1) }"
+    if oxigraph_overflows(query):
+        with pytest.raises(QueryRefused):
+            refuse_deep_nesting(query)

@@ -293,8 +293,8 @@ def test_serve_command_stops_cleanly_and_logs_each_request(tmp_path, stop, worke
             process.kill()
     log = [entry for entry in rest if entry.startswith("127.0.0.1 ")]
     assert [entry.split()[1:4] for entry in log] == [
-        ["GET", "/api/queries", "200"],
-        ["GET", "/resource/nowhere", "404"],
+        ['"GET', '/api/queries"', "200"],
+        ['"GET', '/resource/nowhere"', "404"],
     ]
     assert all(re.fullmatch(r"\d+\.\dms", entry.split()[4]) for entry in log)
     assert rest[-1] == "stopped" and not any("Traceback" in entry for entry in rest)
@@ -359,3 +359,32 @@ def test_without_network_namespaces_serve_says_so_in_one_line(kg, monkeypatch):
         assert serving.workers.isolate is False
     finally:
         serving.close()
+
+
+@pytest.mark.parametrize(
+    ("settings", "client"),
+    [
+        ({}, "127.0.0.1"),  # uvicorn's default would believe any loopback client: not here
+        ({"proxy_headers": True}, "203.0.113.7"),  # behind a proxy on loopback, as asked
+        ({"proxy_headers": True, "forwarded_allow_ips": "192.0.2.1"}, "127.0.0.1"),  # not from that proxy
+    ],
+)
+def test_x_forwarded_for_is_believed_only_when_asked_and_only_from_the_proxies_named(kg, settings, client):
+    from kosovo_kg.web.server import Serving
+    from kosovo_kg.web.settings import ServeSettings
+
+    log = io.StringIO()
+    serving = Serving(kg, ServeSettings(port=0, timeout=5, **settings), log=log)
+    serving.start_in_thread()
+    try:
+        with socket.create_connection(serving.socket.getsockname()[:2], timeout=30) as sock:
+            sock.sendall(
+                b"GET /api/queries HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-For: 203.0.113.7\r\n"
+                b"Connection: close\r\n\r\n"
+            )
+            while sock.recv(65536):
+                pass
+    finally:
+        serving.close()
+    [line] = log.getvalue().splitlines()
+    assert line.startswith(f'{client} "GET /api/queries" 200 ')

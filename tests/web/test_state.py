@@ -66,11 +66,12 @@ def test_a_query_is_screened_the_same_inline_or_on_a_thread(state):
     assert '"2008-02-19"^^<http://www.w3.org/2001/XMLSchema#date>' in bound.text
 
 
-def test_routes_reach_the_state_and_the_address_from_the_request(state):
+def test_routes_reach_the_state_and_the_servers_address_never_the_clients_host(state):
     async def where(request: Request) -> JSONResponse:
         return JSONResponse({"base": base_of(request), "same": state_of(request) is state})
 
     app = Starlette(routes=[Route("/where", where)])
     app.state.serve = state
     with TestClient(app, base_url="http://127.0.0.1:8123") as client:
-        assert client.get("/where").json() == {"base": "http://127.0.0.1:8123", "same": True}
+        assert client.get("/where").json() == {"base": "http://127.0.0.1:8000", "same": True}
+        assert client.get("/where", headers={"Host": "evil.example"}).json()["base"] == "http://127.0.0.1:8000"

@@ -37,6 +37,10 @@ def _matplotlib():
             "axes.spines.top": False,
             "axes.spines.right": False,
             "svg.hashsalt": "kosovo-kg",  # the same SVG for the same data: diffs stay small
+            # a label is text, never markup: a "$" in a pollster's name is a dollar sign, not
+            # mathtext (which made the chart fail), and nothing is handed to LaTeX
+            "text.parse_math": False,
+            "text.usetex": False,
         }
     )
     return matplotlib
@@ -250,7 +254,25 @@ def make_figure(data: ChartData) -> Figure:
     """The matplotlib figure of a chart's data (no pyplot: nothing global, safe in a server thread)."""
     if not data.points:  # a graph without these facts (--only-data): a chart that says so
         return _draw_nothing(data)
-    return _DRAW[data.name](data)
+    return _DRAW[data.name](_drawable(data))
+
+
+def _drawable(data: ChartData) -> ChartData:
+    """The data with every text drawable: a control character (which XML, and so SVG, cannot
+    hold, and which matplotlib would name raw in a warning on the terminal) or a line break in a
+    label is written as its escape (``\\x1b``, ``\\n``)."""
+    from dataclasses import replace
+
+    from kosovo_kg.core.terminal import terminal_text
+
+    def plain(value: object) -> object:
+        if isinstance(value, str):
+            return terminal_text(value)
+        if isinstance(value, list):
+            return [plain(item) for item in value]
+        return value
+
+    return replace(data, points=[{key: plain(value) for key, value in point.items()} for point in data.points])
 
 
 def _draw_nothing(data: ChartData) -> Figure:
@@ -294,6 +316,6 @@ def draw_chart(name: str, kg: KnowledgeGraph, path: Path | str) -> ChartData:
     image_format = chart_format(path)
     data = chart_data(name, kg)
     image = _image_bytes(make_figure(data), image_format)
-    with atomic_writer(path, "wb") as stream:
+    with atomic_writer(path, "wb", command="chart") as stream:
         stream.write(image)
     return data

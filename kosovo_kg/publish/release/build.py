@@ -42,10 +42,6 @@ ABOUT = {
 }
 
 
-def is_release(folder: Path) -> bool:
-    return (folder / CHECKSUMS).is_file() and (folder / dump_name("nt")).is_file()
-
-
 def write_dumps(folder: Path, graph: KnowledgeGraph, *, inferred: bool) -> dict[str, tuple[str, Path]]:
     """The graph in every dump format; returns file name -> (description, path)."""
     from kosovo_kg.publish.export import serialize_graph
@@ -111,7 +107,7 @@ def build_release(
 
     started = time.monotonic()
     target = Path(output)
-    check_output_folder(target, replaceable=is_release, error=ReleaseError, what="release")
+    check_output_folder(target, command="release", error=ReleaseError, what="release")
     if not isinstance(date, ReleaseDate):
         date = release_date(date, paths.data_files()) if date is None else ReleaseDate(check_date(date), "--date")
     version = check_version(version or date.date.replace("-", "."))
@@ -121,7 +117,7 @@ def build_release(
         from kosovo_kg.curation.reasoning import require_java
 
         require_java()  # before anything is written: the inferred variant needs HermiT
-    with atomic_folder(target, replaceable=is_release, error=ReleaseError, what="release") as folder:
+    with atomic_folder(target, command="release", error=ReleaseError, what="release") as folder:
         announce(f"Release {version} of {date.date} (the date from {date.source})")
         canonical = canonical_graph(kg)
         header = header_triples(canonical, version, date.date, before.version if before else None)

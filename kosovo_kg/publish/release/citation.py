@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pyoxigraph as ox
 
 from kosovo_kg.core.store import KnowledgeGraph
@@ -11,29 +9,6 @@ from kosovo_kg.namespaces import DATASET, KKG, KKR
 from kosovo_kg.publish.release.graph import ARTICLE, article_url
 
 CLDR = KKR + "src-cldr"
-
-
-def _yaml(value: object, indent: int = 0) -> list[str]:
-    """A small YAML writer for CITATION.cff: mappings, lists and strings (as JSON strings, which
-    YAML reads alike), so that no text is ever mistaken for a number or a date."""
-    pad = " " * indent
-    lines: list[str] = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if isinstance(item, (dict, list)):
-                lines.append(f"{pad}{key}:")
-                lines += _yaml(item, indent + 2)
-            else:
-                lines.append(f"{pad}{key}: {json.dumps(item, ensure_ascii=False)}")
-    elif isinstance(value, list):
-        for item in value:
-            if isinstance(item, dict):
-                inner = _yaml(item, indent + 2)
-                lines.append(f"{pad}- {inner[0].lstrip()}")
-                lines += inner[1:]
-            else:
-                lines.append(f"{pad}- {json.dumps(item, ensure_ascii=False)}")
-    return lines
 
 
 def _value(kg: KnowledgeGraph, iri: str, prop: str) -> str | None:
@@ -92,6 +67,27 @@ def citation(kg: KnowledgeGraph, version: str, date: str, commit: str | None, ba
         cff["references"] = references
     return (
         "# The Citation File Format 1.2.0 (https://citation-file-format.github.io/), written by kosovo-kg release\n"
-        + "\n".join(_yaml(cff))
-        + "\n"
+        + (_yaml_text(cff))
+    )
+
+
+def _yaml_text(document: dict[str, object]) -> str:
+    """YAML written by PyYAML, which quotes and escapes whatever a value holds (a newline, a
+    colon, a "#", a leading "-" or "&", a control character) so that it reads back as the same
+    string and never as another key, a number or a date. Keys in the order given; text beyond
+    ASCII as it is; long values unwrapped."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        """PyYAML writes a string holding NEL, U+2028 or U+2029 (line breaks to YAML) or a control
+        character raw in a plain or single-quoted scalar, where it reads back as a line break;
+        such a string is written double-quoted, where every one of them is escaped."""
+
+    def text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        breaks = not value.isprintable() or any(c in value for c in "\x85\u2028\u2029")
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"' if breaks else None)
+
+    Dumper.add_representer(str, text)
+    return yaml.dump(
+        document, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=1 << 16, default_flow_style=False
     )

@@ -9,19 +9,30 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kosovo_kg.core import paths
-from kosovo_kg.errors import ReleaseError
+from kosovo_kg.core.reading import read_limited
+from kosovo_kg.errors import LoadError, ReleaseError
 from kosovo_kg.namespaces import DATASET, DCTERMS, OWL
 from kosovo_kg.publish.release.graph import dump_name
 
 CHECKSUMS = "SHA256SUMS"
+#: What is read of an earlier release: its checksums (a release's list a few thousand files, ~400 KB)
+#: and its stated graph (this graph's is ~5 MB); a larger file is not one of ours.
+MAX_CHECKSUMS_BYTES = 16 << 20
+MAX_DUMP_BYTES = 1 << 30
+
+
+def _read(path: Path, limit: int) -> bytes:
+    """A file of the earlier release, refused unread when it is not a regular file (a FIFO would
+    block, ``/dev/zero`` never ends) or is larger than ``limit``."""
+    return read_limited(path, limit, "a file of a release")
 
 
 def read_checksums(folder: Path) -> dict[str, str]:
     """``SHA256SUMS`` as path -> hexadecimal digest, or :class:`ReleaseError`."""
     listing = folder / CHECKSUMS
     try:
-        text = listing.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        text = _read(listing, MAX_CHECKSUMS_BYTES).decode("utf-8")
+    except (LoadError, UnicodeDecodeError) as error:
         raise ReleaseError(
             f"{paths.display_path(folder)}: not a kosovo-kg release: no readable {CHECKSUMS} ({error})"
         ) from None
@@ -50,7 +61,10 @@ def read_release(folder: Path | str):
     dump = folder / name
     if name not in sums or not dump.is_file():
         raise ReleaseError(f"{shown}: not a kosovo-kg release: no {name} listed in {CHECKSUMS}")
-    data = dump.read_bytes()
+    try:
+        data = _read(dump, MAX_DUMP_BYTES)
+    except LoadError as error:
+        raise ReleaseError(f"{shown}: not a kosovo-kg release: {error}") from None
     if hashlib.sha256(data).hexdigest() != sums[name]:
         raise ReleaseError(
             f"{shown}: {name} does not match its SHA-256 in {CHECKSUMS}: the release was changed or damaged"

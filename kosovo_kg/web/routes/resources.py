@@ -67,7 +67,7 @@ async def resource(request: Request) -> Response:
 
 async def void(request: Request) -> Response:
     state, base = state_of(request), base_of(request)
-    triples = await run_in_threadpool(state.once, f"void {base}", lambda: endpoint_void(base, state.kg))
+    triples = await run_in_threadpool(state.once, "void", lambda: endpoint_void(base, state.kg))
     return rdf_response(triples, request)
 
 

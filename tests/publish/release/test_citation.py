@@ -13,7 +13,7 @@ from conftest import TESTS
 
 from kosovo_kg.core.store import KnowledgeGraph
 from kosovo_kg.namespaces import DATASET
-from kosovo_kg.publish.release.citation import _yaml, citation
+from kosovo_kg.publish.release.citation import _yaml_text, citation
 
 #: The schema of CFF 1.2.0 (see tests/publish/release/test_build.py), kept so no test fetches it.
 SCHEMA = json.loads((TESTS / "fixtures" / "cff-1.2.0-schema.json").read_text(encoding="utf-8"))
@@ -48,21 +48,15 @@ def test_without_a_commit_an_address_or_references_nothing_is_said_of_them():
     assert cff["version"] == "1.0" and isinstance(cff["version"], str)
 
 
-@pytest.mark.parametrize("text", ["2026.12.01", "1.0", "2026-12-01", "yes", "null", "0x1F", "a: b", "#1", "“quoted”"])
+@pytest.mark.parametrize(
+    "text",
+    ["2026.12.01", "1.0", "2026-12-01", "yes", "null", "0x1F", "a: b", "#1", "“quoted”", "- x", "&a *b", "x\ny",
+     "nel\x85", "ls\u2028", "\x1b[2J", " lead", "trail ", ""],
+)  # fmt: skip
 def test_every_text_is_written_as_a_string_yaml_reads_back_as_written(text):
-    lines = _yaml({"version": text, "keywords": [text], "authors": [{"name": text, "alias": text}]})
-    assert yaml.safe_load("\n".join(lines)) == {
-        "version": text,
-        "keywords": [text],
-        "authors": [{"name": text, "alias": text}],
-    }
+    document = {"version": text, "keywords": [text], "authors": [{"name": text, "alias": text}]}
+    assert yaml.safe_load(_yaml_text(document)) == document
 
 
-def test_the_yaml_is_written_as_nested_blocks():
-    assert _yaml({"a": "x", "b": [{"c": "y", "d": ["z"]}]}) == [
-        'a: "x"',
-        "b:",
-        '  - c: "y"',
-        "    d:",
-        '      - "z"',
-    ]
+def test_the_yaml_is_written_as_nested_blocks_in_the_order_given():
+    assert _yaml_text({"b": "x", "a": [{"c": "y", "d": ["z"]}]}) == "b: x\na:\n- c: y\n  d:\n  - z\n"

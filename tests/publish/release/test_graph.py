@@ -3,6 +3,8 @@ same graph, the same names), the release's description of itself, sorted triples
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 import pytest
 
@@ -48,7 +50,7 @@ def test_two_loads_give_the_same_canonical_graph(tmp_path):
     assert {q.graph_name for q in first.store} == {RELEASE_GRAPH, ENTAILED_GRAPH}
     assert first.graph_files == {RELEASE_GRAPH.value: "the release"}
     blank = {t.subject.value for t in first.triples if isinstance(t.subject, ox.BlankNode)}
-    assert blank == {"c14n0", "c14n1"}
+    assert len(blank) == 2 and all(re.fullmatch("k[0-9a-f]{24}", name) for name in blank)  # core/blanks
     # the entailments stay apart, in their own graph, as queries see them
     assert ox.Triple(ox.NamedNode(KKR + "test-war"), ox.NamedNode(RDF + "type"), ox.NamedNode(KKG + "Event")) in set(
         entailed_triples(first.store)

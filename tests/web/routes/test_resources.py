@@ -24,7 +24,8 @@ def test_void_describes_the_dataset(client, kg):
     void = "http://rdfs.org/ns/void#"
     triples = [q.triple for q in ox.parse(response.content, ox.RdfFormat.N_TRIPLES)]
     found = {t.predicate.value.removeprefix(void): t.object.value for t in triples}
-    assert found["sparqlEndpoint"] == "http://testserver/sparql"
+    # the public base URL (here the listening address), never the client's Host ("testserver")
+    assert found["sparqlEndpoint"] == "http://127.0.0.1:8000/sparql"
     assert found["uriSpace"] == "https://w3id.org/kosovo-kg/resource/"
     assert int(found["triples"]) == len(kg.triples)
     assert int(found["entities"]) > 300 and int(found["classes"]) > 10

@@ -120,7 +120,8 @@ def test_service_description_is_rdf_and_negotiated(client):
         for t in (q.triple for q in ox.parse(response.content, ox.RdfFormat.JSON_LD))
     }
     sd = "http://www.w3.org/ns/sparql-service-description#"
-    assert (sd + "endpoint", "http://testserver/sparql") in graph
+    # the public base URL (here the listening address), never the client's Host ("testserver")
+    assert (sd + "endpoint", "http://127.0.0.1:8000/sparql") in graph
     assert (sd + "supportedLanguage", sd + "SPARQL11Query") in graph
     assert (sd + "resultFormat", "http://www.w3.org/ns/formats/SPARQL_Results_CSV") in graph
     assert (sd + "feature", sd + "BasicFederatedQuery") not in graph
