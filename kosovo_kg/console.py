@@ -12,14 +12,21 @@ import sys
 #: The commands that query the packaged graph in this process. Not ``serve``, which forks its
 #: workers; not ``validate``, which parses the files strictly. Nor a command line with
 #: ``--only-data`` or ``--engine`` (a remote engine reads no local graph; ``--engine rdflib``
-#: merely goes without the head start).
-PRELOADING = ("query", "sparql", "find", "export", "chart", "link")
-_NOT_PACKAGED = ("--only-data", "--engine")
+#: merely goes without the head start) or ``--no-cache``.
+PRELOADING = ("query", "sparql", "export", "chart", "link")
+_NO_PRELOAD = ("--only-data", "--engine", "--no-cache")
+#: The commands that may load users' data (``--data``): their cache entry is written by a
+#: process of its own, so that the command's answer does not wait for it.
+_LOADING_DATA = ("query", "sparql", "export", "serve", "validate", "release")
 
 
 def main() -> None:
     argv = sys.argv[1:]
-    if argv[:1] and argv[0] in PRELOADING and not any(word.split("=")[0] in _NOT_PACKAGED for word in argv):
+    if argv[:1] and argv[0] in _LOADING_DATA:  # the store module is one these commands import anyway
+        from kosovo_kg.core import store
+
+        store.BUILD_IN_BACKGROUND = True
+    if argv[:1] and argv[0] in PRELOADING and not any(word.split("=")[0] in _NO_PRELOAD for word in argv):
         from kosovo_kg.core.store import preload_packaged_graph
 
         preload_packaged_graph()

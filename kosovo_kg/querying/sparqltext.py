@@ -6,8 +6,8 @@ The lexer skips comments, strings and IRIs, so a keyword inside them never count
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from functools import cache, lru_cache
+from collections.abc import Callable, Iterator
+from functools import cache, lru_cache, wraps
 
 from kosovo_kg.errors import FederationRefused, QueryRefused
 
@@ -108,7 +108,29 @@ def tokens(query: str) -> Iterator[Token]:
             yield Token(kind, match.group(), match.start())
 
 
-@lru_cache(maxsize=512)  # stored queries are screened on every run: their text never changes
+#: Texts up to this long are remembered by the screens below (the longest stored query is 2,890
+#: characters): 512 of them per screen hold at most 8 MB. A longer text, which a client may send
+#: by the million, is screened afresh each time: remembered, 200 distinct 1 MB queries grew serve by 297 MB.
+_REMEMBERED_CHARS = 4096
+TYPE_CHECKING = False  # typing is not imported at run time: see core/records.py
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    _Result = TypeVar("_Result")
+
+
+def _remembered(screen: Callable[[str], _Result]) -> Callable[[str], _Result]:
+    """``screen`` with the answers for the last 512 short texts kept (stored queries are screened on every run)."""
+    known = lru_cache(maxsize=512)(screen)
+
+    @wraps(screen)
+    def remembering(query: str) -> _Result:
+        return known(query) if len(query) <= _REMEMBERED_CHARS else screen(query)
+
+    return remembering
+
+
+@_remembered
 def keywords(query: str) -> frozenset[str]:
     """The bare words of a query, upper-cased (prefixed names and variables excluded).
 
@@ -118,7 +140,7 @@ def keywords(query: str) -> frozenset[str]:
     return frozenset(t.text.upper() for t in tokens(query) if t.kind == "word" and ":" not in t.text)
 
 
-@lru_cache(maxsize=512)
+@_remembered
 def operation_keyword(query: str) -> str | None:
     """The query's first bare word after its PREFIX and BASE declarations, upper-cased.
 
@@ -269,7 +291,7 @@ def insert_values(query: str, bindings: dict[str, str]) -> str:
     return query[: opening + 1] + block + query[opening + 1 :]
 
 
-@lru_cache(maxsize=512)
+@_remembered
 def _bindings_position(query: str) -> int:
     """Where the query's top-level WHERE group opens (else its first group)."""
     seen_where = False
