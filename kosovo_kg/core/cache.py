@@ -47,8 +47,8 @@ if TYPE_CHECKING:
 DISABLED = ("off", "0", "no", "false")
 #: Users' data entries together may hold this many megabytes unless ``$KOSOVO_KG_CACHE_MB`` says otherwise.
 DEFAULT_CAP_MB = 4096
-#: The first line of an entry of bytes: ``# kosovo-kg cache 2 <identity> <length> <crc32>``. A
-#: comment in N-Quads, so the packaged graph's entry is handed to the parser as it is read.
+#: The first line of an entry of bytes: ``# kosovo-kg cache 2 <identity>``, then the length and
+#: CRC-32 of each of its sections, which follow one after the other.
 _MAGIC = b"# kosovo-kg cache 2 "
 #: The prefix of users' data entries, and of their manifests' first line.
 STORE_PREFIX = "data-"
@@ -92,6 +92,21 @@ def checksum(data: bytes | memoryview) -> int:
     return zlib.crc32(data)
 
 
+_MERSENNE_127 = (1 << 127) - 1
+
+
+def short_digest(data: bytes) -> str:
+    """32 hex digits that change with ``data``: the bytes read as one number, reduced modulo the
+    prime 2^127 - 1. Any change of fewer than 16 bytes always changes it, a larger one but for a
+    chance of 2^-127. For names of entries that also carry, and check, what they were made from:
+    not SHA-256, as importing hashlib costs 11M instructions and 4 MB of memory (OpenSSL).
+
+    >>> short_digest(b"a") != short_digest(b"b")
+    True
+    """
+    return f"{int.from_bytes(data, 'big') % _MERSENNE_127:032x}"
+
+
 def content_key(kind: str, parts: Iterable[bytes]) -> str:
     import hashlib  # OpenSSL's: 11M instructions to import, more than a one-off query's parse
 
@@ -105,21 +120,24 @@ def content_key(kind: str, parts: Iterable[bytes]) -> str:
 def cached(kind: str, parts: Iterable[bytes], compute: Callable[[], bytes]) -> bytes:
     """``compute()``'s bytes, taken from the cache when the same ``parts`` were seen before."""
     name = f"{kind}-{content_key(kind, parts)}"
-    value = read_entry(name, identity=name)
-    if value is None:
+    found = read_entry(name, identity=name)
+    if found is None or len(found) != 1:
         value = compute()
-        write_entry(name, value, identity=name)
+        write_entry(name, [value], identity=name)
         return value
-    return value[value.index(b"\n") + 1 :]
+    return found[0]
 
 
-def _header(identity: str, body: bytes | memoryview) -> bytes:
-    return _MAGIC + f"{identity} {len(body)} {checksum(body):08x}\n".encode()
+def _header(identity: str, sections: Iterable[bytes | memoryview]) -> bytes:
+    sizes = " ".join(f"{len(section)} {checksum(section):08x}" for section in sections)
+    return _MAGIC + f"{identity} {sizes}\n".encode()
 
 
-def read_entry(name: str, identity: str) -> bytes | None:
-    """The entry ``name`` as written, its first line included (a comment in N-Quads), or None
-    when there is none, the cache is off, or the entry fails its check (it is then deleted).
+def read_entry(name: str, identity: str, sections: int | None = None) -> list[bytes] | None:
+    """The sections of the entry ``name`` (only the first ``sections`` of them, if given), each
+    checked; None when there is none, the cache is off, or the entry fails its check (it is then
+    deleted). A section left unread is not read at all: only its length is checked, against the
+    file's (so a cut entry is never used).
 
     ``identity`` is what the entry must have been made from (one word, no spaces).
     """
@@ -129,20 +147,34 @@ def read_entry(name: str, identity: str) -> bytes | None:
     path = os.path.join(folder, name)
     try:
         with open(path, "rb") as stream:
-            data = stream.read()
+            header = stream.readline(4096)
+            words = header[len(_MAGIC) : -1].split(b" ")
+            sizes = [int(word) for word in words[1::2]]
+            wanted = sizes if sections is None else sizes[:sections]
+            found = [stream.read(size) for size in wanted]
+            whole = os.fstat(stream.fileno()).st_size == len(header) + sum(sizes)
     except OSError:
         return None
-    end = data.find(b"\n")
-    body = memoryview(data)[end + 1 :]
-    if end < 0 or data[: end + 1] != _header(identity, body):
+    except ValueError:  # not a header of ours
+        whole, found = False, []
+    expected = b" ".join(words[:1] + [b"%d %08x" % (len(part), checksum(part)) for part in found])
+    if not (
+        whole
+        and header.startswith(_MAGIC)
+        and header.endswith(b"\n")
+        and b" ".join(words[: 1 + 2 * len(found)]) == expected
+    ):
         discard(path)
         return None
-    return data
+    if words[0] != identity.encode():
+        discard(path)
+        return None
+    return found
 
 
-def write_entry(name: str, value: bytes, identity: str) -> None:
-    """Store an entry with its first line (identity, length, checksum); readers see the whole
-    entry or none. A cache that cannot be written is skipped."""
+def write_entry(name: str, sections: list[bytes], identity: str) -> None:
+    """Store an entry: a first line with its identity and each section's length and checksum,
+    then the sections; readers see the whole entry or none. A cache that cannot be written is skipped."""
     folder = cache_dir()
     if folder is None:
         return
@@ -151,8 +183,9 @@ def write_entry(name: str, value: bytes, identity: str) -> None:
     try:
         os.makedirs(folder, exist_ok=True)
         with open(partial, "wb") as stream:
-            stream.write(_header(identity, value))
-            stream.write(value)
+            stream.write(_header(identity, sections))
+            for section in sections:
+                stream.write(section)
         os.replace(partial, entry)
     except OSError:
         discard(partial)
@@ -205,7 +238,7 @@ def cap_bytes() -> int:
 
 def store_entry_name(identity: str) -> str:
     """The folder name of the entry for inputs of this identity (their :func:`file_identity` lines)."""
-    return STORE_PREFIX + content_key(_STORE_FORMAT, [identity.encode()])[:40]
+    return STORE_PREFIX + short_digest(f"{_STORE_FORMAT}\n{identity}".encode())
 
 
 def open_store_entry(name: str, identity: str) -> tuple[ox.Store, dict[str, str]] | None:
@@ -284,8 +317,13 @@ def _store_files_match(folder: str, expected: dict[str, list[int]]) -> bool:
     return _store_files(folder) == expected
 
 
-def save_store_entry(name: str, identity: str, store: ox.Store, graph_files: dict[str, str]) -> bool:
+def save_store_entry(
+    name: str, identity: str, store: ox.Store, graph_files: dict[str, str], started: float | None = None
+) -> bool:
     """Write ``store`` as the on-disk entry ``name`` for inputs of ``identity``; True if it was.
+
+    The manifest also says how long the build took since ``started`` (``time.monotonic()``) and
+    the builder's peak memory, for benchmarks/data.py.
 
     Built under a temporary name beside the entries and renamed into place whole; a folder that
     another process is building (its process alive) is left to it. Then the least recently used
@@ -293,6 +331,7 @@ def save_store_entry(name: str, identity: str, store: ox.Store, graph_files: dic
     """
     import json
     import tempfile
+    import time
 
     import pyoxigraph as ox
 
@@ -324,6 +363,7 @@ def save_store_entry(name: str, identity: str, store: ox.Store, graph_files: dic
                 "graph_files": graph_files,
                 "files": _store_files(target),
                 "quads": len(store),
+                "built": {"seconds": time.monotonic() - (started or 0), "peak_mb": _peak_mb()} if started else {},
             },
             ensure_ascii=False,
             indent=0,
@@ -341,6 +381,18 @@ def save_store_entry(name: str, identity: str, store: ox.Store, graph_files: dic
     return True
 
 
+def _peak_mb() -> float | None:
+    """This process's peak resident memory (VmHWM), in MiB."""
+    try:
+        with open("/proc/self/status") as stream:
+            for line in stream:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
 def _claim(building: str) -> bool:
     """Make ``building`` ours (an atomic mkdir holding our process id); take it over from a
     process that died while building; False while a live one holds it."""
@@ -356,12 +408,28 @@ def _claim(building: str) -> bool:
             except ProcessLookupError:
                 discard(building)  # its builder died
                 continue
-            except (OSError, ValueError):  # no owner written yet, or not ours to signal
-                return False
+            except (OSError, ValueError):  # no owner written yet (or not ours to signal)
+                if _age(building) < _ABANDONED_SECONDS:
+                    return False
+                discard(building)  # its builder died before it could say who it was
+                continue
         with open(os.path.join(building, "owner"), "w") as stream:
             stream.write(str(os.getpid()))
         return True
     return False
+
+
+#: A folder being built whose builder never wrote its name is taken over after this long.
+_ABANDONED_SECONDS = 600
+
+
+def _age(path: str) -> float:
+    import time
+
+    try:
+        return time.time() - os.stat(path).st_mtime
+    except OSError:
+        return 0.0
 
 
 def entry_size(path: str) -> int:

@@ -179,10 +179,11 @@ def load_graph(
     next load of the same files, as they are then, opens it read-only instead of parsing them
     again (see :mod:`kosovo_kg.core.cache`). ``cache=False`` neither reads nor writes it.
 
-    ``rdfs=False`` leaves out the RDFS entailments of the extra files when they are parsed (not
-    their date bounds): for a graph that only answers stored queries, which give the same rows
-    without them (see :mod:`kosovo_kg.core.entailment`). They cost more than a third more quads
-    and their memory; :meth:`KnowledgeGraph.entail_rdfs` adds them later.
+    ``rdfs=False`` leaves out the RDFS entailments (not the date bounds) where they are not read
+    from a cache entry that has them: for a graph that only answers stored queries, which give
+    the same rows without them (see :mod:`kosovo_kg.core.entailment`). They are a sixth of the
+    packaged graph's quads and a third more quads for a user's data, with their time and memory;
+    :meth:`KnowledgeGraph.entail_rdfs` adds them later.
     """
     preloaded = _take_preload()  # joined even when unused: no thread is left writing a store
     extra = list(dict.fromkeys(os.fspath(given) for given in extra_files))
@@ -194,7 +195,7 @@ def load_graph(
         if opened is not None:
             return KnowledgeGraph(store=opened[0], graph_files=opened[1])
     graph_files: dict[str, str] = {}
-    store = _load_packaged(graph_files, preloaded, cache=cache) if packaged else ox.Store()
+    store, entailed = _load_packaged(graph_files, preloaded, cache=cache, rdfs=rdfs) if packaged else (ox.Store(), True)
     loaded = False
     for path in extra:
         from kosovo_kg.core.reading import load_file  # only for files beside the packaged graph
@@ -206,13 +207,13 @@ def load_graph(
         graph_files[graph_name.value] = paths.display_path(path)
         loaded = True
     kg = KnowledgeGraph(store=store, graph_files=graph_files)
-    if loaded:  # the packaged graph's own entailments came with it; these are what the files add
+    kg.rdfs_entailed = entailed and not loaded
+    if loaded:  # the packaged graph's own date bounds came with it; these are what the files add
         from kosovo_kg.core import entailment
 
         entailment.add_date_bounds(store)
-        kg.rdfs_entailed = False
-        if rdfs:
-            kg.entail_rdfs()
+    if rdfs:
+        kg.entail_rdfs()
     if entry is not None:
         _save_data_entry(kg, *entry)
     return kg
@@ -250,6 +251,12 @@ def _data_entry(files: Sequence[str], packaged: bool) -> tuple[str, str] | None:
     return store_entry_name(identity), identity
 
 
+#: The processes forked to start a builder, each gone (or about to be) once it has: reaped
+#: without waiting, so that a command's answer never waits for one (under load, waiting for the
+#: short-lived middle process took 0.37 s).
+_STARTERS: list[int] = []
+
+
 def _save_data_entry(kg: KnowledgeGraph, name: str, identity: str) -> None:
     """Write the graph as the cache entry ``name``, with its RDFS entailments: here, or in a
     detached process of its own (see :data:`BUILD_IN_BACKGROUND`), which shares the loaded store
@@ -257,6 +264,12 @@ def _save_data_entry(kg: KnowledgeGraph, name: str, identity: str) -> None:
     if not BUILD_IN_BACKGROUND or not hasattr(os, "fork"):
         _build_data_entry(kg, name, identity)
         return
+    for starter in list(_STARTERS):
+        try:
+            if os.waitpid(starter, os.WNOHANG)[0]:
+                _STARTERS.remove(starter)
+        except ChildProcessError:
+            _STARTERS.remove(starter)
     child = os.fork()
     if child == 0:
         try:
@@ -273,14 +286,17 @@ def _save_data_entry(kg: KnowledgeGraph, name: str, identity: str) -> None:
                     os._exit(0)
         finally:
             os._exit(0)
-    os.waitpid(child, 0)
+    _STARTERS.append(child)
 
 
 def _build_data_entry(kg: KnowledgeGraph, name: str, identity: str) -> None:
+    import time
+
     from kosovo_kg.core.cache import save_store_entry
 
+    started = time.monotonic()
     kg.entail_rdfs()
-    save_store_entry(name, identity, kg.store, kg.graph_files)
+    save_store_entry(name, identity, kg.store, kg.graph_files, started)
 
 
 #: Changes when what a cached graph holds changes shape.
@@ -288,7 +304,6 @@ _GRAPH_CACHE_FORMAT = b"kosovo-kg graph 2"
 #: Cache entries of the packaged graph are named so; the newest few are kept.
 _GRAPH_CACHE_PREFIX = "graph-"
 _GRAPH_CACHE_KEEP = 4
-_MERSENNE_127 = (1 << 127) - 1
 
 
 def _packaged_files() -> tuple[list[str], list[ox.NamedNode]]:
@@ -300,13 +315,12 @@ def _cache_entry(files: Sequence[str]) -> str | None:
     """The name of the cache entry that holds exactly these files as they are now, or None when
     the cache is off or a file cannot be read (the strict load then says which and why).
 
-    The name is made of every file's identity (:func:`kosovo_kg.core.cache.file_identity`: path,
-    size, modification and change times, inode), read as one number and reduced modulo the prime
-    2^127 - 1: any change of fewer than 16 bytes always changes the name, and a larger one but for
-    a chance of 2^-127. The entry itself carries the name and a checksum of its content, checked
-    before it is used. Not SHA-256 (importing hashlib alone costs 11M instructions).
+    The name is the :func:`kosovo_kg.core.cache.short_digest` of every file's identity
+    (:func:`kosovo_kg.core.cache.file_identity`: path, size, modification and change times,
+    inode). The entry itself carries the name and a checksum of its content, checked before it
+    is used.
     """
-    from kosovo_kg.core.cache import cache_dir, file_identity
+    from kosovo_kg.core.cache import cache_dir, file_identity, short_digest
 
     if cache_dir() is None:
         return None
@@ -315,7 +329,7 @@ def _cache_entry(files: Sequence[str]) -> str | None:
     except OSError:
         return None
     key = (_GRAPH_CACHE_FORMAT.decode() + ox.__version__ + "\n" + "".join(stamps)).encode()
-    return f"{_GRAPH_CACHE_PREFIX}{int.from_bytes(key, 'big') % _MERSENNE_127:032x}.nq"
+    return f"{_GRAPH_CACHE_PREFIX}{short_digest(key)}.nq"
 
 
 class _Preload:
@@ -329,10 +343,10 @@ class _Preload:
     is made with ``_thread``, not ``threading``, whose import costs 1.3 ms (``-X importtime``).
     """
 
-    def __init__(self, entry: str) -> None:
+    def __init__(self, entry: str, rdfs: bool) -> None:
         import _thread
 
-        self.entry = entry
+        self.entry, self.rdfs = entry, rdfs
         self.store: ox.Store | None = None
         self._done = _thread.allocate_lock()
         self._done.acquire()
@@ -340,7 +354,7 @@ class _Preload:
 
     def _load(self) -> None:
         try:
-            self.store = _read_packaged_entry(self.entry)
+            self.store = _read_packaged_entry(self.entry, self.rdfs)
         except Exception:  # whatever failed here, the main thread's own load reports it
             pass
         finally:
@@ -355,9 +369,10 @@ class _Preload:
 _preload: _Preload | None = None
 
 
-def preload_packaged_graph() -> None:
+def preload_packaged_graph(rdfs: bool = True) -> None:
     """Start reading the packaged graph back from the cache, if it is there, on a thread of its
-    own; the next :func:`load_graph` of the packaged graph takes the store from it.
+    own; the next :func:`load_graph` of the packaged graph takes the store from it (``rdfs``:
+    with its RDFS entailments, which the console script leaves out for ``query NAME``).
 
     The console script calls this first thing for the commands that query the graph in this
     process; it is not for a program that forks before it loads (``serve``).
@@ -369,43 +384,54 @@ def preload_packaged_graph() -> None:
         return
     entry, folder = _cache_entry(_packaged_files()[0]), cache_dir()
     if entry is not None and folder is not None and os.path.isfile(os.path.join(folder, entry)):
-        _preload = _Preload(entry)
+        _preload = _Preload(entry, rdfs)
 
 
-def _take_preload() -> tuple[str, ox.Store] | None:
-    """The entry and store :func:`preload_packaged_graph` loaded, once its thread is done."""
+def _take_preload() -> tuple[str, ox.Store, bool] | None:
+    """The entry, store and whether it has the RDFS entailments, of what :func:`preload_packaged_graph`
+    loaded, once its thread is done."""
     global _preload
     preload, _preload = _preload, None
     if preload is None:
         return None
     store = preload.result()
-    return None if store is None else (preload.entry, store)
+    return None if store is None else (preload.entry, store, preload.rdfs)
 
 
-def _read_packaged_entry(entry: str) -> ox.Store | None:
-    """The packaged graph from its cache entry, or None when there is none or it fails its check."""
+def _read_packaged_entry(entry: str, rdfs: bool) -> ox.Store | None:
+    """The packaged graph from its cache entry (with the RDFS entailments if ``rdfs``), or None
+    when there is none or it fails its check."""
     from kosovo_kg.core.cache import read_entry
 
-    cached = read_entry(entry, identity=entry)
-    if cached is None:
+    sections = read_entry(entry, identity=entry, sections=2 if rdfs else 1)
+    if sections is None or not sections:
         return None
     store = ox.Store()
-    try:
-        store.load(cached, ox.RdfFormat.N_QUADS, lenient=True)
-    except SyntaxError:  # its checksum held, yet it does not parse: written by a broken writer
+    try:  # one parse of both: a blank node's label names the same node only within one parse
+        store.load(b"".join(sections) if rdfs else sections[0], ox.RdfFormat.N_QUADS, lenient=True)
+    except SyntaxError:  # its checksums held, yet it does not parse: written by a broken writer
         return None
     return store
 
 
 def _load_packaged(
-    graph_files: dict[str, str], preloaded: tuple[str, ox.Store] | None = None, *, cache: bool = True
-) -> ox.Store:
-    """The ontology and ``graph/``, each file in its named graph: parsed strictly, or read back
-    from the cache of the last strict parse of exactly these files as they are now.
+    graph_files: dict[str, str],
+    preloaded: tuple[str, ox.Store, bool] | None = None,
+    *,
+    cache: bool = True,
+    rdfs: bool = True,
+) -> tuple[ox.Store, bool]:
+    """The ontology and ``graph/``, each file in its named graph, with their date bounds and (if
+    ``rdfs``) their RDFS entailments: parsed strictly, or read back from the cache of the last
+    strict parse of exactly these files as they are now. Also says whether the RDFS entailments
+    are there.
 
-    Measured with valgrind (instructions, which load on the machine does not change): parsing the
-    Turtle files cost 98M instructions, reading the same quads back as N-Quads without
-    re-validating them (``lenient``) 46M, in a one-off query of 150M.
+    The entry has two sections: the stated quads with the date bounds, and the RDFS
+    entailments, which ``query NAME`` does not read (they are a sixth of the quads, and reading
+    the entry is most of a one-off query's work). Measured with valgrind (instructions, which
+    load on the machine does not change): parsing the Turtle files cost 95M instructions, reading
+    the quads back as N-Quads without re-validating them (``lenient``) 100M with the entailments,
+    in a one-off query of 210M.
     """
     from kosovo_kg.core.cache import prune, write_entry
 
@@ -413,25 +439,29 @@ def _load_packaged(
     for path, name in zip(files, names, strict=True):
         graph_files[name.value] = paths.shown_in_project(path)
     entry = _cache_entry(files) if cache else None
-    if preloaded is not None and preloaded[0] == entry:
-        return preloaded[1]
+    if preloaded is not None and preloaded[0] == entry and (preloaded[2] or not rdfs):
+        return preloaded[1], preloaded[2]
     if entry is not None:
-        store = _read_packaged_entry(entry)
+        store = _read_packaged_entry(entry, rdfs)
         if store is not None:
-            return store
+            return store, rdfs
     from kosovo_kg.core import entailment
     from kosovo_kg.core.reading import load_file
 
     store = ox.Store()
     for path, name in zip(files, names, strict=True):
         load_file(store, path, name)
-    entailment.add_entailments(store)  # what the loader derives (see entailment.py) is cached with it
+    entailment.add_date_bounds(store)  # what the loader derives (see entailment.py) is cached with it
+    stated = store.dump(format=ox.RdfFormat.N_QUADS)
+    entailment.add_rdfs_entailments(store)
     if entry is not None:
-        dump = store.dump(format=ox.RdfFormat.N_QUADS)
-        assert dump is not None  # dump() returns the bytes when given no output
-        write_entry(entry, dump, identity=entry)
+        entailed = ox.serialize(
+            store.quads_for_pattern(None, None, None, entailment.ENTAILED_GRAPH), format=ox.RdfFormat.N_QUADS
+        )
+        assert stated is not None and entailed is not None  # serialized to bytes when given no output
+        write_entry(entry, [stated, entailed], identity=entry)
         prune(_GRAPH_CACHE_PREFIX, keep=_GRAPH_CACHE_KEEP)
-    return store
+    return store, True
 
 
 def _label_rank(label: ox.Literal) -> int:

@@ -109,8 +109,9 @@ def tokens(query: str) -> Iterator[Token]:
 
 
 #: Texts up to this long are remembered by the screens below (the longest stored query is 2,890
-#: characters): 512 of them per screen hold at most 8 MB. A longer text, which a client may send
-#: by the million, is screened afresh each time: remembered, 200 distinct 1 MB queries grew serve by 297 MB.
+#: characters), the last 256 by each: at most 8 MB for the four (texts and answers of up to 4 bytes
+#: a character), 2 MB in ASCII. A longer text, which a client may send by the million, is screened
+#: afresh each time: remembered whatever their length, 200 distinct 1 MB queries grew serve by 297 MB.
 _REMEMBERED_CHARS = 4096
 TYPE_CHECKING = False  # typing is not imported at run time: see core/records.py
 if TYPE_CHECKING:
@@ -120,8 +121,9 @@ if TYPE_CHECKING:
 
 
 def _remembered(screen: Callable[[str], _Result]) -> Callable[[str], _Result]:
-    """``screen`` with the answers for the last 512 short texts kept (stored queries are screened on every run)."""
-    known = lru_cache(maxsize=512)(screen)
+    """``screen`` with the answers for the last 256 short texts kept: every request is screened, a
+    stored question on every run, and unremembered the screens were half of serve's CPU per request."""
+    known = lru_cache(maxsize=256)(screen)
 
     @wraps(screen)
     def remembering(query: str) -> _Result:
@@ -185,6 +187,7 @@ def expand_codepoint_escapes(query: str) -> str:
     return re.sub(_CODEPOINT_ESCAPE, expand, query)
 
 
+@_remembered
 def code_lines(query: str) -> str:
     """The query upper-cased without its whole-line comments, for a first look for keywords that
     is cheaper than tokenizing (stored queries' headers say "with" and "from" in prose).
