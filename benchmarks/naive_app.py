@@ -4,15 +4,17 @@ per core, as a user might write it in thirty lines. It has none of serve's defen
 (a query can hold a process for ever), no screen, no sandbox (SERVICE reaches the network), no
 queue bound, no cache.
 
-    NAIVE_DATA=graph.nt uvicorn --app-dir benchmarks --factory naive_app:create_app --workers 2 --port 8001
+    python benchmarks/naive_app.py --data graph.nt --workers 2 --port 8001
 
-``NAIVE_DATA`` is an N-Triples file: saturation.py gives it the graph as ``kosovo-kg export``
-writes it (the stated triples and their date bounds, which the stored questions compare).
+The data is one N-Triples file, loaded into the default graph (``NAIVE_DATA`` for each uvicorn
+worker): saturation.py gives it the graph as serve holds it, and as ``kosovo-kg export`` writes it.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
+import sys
 
 import pyoxigraph as ox
 from starlette.applications import Starlette
@@ -40,3 +42,29 @@ def create_app() -> Starlette:
         return Response(body, media_type="application/sparql-results+json")
 
     return Starlette(routes=[Route("/sparql", sparql, methods=["GET", "POST"])])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", required=True, help="the N-Triples file to serve")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="uvicorn processes (default: the cores)"
+    )
+    parser.add_argument("--port", type=int, default=8001)
+    args = parser.parse_args()
+    import uvicorn
+
+    os.environ["NAIVE_DATA"] = args.data
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    uvicorn.run(
+        "naive_app:create_app",
+        factory=True,
+        workers=args.workers,
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -4,13 +4,17 @@ named graph each, and runs the query text over their union; prints the number of
     python benchmarks/pyoxigraph_alone.py QUERY.rq FILE.ttl|FILE.nt ...
 """
 
-import sys
+import argparse
 
 import pyoxigraph as ox
 
 
 def main() -> None:
-    query_file, *files = sys.argv[1:]
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("query_file", metavar="QUERY.rq")
+    parser.add_argument("files", nargs="+", metavar="FILE")
+    args = parser.parse_args()
+    query_file, files = args.query_file, args.files
     with open(query_file, encoding="utf-8") as stream:
         query = stream.read()
     store = ox.Store()

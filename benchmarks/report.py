@@ -67,3 +67,11 @@ def _replace(path: Path, text: str) -> Path:
     partial.write_text(text, encoding="utf-8")
     partial.replace(path)
     return path
+
+
+if __name__ == "__main__":
+    argparse.ArgumentParser(
+        description=__doc__ + "\nA module the other benchmarks import; run on its own it says where reports go.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    ).parse_args()
+    print(f"reports: {LOCAL}/NAME.md; with --update also the NAME section of {RESULTS}")

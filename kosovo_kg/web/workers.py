@@ -258,12 +258,16 @@ def _write_all(fd: int, data: bytes) -> None:
 def _serve_requests(requests: int, answers: int) -> None:
     """A worker's life after its start: answer each request frame from ``requests`` on ``answers``,
     until the server closes its end."""
+    pending = bytearray()  # read as much as is there: a request and its length in one read
     while True:
-        header = _read_exactly(requests, _LENGTH)
-        payload = _read_exactly(requests, int.from_bytes(header, "big")) if header else None
-        if payload is None:
-            return
-        name, args = pickle.loads(payload)
+        while len(pending) < _LENGTH or len(pending) < _LENGTH + int.from_bytes(pending[:_LENGTH], "big"):
+            chunk = os.read(requests, _PIPE_BYTES)
+            if not chunk:
+                return
+            pending += chunk
+        end = _LENGTH + int.from_bytes(pending[:_LENGTH], "big")
+        name, args = pickle.loads(bytes(pending[_LENGTH:end]))
+        del pending[:end]
         try:
             value = TASKS[name](*args)
             frame = _frame(_BYTES, value) if isinstance(value, bytes) else _frame(_PICKLED, pickle.dumps(value, -1))
