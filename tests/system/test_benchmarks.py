@@ -113,9 +113,9 @@ def test_a_benchmark_leaves_the_committed_results_alone_unless_asked(tmp_path, m
 
 def test_the_naive_peer_answers_the_mix_as_serve_does(kg, tmp_path, monkeypatch):
     """benchmarks/naive_app.py, serve's peer in saturation.py, gives the same rows as the embedded engine."""
+    import naive_app
     from starlette.testclient import TestClient
 
-    import naive_app
     from kosovo_kg.publish.export import serialize_graph
 
     data = tmp_path / "graph.nt"
