@@ -37,7 +37,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20, help="rounds over every query (default 20)")
     args = parser.parse_args()
 
-    from kosovo_kg.core.nameindex import fold
+    from kosovo_kg.core.folding import fold
     from kosovo_kg.core.store import load_graph
 
     kg = load_graph()

@@ -40,13 +40,13 @@ takes about a millisecond (``benchmarks/search.py``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any, NamedTuple, Protocol
 
 import pyoxigraph as ox
 
+from kosovo_kg.core.folding import as_written, content_words, fold, initials
 from kosovo_kg.core.lexical import language_tag_case
 from kosovo_kg.namespaces import KKG, KKR, OWL, RDF, RDFS, RDFS_LABEL, SKOS, WD
 
@@ -70,8 +70,6 @@ NAME_PROPERTIES = {
 }
 #: The kinds of entity, most central first: equal scores are ordered so (a state before a source).
 KIND_ORDER = ("Agent", "Office", "Event", "Fact", "Source", "ControlledTerm")
-#: Words that say nothing of which entity is meant ("President of Serbia", "Partnership for Peace").
-STOPWORDS = frozenset("of the and for in on at to a an by with from".split())
 
 #: The score bands (see the module's description).
 IDENTIFIER = LABEL = 100
@@ -88,39 +86,6 @@ STEM_LENGTH = 4
 INITIALS_OF = frozenset(
     KKG + kind for kind in ("Organization", "State", "AutonomousProvince", "Office", "SecurityCouncilResolution")
 )
-
-
-def fold(text: str) -> str:
-    """A name as the index compares it: Latin script, no diacritics, lower case, words apart.
-
-    >>> fold("Вучић"), fold("Ελλάδα"), fold("Republika e Kosovës"), fold("U.S.–Kosovo")
-    ('vucic', 'ellada', 'republika e kosoves', 'u s kosovo')
-    """
-    import cyrtranslit
-    from unidecode import unidecode
-
-    latin = cyrtranslit.to_latin(text, "sr") if _has_cyrillic(text) else text
-    return " ".join(re.findall(r"[a-z0-9]+", unidecode(latin).lower()))
-
-
-def _as_written(text: str) -> str:
-    """A name in its own script, without case or diacritics: which of the names that fold alike
-    was typed (Грчка or Grčka, both "grcka")."""
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFD", text.strip().lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _has_cyrillic(text: str) -> bool:
-    return any("\u0400" <= c <= "\u04ff" for c in text)
-
-
-def content_words(folded: str) -> tuple[str, ...]:
-    """The words of a folded name that say which entity is meant (all of them if every one is a stopword)."""
-    words = tuple(folded.split())
-    kept = tuple(w for w in words if w not in STOPWORDS)
-    return kept or words
 
 
 class Entity(NamedTuple):
@@ -207,7 +172,7 @@ class NameIndex:
         """The entities whose names match ``text``, best first, at most ``limit``; with ``type`` (a
         class IRI, or the local name of a kkg: class such as ``State``) only entities of that class."""
         wanted = class_iri(type) if type else None
-        typed = _as_written(text)
+        typed = as_written(text)
         best: dict[int, tuple[int, int, int]] = {}  # entity -> (score, preference, name; -1 for an identifier)
 
         def offer(entity: int, score: int, name: int) -> None:
@@ -219,7 +184,7 @@ class NameIndex:
             if found is None:
                 preference = 4
             else:
-                preference = 2 * (_as_written(found.text) == typed) + (found.language in ("", "en")) + found.own
+                preference = 2 * (as_written(found.text) == typed) + (found.language in ("", "en")) + found.own
             if (score, preference) > best.get(entity, (-1, -1, 0))[:2]:
                 best[entity] = (score, preference, name)
 
@@ -230,8 +195,10 @@ class NameIndex:
         folded = fold(stripped)
         if folded:
             self._exact(folded, offer)
-            self._prefix(folded, offer)
-            self._fuzzy(folded, offer)
+            # single letters start or resemble too many words to say anything alone ("s p o")
+            if max(len(word) for word in folded.split()) >= 3:
+                self._prefix(folded, offer)
+                self._fuzzy(folded, offer)
         ranked = sorted(
             best.items(),
             key=lambda item: (-item[1][0], self.entities[item[0]].rank, self.entities[item[0]].label),
@@ -362,23 +329,6 @@ class NameIndex:
         }
 
 
-def initials(label: str) -> str | None:
-    """The initials of a label's words, an abbreviation kept as it is and a number kept whole; None
-    for fewer than three letters or more than five words.
-
-    >>> initials("UN Security Council Resolution 1244"), initials("Federal Republic of Yugoslavia")
-    ('UNSCR 1244', 'FRY')
-    >>> initials("Kosovo Force") is None
-    True
-    """
-    words = [w for w in re.findall(r"[A-Za-z0-9]+", label) if w.lower() not in STOPWORDS]
-    if not 2 <= len(words) <= 5:
-        return None
-    letters = "".join(w if w.isupper() and len(w) > 1 else w[0].upper() for w in words if not w.isdigit())
-    numbers = [w for w in words if w.isdigit()]
-    return " ".join([letters, *numbers]) if len(letters) >= 3 else None
-
-
 def _words_prefix(query: list[str], name: list[str]) -> bool:
     """Whether each word of the query starts a different word of the name, in any order."""
     left = list(name)
@@ -466,7 +416,8 @@ def _build(kg: Graph) -> NameIndex:
                 _description(kg, iri, labels.get(type_iri, "")),
             )
         )
-        for text, language, own in found[iri]:
+        # in a fixed order (the store's differs from one load to the next): labels first
+        for text, language, own in sorted(set(found[iri]), key=lambda name: (not name[2], name[1], name[0])):
             folded = fold(text)
             if not folded or (position, folded, language) in seen:
                 continue
@@ -509,4 +460,4 @@ def _description(kg: Graph, iri: str, type_label: str) -> str:
     return what
 
 
-__all__ = ["Entity", "Match", "Name", "NameIndex", "class_iri", "content_words", "fold", "initials"]
+__all__ = ["Entity", "Graph", "Match", "Name", "NameIndex", "class_iri"]

@@ -159,7 +159,7 @@ def search_index(kg: KnowledgeGraph) -> str:
     did (the folding is character by character: cyrtranslit and unidecode both are). A script, not
     JSON to fetch: a page opened from a folder (file://) may not fetch files beside it, but it may
     load scripts."""
-    from kosovo_kg.core.nameindex import fold
+    from kosovo_kg.core.folding import fold
 
     exported: dict[str, Any] = kg.name_index.export()
     entities = [entity for entity in exported["entities"] if entity["iri"].startswith(KKR)]

@@ -11,6 +11,7 @@ import csv
 import pytest
 from conftest import TESTS
 
+from kosovo_kg.core.folding import fold, initials
 from kosovo_kg.core.nameindex import (
     ALTERNATIVE,
     FUZZY_HIGH,
@@ -18,8 +19,6 @@ from kosovo_kg.core.nameindex import (
     INITIALS,
     LABEL,
     NameIndex,
-    fold,
-    initials,
 )
 from kosovo_kg.namespaces import KKR
 
