@@ -494,10 +494,17 @@ class QueryWorkers:
             if done:
                 self._dead.discard(pid)
 
-    def _replace(self, worker: _Worker, *, kill: bool) -> None:
+    def _replace(self, worker: _Worker, *, kill: bool, keep: bool = False) -> _Worker | None:
+        """Fork a worker in place of ``worker``; ``keep``: return it to the caller, who uses it at
+        once, rather than handing it to the next request."""
         self._discard(worker, kill=kill)
-        if self.running:
-            self._release(self._fork())
+        if not self.running:
+            return None
+        fresh = self._fork()
+        if keep:
+            return fresh
+        self._release(fresh)
+        return None
 
     def _release(self, worker: _Worker) -> None:
         """A worker free again: to the first request waiting for one, else to the idle ones."""
@@ -553,14 +560,18 @@ class QueryWorkers:
         self.pending += 1
         try:
             self._reap()
+            worker: _Worker | None = await self._take()
             for attempt in (1, 2):
-                worker = await self._take()
+                assert worker is not None
                 try:
                     frame = await self._exchange(worker, request)
                 except _Died as died:
                     status = self._wait_status(worker)
-                    self._replace(worker, kill=False)
-                    if died.unread and attempt == 1:  # it died before it read the request: once more
+                    # it died before it read the request (killed as it was handed the query): once
+                    # more, on the worker forked in its place (any other idle one may be dying too)
+                    again = died.unread and attempt == 1
+                    worker = self._replace(worker, kill=False, keep=again)
+                    if again and worker is not None:
                         continue
                     how = self._how(status)
                     raise WorkerCrashed(
