@@ -103,6 +103,7 @@ def measure_size(copies: int, data: Path, query_file: Path, rounds: int, folder:
     figures: dict[str, list] = {"alone": [], "first": [], "ready": [], "next": [], "built": []}
     for round_ in range(rounds):
         cache = folder / f"cache-{copies}-{round_}"
+        shutil.rmtree(cache, ignore_errors=True)  # an entry left by an earlier run would make the first run a hit
         env = {**os.environ, "KOSOVO_KG_CACHE": str(cache)}
         subprocess.run(
             [*cli[:4], "kfor-strength"], env=env, cwd=ROOT, capture_output=True, check=True
