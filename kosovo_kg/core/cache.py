@@ -281,7 +281,7 @@ def open_store_entry(name: str, identity: str) -> tuple[ox.Store, dict[str, str]
 
     try:
         store = ox.Store.read_only(os.path.join(entry, "store"))
-    except OSError:  # RocksDB refused it: damaged in a way the check did not see
+    except (OSError, RuntimeError, ValueError):  # RocksDB refused it: damaged in a way the check did not see
         discard(entry)
         return None
     try:
@@ -296,14 +296,20 @@ _UNCHECKED = ("LOG", "LOCK")
 
 
 def _store_files(folder: str) -> dict[str, list[int]]:
-    """Each file of a store's folder with its size and checksum."""
+    """Each file of a store's folder with its size and checksum (read a MiB at a time: a store's
+    files reach hundreds of MB, and reading one whole would add its size to a query's peak memory)."""
+    import zlib
+
     found = {}
     for name in sorted(os.listdir(folder)):
         if name.startswith(_UNCHECKED):
             continue
+        size = crc = 0
         with open(os.path.join(folder, name), "rb") as stream:
-            data = stream.read()
-        found[name] = [len(data), checksum(data)]
+            while chunk := stream.read(1 << 20):
+                size += len(chunk)
+                crc = zlib.crc32(chunk, crc)
+        found[name] = [size, crc]
     return found
 
 
