@@ -1,18 +1,24 @@
-"""Saturate `kosovo-kg serve` with keep-alive clients, and hold its throughput against a raw
-`oxigraph serve-read-only` on the same files, measured in the same run. Everything runs on
-127.0.0.1; every phase is bounded in time and stops by itself.
+"""Saturate `kosovo-kg serve` with keep-alive clients, and hold its throughput against a naive
+Starlette + pyoxigraph app (benchmarks/naive_app.py) and a raw `oxigraph serve-read-only` on the
+same graph, measured in the same run. Everything runs on 127.0.0.1; every phase is bounded in
+time and stops by itself.
 
-    python benchmarks/saturation.py                      # the full run, about 8 minutes
-    python benchmarks/saturation.py -o benchmarks/SERVE.md   # and write the report
+    python benchmarks/saturation.py                      # the full run, about 10 minutes
+    python benchmarks/saturation.py --update             # and replace the serve section of RESULTS.md
     python benchmarks/saturation.py --seconds 10 --mix-seconds 5 --repeats 1   # a quick look
 
 Phases:
 
 1. **Throughput, 5-query mix** (the contract questions nato-members, non-recognizing-nato-members,
    poll-trend, kfor-strength and timeline, as the exact text each runs with its defaults, with
-   their PREFIX lines so that Oxigraph server needs none): 8 keep-alive clients, only these
-   queries, against raw Oxigraph server, serve without its answer cache (--cache-mb 0) and serve
-   with it. Each server is measured ``--repeats`` times, interleaved, and the median is kept.
+   their PREFIX lines so that the other servers need none): 8 keep-alive clients, only these
+   queries, against raw Oxigraph server, the naive app (uvicorn, a process per core) over the
+   graph as serve holds it (its RDFS entailments included) and over the graph as exported (the
+   stated triples and date bounds: the timeline question costs half as much without the
+   entailments), serve without its answer cache (--cache-mb 0) and serve with it. Each server is
+   measured ``--repeats`` times, interleaved, and the median is kept. Besides requests per
+   second, the CPU time the server's processes (workers included) spent per request: on a
+   machine whose cores other work shares, throughput follows the load, CPU per request does not.
 2. **Saturation**: 8 and 64 keep-alive clients for ``--seconds`` each, with 5% pathological
    requests mixed in (see PATHOLOGICAL): every response must have the status its kind should
    get (0 unexpected errors), and the server's threads and memory (the server process and its
@@ -27,7 +33,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -39,7 +44,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from serve import free_port, percentile  # beside this file, not a package
+from report import add_update_option, command_line, machine_line, publish  # beside this file, not a package
+from serve import free_port, percentile
 
 from kosovo_kg.core.paths import data_files
 from kosovo_kg.core.store import load_graph
@@ -47,6 +53,9 @@ from kosovo_kg.namespaces import PREFIXES
 from kosovo_kg.querying.catalogue import get_stored_query
 from kosovo_kg.querying.pipeline import QueryOptions, prepare
 
+#: The peer serve without its cache is held against, and serve without its cache.
+NAIVE = "naive app, the graph as serve holds it"
+SERVE_NO_CACHE = "kosovo-kg serve, no cache (--cache-mb 0)"
 MIX_NAMES = ("nato-members", "non-recognizing-nato-members", "poll-trend", "kfor-strength", "timeline")
 ACCEPT = "application/sparql-results+json"
 #: The deadline and result cap serve runs with here: a normal query takes about a millisecond.
@@ -173,6 +182,18 @@ def plan_with(normal: list[Kind], pathological: list[Kind], share: float) -> lis
     return plan
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time the processes have used (those still running)."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def process_sample(pids: list[int]) -> tuple[int, int, int]:
     """(threads of the first process, RSS kB of all, PSS kB of all)."""
     threads = rss = pss = 0
@@ -211,6 +232,8 @@ def family(pid: int) -> list[int]:
 async def drive(port: int, path: str, plan: list[Kind], clients: int, seconds: float, server_pid: int) -> dict:
     tally = Tally()
     samples: list[tuple[float, int, int, int]] = []
+    processes = family(server_pid)
+    cpu_before = cpu_seconds(processes)
     begin = time.perf_counter()
     deadline = begin + seconds
     tasks = [asyncio.ensure_future(client(port, path, plan, index * 7, deadline, tally)) for index in range(clients)]
@@ -219,12 +242,14 @@ async def drive(port: int, path: str, plan: list[Kind], clients: int, seconds: f
         await asyncio.sleep(min(1.0, max(0.01, deadline - time.perf_counter())))
     await asyncio.gather(*tasks)
     elapsed = time.perf_counter() - begin
+    cpu = cpu_seconds(processes) - cpu_before  # a worker replaced meanwhile takes its time with it
     samples.append((elapsed, *process_sample(family(server_pid))))
     return {
         "clients": clients,
         "seconds": elapsed,
         "requests": tally.requests,
         "throughput": tally.requests / elapsed,
+        "cpu_per_request": cpu / max(1, tally.requests),
         "normal": len(tally.latencies),
         "p50": percentile(tally.latencies, 0.5) if tally.latencies else float("nan"),
         "p99": percentile(tally.latencies, 0.99) if tally.latencies else float("nan"),
@@ -264,6 +289,36 @@ def start_kosovo(cache_mb: float, workers: int) -> tuple[subprocess.Popen, int]:
     return process, port
 
 
+def start_naive(data: Path, workers: int) -> tuple[subprocess.Popen, int]:
+    """benchmarks/naive_app.py under uvicorn, ``workers`` processes, over the N-Triples file ``data``."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(Path(__file__).resolve().parent / "naive_app.py"), "--data", str(data),
+         "--workers", str(workers), "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    wait_ready(port, "/sparql", process)
+    deadline = time.monotonic() + 60
+    while len(family(process.pid)) < workers + 1 and time.monotonic() < deadline:
+        time.sleep(0.05)  # every uvicorn worker up (the first answers before the others have loaded)
+    time.sleep(1.0)
+    return process, port
+
+
+def naive_graphs(folder: Path) -> dict[str, Path]:
+    """The graph as serve holds it (every triple of every named graph, the RDFS entailments
+    included) and as `kosovo-kg export` writes it, each as one N-Triples file."""
+    import pyoxigraph as ox
+
+    from kosovo_kg.publish.export import serialize_graph
+
+    kg = load_graph()
+    held, exported = folder / "held.nt", folder / "exported.nt"
+    ox.serialize(dict.fromkeys(quad.triple for quad in kg.store), output=str(held), format=ox.RdfFormat.N_TRIPLES)
+    exported.write_bytes(serialize_graph(kg, "nt"))
+    return {"held": held, "exported": exported}
+
+
 def start_oxigraph(folder: Path) -> tuple[subprocess.Popen, int]:
     binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
     store = folder / "store"
@@ -301,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--pathological", type=float, default=0.05, help="share of pathological requests")
     parser.add_argument("--saturation-cache-mb", type=float, default=64.0, help="serve's cache in the saturation phase")
-    parser.add_argument("-o", "--output", type=Path, help="also write the report (Markdown) to this file")
+    add_update_option(parser)
     args = parser.parse_args(argv)
     try:
         import uvloop
@@ -313,9 +368,9 @@ def main(argv: list[str] | None = None) -> int:
     queries = mix_queries()
     normal, pathological = kinds(queries)
     lines = [
-        f"# kosovo-kg serve saturation, {time.strftime('%Y-%m-%d %H:%M')} on {platform.machine()}, "
-        f"{os.cpu_count()} cores, Python {platform.python_version()}",
-        f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
+        "## serve under load (`benchmarks/saturation.py`)",
+        "",
+        f"Command: `{command_line()}`; {machine_line()}.",
         "",
     ]
     print("\n".join(lines), flush=True)
@@ -323,9 +378,12 @@ def main(argv: list[str] | None = None) -> int:
 
     # --- 1. throughput on the 5-query mix, interleaved repeats -------------------------------------
     folder = Path(tempfile.mkdtemp(prefix="kosovo-kg-bench-"))
+    graphs = naive_graphs(folder)
     servers = {
         "oxigraph serve-read-only (raw)": lambda: start_oxigraph(folder),
-        "kosovo-kg serve, no cache (--cache-mb 0)": lambda: start_kosovo(0, args.workers),
+        NAIVE: lambda: start_naive(graphs["held"], args.workers),
+        "naive app, the graph as exported (no RDFS entailments)": lambda: start_naive(graphs["exported"], args.workers),
+        SERVE_NO_CACHE: lambda: start_kosovo(0, args.workers),
         "kosovo-kg serve, answer cache (default)": lambda: start_kosovo(64, args.workers),
     }
     paths = {name: "/query" if name.startswith("oxigraph") else "/sparql" for name in servers}
@@ -344,22 +402,31 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     table = [
-        f"## Throughput, 5-query mix, 8 keep-alive clients, {args.mix_seconds:g} s each, median of {args.repeats} (interleaved)",
+        f"### Throughput, 5-query mix, 8 keep-alive clients, {args.mix_seconds:g} s each, median of {args.repeats} (interleaved)",
         "",
-        "| server | requests/s (median) | each run | p50 | p99 | unexpected |",
-        "|---|---|---|---|---|---|",
+        "| server | requests/s (median) | each run | × naive app | CPU per request (all its processes) | p50 | p99 | unexpected |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    medians = {}
+    medians, cpu = {}, {}
     for name, runs in results.items():
         medians[name] = statistics.median(r["throughput"] for r in runs)
+        cpu[name] = statistics.median(r["cpu_per_request"] for r in runs)
+    for name, runs in results.items():
         unexpected = sum(sum(r["unexpected"].values()) for r in runs)
         failed |= unexpected > 0
         each = ", ".join(f"{r['throughput']:.0f}" for r in runs)
         p50 = ms(statistics.median(r["p50"] for r in runs))
         p99 = ms(statistics.median(r["p99"] for r in runs))
-        table.append(f"| {name} | {medians[name]:.0f} | {each} | {p50} | {p99} | {unexpected} |")
-    base = medians["oxigraph serve-read-only (raw)"]
-    table += ["", *(f"- {name}: {medians[name] / base:.2f}× raw Oxigraph server" for name in list(servers)[1:]), ""]
+        table.append(
+            f"| {name} | {medians[name]:.0f} | {each} | {medians[name] / medians[NAIVE]:.2f}× | {ms(cpu[name])} "
+            f"| {p50} | {p99} | {unexpected} |"
+        )
+    table += [
+        "",
+        f"- serve without its cache: {medians[SERVE_NO_CACHE] / medians[NAIVE]:.2f}× the naive app's requests per "
+        f"second; by CPU per request, {cpu[NAIVE] / cpu[SERVE_NO_CACHE]:.2f}× (what it would be with the cores to itself)",
+        "",
+    ]
     print("\n".join(table), flush=True)
     lines += table
 
@@ -384,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
             failed |= unexpected > 0 or not alive
             samples = figures["samples"]
             section = [
-                f"## Saturation, {variant}: {clients} keep-alive clients, {figures['seconds']:.0f} s, "
+                f"### Saturation, {variant}: {clients} keep-alive clients, {figures['seconds']:.0f} s, "
                 f"{args.pathological:.0%} pathological, cache {args.saturation_cache_mb:g} MB, {args.workers} workers",
                 "",
                 f"- requests: {figures['requests']} ({figures['throughput']:.0f}/s), of which normal: {figures['normal']}",
@@ -408,9 +475,8 @@ def main(argv: list[str] | None = None) -> int:
             lines += section
     lines.append(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(lines[-1])
-    if args.output:
-        command = "python benchmarks/saturation.py " + " ".join(argv if argv is not None else sys.argv[1:])
-        args.output.write_text("\n".join([*lines[:1], "", f"Command: `{command.strip()}`", *lines[1:]]) + "\n")
+    for written in publish("serve", lines, args.update):
+        print(f"wrote {written}", file=sys.stderr)
     return 1 if failed else 0
 
 

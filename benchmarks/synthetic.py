@@ -54,13 +54,40 @@ def synthetic_triples(target: int) -> list[ox.Triple]:
     True
     """
     ontology = parse_file(paths.ontology_file())
-    data = [t for path in sorted(paths.graph_dir().glob("*.ttl")) for t in parse_file(path)]
+    data = data_triples()
     copies = max(0, math.ceil((target - len(ontology)) / len(data)) - 1)
     triples = [*ontology, *data]
     for copy in range(1, copies + 1):
         rename = _renamer(copy)
         triples.extend(ox.Triple(rename(t.subject), t.predicate, rename(t.object)) for t in data)
     return triples
+
+
+def write_copies(copies: int, path: Path) -> int:
+    """Write ``copies`` renamed copies of the data (not the ontology, not the real data) as
+    N-Triples: what ``--data`` adds beside the packaged graph in benchmarks/data.py. Returns the count.
+
+    >>> import tempfile
+    >>> write_copies(2, Path(tempfile.mkdtemp()) / "two.nt") == 2 * len(data_triples())
+    True
+    """
+
+    def triples():
+        data = data_triples()
+        for copy in range(1, copies + 1):
+            rename = _renamer(copy)
+            for t in data:
+                yield ox.Triple(rename(t.subject), t.predicate, rename(t.object))
+
+    partial = path.with_name(path.name + ".part")
+    ox.serialize(triples(), output=str(partial), format=ox.RdfFormat.N_TRIPLES)
+    partial.replace(path)
+    return sum(1 for _ in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES))
+
+
+def data_triples() -> list[ox.Triple]:
+    """The triples of ``graph/`` (the data, without the ontology)."""
+    return [t for path in sorted(paths.graph_dir().glob("*.ttl")) for t in parse_file(path)]
 
 
 def write_synthetic(target: int, path: Path) -> int:

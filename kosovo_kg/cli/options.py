@@ -97,6 +97,24 @@ def add_data_options(command: argparse.ArgumentParser, *, only: bool = True) -> 
         command.add_argument(
             "--only-data", action="store_true", help="Query the --data files alone, without the packaged graph."
         )
+    command.add_argument(
+        "--no-cache",
+        action=_NoCache,
+        help="Parse every file afresh and leave the cache as it is (neither read nor written; see KOSOVO_KG_CACHE).",
+    )
+
+
+class _NoCache(argparse.Action):
+    """``--no-cache``: turns the cache off as the option is read, for everything the command does."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=False, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        from kosovo_kg.core import cache
+
+        cache.disable()
+        setattr(namespace, self.dest, True)
 
 
 def add_query_options(command: argparse.ArgumentParser) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from kosovo_kg.cli.options import add_data_options, number, query_options, say
 
@@ -18,11 +19,12 @@ DETAILS = (
 def add_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--host", default="127.0.0.1", help="Address to listen on (loopback by default).")
     command.add_argument("--port", default=8000, type=number(0, 65535, kind=int), help="Port (0 picks a free one).")
+    cores = min(os.cpu_count() or 2, 64)
     command.add_argument(
         "--workers",
-        default=2,
+        default=cores,
         type=number(1, 64, kind=int),
-        help="Query worker processes (default 2: the cores here).",
+        help=f"Query worker processes (default: one per core, {cores} here).",
     )
     command.add_argument(
         "--timeout", default=10.0, type=number(0.1, 3600), help="Seconds a query may run before its worker is killed."

@@ -13,7 +13,7 @@ from kosovo_kg.errors import MissingTool
 
 #: extra -> the modules it installs that the code imports
 EXTRAS = {
-    "web": ("starlette", "uvicorn", "pebble"),
+    "web": ("starlette", "uvicorn"),
     "charts": ("matplotlib",),
     "docs": ("pylode",),
     "release": ("yaml",),

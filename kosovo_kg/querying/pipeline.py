@@ -120,13 +120,14 @@ class QueryOptions(Record):
             check_base_iri(self.base_iri)
         return self
 
-    def load_graph(self) -> KnowledgeGraph | None:
-        """The graph these options query: the packaged one plus ``data`` (none for a remote engine)."""
+    def load_graph(self, *, rdfs: bool = True) -> KnowledgeGraph | None:
+        """The graph these options query: the packaged one plus ``data`` (none for a remote engine);
+        ``rdfs=False`` for one that answers stored queries alone (see :func:`kosovo_kg.core.store.load_graph`)."""
         if self.remote:
             return None
         from kosovo_kg.core.store import load_graph
 
-        return load_graph(self.data, packaged=not self.only_data)
+        return load_graph(self.data, packaged=not self.only_data, rdfs=rdfs)
 
 
 def check_base_iri(iri: str, option: str = "--base") -> None:

@@ -114,15 +114,17 @@ def tokens(query: str) -> Iterator[Token]:
             yield Token(kind, match.group(), match.start())
 
 
-#: The longest text the screens remember their findings for. The memory is for the stored
-#: queries (3 KB at most), screened on every run; a client's megabyte of query text, kept as a
-#: key, would hold a megabyte per entry (200 distinct 1 MB queries grew serve by ~95 MB per 100).
-REMEMBERED_LENGTH = 16_384
+#: Texts up to this long are remembered by the screens below (the longest stored query is 2,890
+#: characters), the last 256 by each: at most 4 MB a screen (4 bytes a character), 1 MB in ASCII.
+#: A longer text, which a client may send by the million, is worked out afresh each time:
+#: remembered whatever their length, 200 distinct 1 MB queries grew serve by ~95 MB per 100.
+REMEMBERED_LENGTH = 4096
 
 
 def _remembered(function: Callable[..., Found]) -> Callable[..., Found]:
     """``function`` of a text (and more arguments), remembered for the last 256 texts of at most
-    :data:`REMEMBERED_LENGTH` characters; a longer text is worked out afresh each time."""
+    :data:`REMEMBERED_LENGTH` characters: every request is screened, a stored question on every
+    run, and unremembered the screens were half of serve's CPU per request."""
     cached = lru_cache(maxsize=256)(function)
 
     @wraps(function)
@@ -132,7 +134,7 @@ def _remembered(function: Callable[..., Found]) -> Callable[..., Found]:
     return lookup
 
 
-@_remembered  # stored queries are screened on every run: their text never changes
+@_remembered
 def keywords(query: str) -> frozenset[str]:
     """The bare words of a query, upper-cased (prefixed names and variables excluded).
 
@@ -187,6 +189,7 @@ def expand_codepoint_escapes(query: str) -> str:
     return re.sub(_CODEPOINT_ESCAPE, expand, query)
 
 
+@_remembered
 def code_lines(query: str) -> str:
     """The query upper-cased without its whole-line comments, for a first look for keywords that
     is cheaper than tokenizing (stored queries' headers say "with" and "from" in prose).

@@ -1,21 +1,33 @@
 """Query workers: processes that hold the graph, each query under a hard deadline.
 
-The server loads the graph once, then forks a pool of workers (pebble's ``ProcessPool`` with
-the fork context), so every worker shares the parsed store copy-on-write and none parses it
-again. A query runs in a worker, never in the server process:
+The server loads the graph once, then forks a pool of workers (one per core by default), so
+every worker shares the parsed store copy-on-write and none parses it again. A query runs in a
+worker, never in the server process:
 
 - **Deadline.** Neither embedded engine can be interrupted (pyoxigraph evaluates in Rust and
-  checks no signal; see ``kosovo_kg.querying.deadline``), and ``concurrent.futures`` cannot stop a task
-  that has started. pebble can: at the deadline it kills the worker running the task and
-  starts another. Workers restore SIGTERM's default action, so that kill is immediate (pebble
-  sends SIGTERM, and a Python handler would run only after the query).
+  checks no signal; see ``kosovo_kg.querying.deadline``). At the deadline the worker running the
+  query is killed (SIGKILL, which a stopped or busy process cannot delay) and another is forked
+  in its place; nothing else waits for that, as no lock is held.
 - **Crashes.** A worker that dies (a segfault in a parser, an out-of-memory kill, SIGKILL from
-  outside) costs the request it was running a 500; pebble starts a new worker.
+  outside) costs the request it was running a 500, and is replaced. A query is never handed to a
+  dead worker: each is checked before it gets one (a dead worker is a zombie until this process
+  reaps it), and a request that a worker died without reading is sent once more, to a fresh one.
 - **Bounded queue.** At most ``capacity`` queries are running or waiting; past that a request
   gets :class:`ServerBusy` (503 with Retry-After) at once instead of waiting without bound.
 - **No network, no orphan.** Each worker leaves the network (``sandbox.leave_network``) unless
   federation is allowed, and asks the kernel to kill it when the server goes
-  (``sandbox.die_with_parent``). The pool talks to its workers through pipes, not ports.
+  (``sandbox.die_with_parent``). The server talks to its workers through pipes, not ports.
+
+The round trip is one request frame down a pipe and one answer frame back, read by the event
+loop itself (``add_reader``): no thread, no future from another thread. An answer to a SPARQL
+query is the bytes the client asked for, serialized once in the worker, so the server copies
+them to the client without decoding anything. Only the pages' data (a :class:`Result`, the
+triples about a resource) is pickled, as the page templates need Python objects. This replaced
+pebble's pool, whose round trip went through two threads of the server (its task and result
+handlers, contending for the GIL with the event loop), and whose timeout sent SIGTERM, waited up
+to 3 s and then SIGKILL, under a lock every other dispatch waited on (a stopped worker made its
+query fail 5.1 s after a 2 s deadline), and which noticed a dead worker only on its next poll
+(0.1 s), handing queries to it meanwhile.
 
 Answers are cached by the exact prepared text and media type (:class:`AnswerCache`): the graph
 is read-only while serving, so the same text always has the same answer, except for queries
@@ -25,18 +37,18 @@ that call RAND, NOW, UUID, STRUUID or BNODE, which are never cached.
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
+import fcntl
 import os
+import pickle
 import resource
 import signal
 import stat
-from collections import OrderedDict
+import sys
+from collections import OrderedDict, deque
 from collections.abc import Callable
-from concurrent.futures import BrokenExecutor, CancelledError
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 import pyoxigraph as ox
-from pebble import ProcessExpired, ProcessPool
 
 from kosovo_kg.errors import QueryError, QueryTimeout, ResultTooLarge, ServerBusy, WorkerCrashed
 from kosovo_kg.namespaces import PREFIXES
@@ -52,10 +64,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-#: The graph a worker queries: chosen by its pool's initializer in the new worker, from the graphs
-#: of every pool of this process (a worker forked later, to replace one, finds its pool's graph).
+#: The graph a worker queries (set in the worker, after the fork).
 _GRAPH: KnowledgeGraph | None = None
-_POOL_GRAPHS: dict[int, KnowledgeGraph] = {}
 #: The embedded engine, without a limit of its own: the pool enforces the deadline.
 _OPTIONS = QueryOptions()
 #: Functions whose answer changes from one run to the next: such queries are not cached.
@@ -63,6 +73,12 @@ _VOLATILE = frozenset({"RAND", "NOW", "UUID", "STRUUID", "BNODE"})
 #: Address space a worker may add to what it inherited: a query that builds a huge result in
 #: memory fails its own request (the worker dies, 500) instead of pushing the machine into swap.
 WORKER_EXTRA_MEMORY = 4 << 30
+#: Bytes a pipe holds (F_SETPIPE_SZ; 1 MiB is the most an unprivileged process may ask): an
+#: answer of up to this size is written by the worker without waiting for the server to read.
+_PIPE_BYTES = 1 << 20
+#: A frame: its length (8 bytes, big-endian), then its kind (one byte), then its body.
+_LENGTH = 8
+_BYTES, _PICKLED, _ERROR = b"B", b"P", b"E"
 
 
 def _close_inherited_sockets() -> None:
@@ -83,13 +99,13 @@ def _close_inherited_sockets() -> None:
             pass
 
 
-def _initialize(server_pid: int, isolate: bool, graph_key: int) -> None:
+def _initialize(server_pid: int, isolate: bool) -> None:
     """Runs in each new worker, before its first task."""
-    global _GRAPH
-    _GRAPH = _POOL_GRAPHS[graph_key]
     _close_inherited_sockets()
+    signal.set_wakeup_fd(-1)  # the server's event loop's, whose socket is closed above
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server, which stops the pool
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # the server gone: nobody reads what we write
     if isolate:
         reason = leave_network()
         if reason is not None:  # never run a query with network where isolation was promised
@@ -103,14 +119,15 @@ def _initialize(server_pid: int, isolate: bool, graph_key: int) -> None:
         pass
 
 
-def _ping() -> int:
-    return os.getpid()
+def _ping() -> bytes:
+    return str(os.getpid()).encode()
 
 
 def _evaluate(text: str, base_iri: str | None = None) -> Result:
     """A stored question's or a page's query, its numbers in the command line's normal forms."""
     # the engine reads every row inside its own error handling: a SERVICE that cannot connect
     # (no network in the sandbox) is a QueryError from there
+    assert _GRAPH is not None
     return normal_result(evaluate(PreparedQuery(text, base_iri=base_iri), _GRAPH, _OPTIONS))
 
 
@@ -221,6 +238,85 @@ def describe_in_worker(iri: str) -> tuple[list[ox.Triple], list[ox.Triple]] | No
     return describe(_GRAPH, iri)
 
 
+#: What a worker may be asked to run, by name (the name is what goes down the pipe).
+TASKS: dict[str, Callable[..., Any]] = {
+    function.__name__: function
+    for function in (_ping, answer_in_worker, rows_in_worker, result_in_worker, describe_in_worker)
+}
+
+
+def _frame(kind: bytes, body: bytes) -> bytes:
+    return (len(body) + 1).to_bytes(_LENGTH, "big") + kind + body
+
+
+def _read_exactly(fd: int, size: int) -> bytes | None:
+    """``size`` bytes from a blocking descriptor, or None at its end."""
+    parts, left = [], size
+    while left:
+        chunk = os.read(fd, min(left, _PIPE_BYTES))
+        if not chunk:
+            return None
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _serve_requests(requests: int, answers: int) -> None:
+    """A worker's life after its start: answer each request frame from ``requests`` on ``answers``,
+    until the server closes its end."""
+    pending = bytearray()  # read as much as is there: a request and its length in one read
+    while True:
+        while len(pending) < _LENGTH or len(pending) < _LENGTH + int.from_bytes(pending[:_LENGTH], "big"):
+            chunk = os.read(requests, _PIPE_BYTES)
+            if not chunk:
+                return
+            pending += chunk
+        end = _LENGTH + int.from_bytes(pending[:_LENGTH], "big")
+        name, args = pickle.loads(bytes(pending[_LENGTH:end]))
+        del pending[:end]
+        try:
+            value = TASKS[name](*args)
+            frame = _frame(_BYTES, value) if isinstance(value, bytes) else _frame(_PICKLED, pickle.dumps(value, -1))
+        except Exception as error:  # told to the server, which raises it for the request
+            try:
+                frame = _frame(_ERROR, pickle.dumps(error, -1))
+            except Exception:  # an error that does not pickle: its words do
+                frame = _frame(_ERROR, pickle.dumps(QueryError(f"query failed: {error}"), -1))
+        _write_all(answers, frame)
+
+
+class _Died(Exception):
+    """A worker's pipe ended: the process is gone. ``unread`` says the request never reached it."""
+
+    def __init__(self, unread: bool):
+        self.unread = unread
+
+
+class _Worker:
+    """One worker process and the server's ends of its two pipes."""
+
+    __slots__ = ("answers", "pid", "requests")
+
+    def __init__(self, pid: int, requests: int, answers: int):
+        self.pid, self.requests, self.answers = pid, requests, answers
+
+
+#: The server's ends of every worker's pipes, in every pool of this process: a new worker closes
+#: them, so that a pipe's end is seen when its own worker dies, not when the last copy closes.
+_SERVER_ENDS: set[int] = set()
+
+
+def _fail(waiter: asyncio.Future[Any], error: BaseException) -> None:
+    if not waiter.done():
+        waiter.set_exception(error)
+
+
 class Answer(NamedTuple):
     body: bytes
     media_type: str
@@ -228,7 +324,14 @@ class Answer(NamedTuple):
 
 
 class AnswerCache:
-    """Answers by (prepared text, media type), least recently used out first, within a byte budget."""
+    """Answers by (prepared text, media type), least recently used out first, within a byte budget.
+
+    An entry costs what it holds: the text and the body as Python objects (``sys.getsizeof``: a
+    text of non-Latin-1 characters takes 2 or 4 bytes each) and the entry's own bookkeeping
+    (the key's tuple and the ordered dict's node, measured with tracemalloc: 240 bytes).
+    """
+
+    ENTRY_OVERHEAD = 240
 
     def __init__(self, budget: int):
         self.budget, self.size = budget, 0
@@ -238,6 +341,10 @@ class AnswerCache:
     @staticmethod
     def cacheable(text: str) -> bool:
         return not (keywords(text) & _VOLATILE)
+
+    @classmethod
+    def cost(cls, key: tuple[str, str], body: bytes) -> int:
+        return sys.getsizeof(key[0]) + sys.getsizeof(key[1]) + sys.getsizeof(body) + cls.ENTRY_OVERHEAD
 
     def get(self, key: tuple[str, str]) -> bytes | None:
         body = self.entries.get(key)
@@ -249,18 +356,22 @@ class AnswerCache:
         return body
 
     def put(self, key: tuple[str, str], body: bytes) -> None:
-        cost = len(body) + len(key[0])
+        cost = self.cost(key, body)
         if cost > self.budget // 8 or key in self.entries:  # one answer may not crowd out the rest
             return
         self.entries[key] = body
         self.size += cost
         while self.size > self.budget:
-            (text, _), dropped = self.entries.popitem(last=False)
-            self.size -= len(dropped) + len(text)
+            dropped_key, dropped = self.entries.popitem(last=False)
+            self.size -= self.cost(dropped_key, dropped)
 
 
 class QueryWorkers:
-    """The pool, its queue bound, its deadline and the answer cache, as the app sees them."""
+    """The pool, its queue bound, its deadline and the answer cache, as the app sees them.
+
+    Everything here runs on the thread of the event loop that awaits :meth:`call` (the server's
+    main thread), and so needs no lock: a worker is taken, used and given back between awaits.
+    """
 
     def __init__(
         self,
@@ -279,81 +390,319 @@ class QueryWorkers:
         self.isolate = isolate
         self.cache = AnswerCache(cache_bytes) if cache_bytes > 0 else None
         self.pending = 0
-        self.pool: ProcessPool | None = None
+        self.running = False
+        self._all: dict[int, _Worker] = {}
+        self._idle: deque[_Worker] = deque()
+        self._waiting: deque[asyncio.Future[_Worker]] = deque()
+        self._dead: set[int] = set()  # killed, not yet reaped
 
     def start(self) -> None:
-        """Fork the workers now, from the calling thread, which must live as long as the server.
+        """Fork the workers now, from the calling thread, and wait until each is ready.
 
-        PR_SET_PDEATHSIG fires when the thread that forked a worker ends. pebble forks the first
-        workers in the thread that starts the pool (this one: the server's main thread) and
-        replacements in its own manager thread, which lives as long as the pool.
+        PR_SET_PDEATHSIG fires when the thread that forked a worker ends: the first workers are
+        forked by this thread (the server's main thread), replacements by the event loop's
+        thread (the same, when serving; see server.py), both as long-lived as the server.
         """
-        _POOL_GRAPHS[id(self)] = self.kg
-        self.pool = ProcessPool(
-            max_workers=self.workers,
-            initializer=_initialize,
-            initargs=(os.getpid(), self.isolate, id(self)),
-            context=multiprocessing.get_context("fork"),
-        )
-        for future in [self.pool.schedule(_ping) for _ in range(self.workers)]:
-            future.result(timeout=60)
+        self.running = True
+        for _ in range(self.workers):
+            worker = self._fork()
+            _write_all(worker.requests, self._request("_ping", ()))
+            if self._wait_blocking(worker, 60) is None:
+                self.close()
+                raise WorkerCrashed("a query worker did not start (it could not leave the network?)")
+            self._idle.append(worker)
+
+    def _fork(self) -> _Worker:
+        requests_read, requests_write = os.pipe()
+        answers_read, answers_write = os.pipe()
+        server = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # the worker
+            code = 0
+            try:
+                for fd in (*_SERVER_ENDS, requests_write, answers_read):
+                    os.close(fd)
+                global _GRAPH
+                _GRAPH = self.kg
+                _initialize(server, self.isolate)
+                _serve_requests(requests_read, answers_write)
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(requests_read)
+        os.close(answers_write)
+        try:
+            fcntl.fcntl(answers_read, 1031, _PIPE_BYTES)  # F_SETPIPE_SZ (Linux)
+        except OSError:  # above /proc/sys/fs/pipe-max-size: the default (64 KiB) does
+            pass
+        os.set_blocking(requests_write, False)
+        os.set_blocking(answers_read, False)
+        _SERVER_ENDS.update((requests_write, answers_read))
+        worker = _Worker(pid, requests_write, answers_read)
+        self._all[pid] = worker
+        return worker
+
+    @staticmethod
+    def _request(name: str, args: tuple[Any, ...]) -> bytes:
+        payload = pickle.dumps((name, args), -1)
+        return len(payload).to_bytes(_LENGTH, "big") + payload
+
+    def _wait_blocking(self, worker: _Worker, seconds: float) -> bytes | None:
+        """The next answer frame of a worker read without an event loop (at start), or None."""
+        import select
+
+        os.set_blocking(worker.answers, True)
+        try:
+            if not select.select([worker.answers], [], [], seconds)[0]:
+                return None
+            header = _read_exactly(worker.answers, _LENGTH)
+            return _read_exactly(worker.answers, int.from_bytes(header, "big")) if header else None
+        finally:
+            os.set_blocking(worker.answers, False)
 
     def close(self) -> None:
         """Stop every worker (those still running a query are killed) and wait for them."""
-        if self.pool is not None:
-            self.pool.stop()
-            self.pool.join(timeout=10)
-            self.pool = None
-        _POOL_GRAPHS.pop(id(self), None)
-
-    def _restart(self) -> None:
-        broken, self.pool = self.pool, None
-        if broken is not None:
-            broken.stop()
-            broken.join(timeout=10)
-        self.start()
+        self.running = False
+        stopping = WorkerCrashed("the query was cancelled: the server is stopping")
+        for waiter in self._waiting:  # possibly on another thread's event loop
+            waiter.get_loop().call_soon_threadsafe(_fail, waiter, stopping)
+        self._waiting.clear()
+        for worker in list(self._all.values()):
+            self._discard(worker, kill=True)
+        self._idle.clear()
+        for pid in list(self._dead):
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+        self._dead.clear()
 
     def worker_pids(self) -> list[int]:
-        """The process ids of this pool's workers (pebble keeps them by pid and has no public accessor)."""
-        if self.pool is None:
-            return []
-        return list(self.pool._pool_manager.worker_manager.workers)
+        """The process ids of this pool's workers."""
+        return list(self._all)
+
+    def _discard(self, worker: _Worker, *, kill: bool) -> None:
+        """Forget a worker (killed first if asked); its zombie is reaped later, without waiting."""
+        if self._all.pop(worker.pid, None) is None:
+            return
+        for fd in (worker.requests, worker.answers):
+            _SERVER_ENDS.discard(fd)
+            os.close(fd)
+        if kill:
+            try:
+                os.kill(worker.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self._dead.add(worker.pid)
+        self._reap()
+
+    def _reap(self) -> None:
+        for pid in list(self._dead):
+            try:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                done = pid
+            if done:
+                self._dead.discard(pid)
+
+    def _replace(self, worker: _Worker, *, kill: bool, keep: bool = False) -> _Worker | None:
+        """Fork a worker in place of ``worker``; ``keep``: return it to the caller, who uses it at
+        once, rather than handing it to the next request."""
+        self._discard(worker, kill=kill)
+        if not self.running:
+            return None
+        fresh = self._fork()
+        if keep:
+            return fresh
+        self._release(fresh)
+        return None
+
+    def _release(self, worker: _Worker) -> None:
+        """A worker free again: to the first request waiting for one, else to the idle ones."""
+        while self._waiting:
+            waiter = self._waiting.popleft()
+            if not waiter.done():
+                waiter.set_result(worker)
+                return
+        self._idle.append(worker)
+
+    def _exited(self, worker: _Worker) -> int | None:
+        """The wait status of a worker that has ended (a zombie: nobody else reaps it), else None."""
+        try:
+            pid, status = os.waitpid(worker.pid, os.WNOHANG)
+        except ChildProcessError:
+            return 0
+        return status if pid else None
+
+    async def _take(self) -> _Worker:
+        """A live worker: an idle one (checked: a killed worker is replaced), else the next freed."""
+        while True:
+            if self._idle:
+                worker = self._idle.popleft()
+            else:
+                waiter: asyncio.Future[_Worker] = asyncio.get_running_loop().create_future()
+                self._waiting.append(waiter)
+                try:
+                    worker = await waiter
+                except asyncio.CancelledError:  # given a worker, then cancelled before it could use it
+                    if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
+                        self._release(waiter.result())
+                    raise
+            if worker.pid in self._all and self._exited(worker) is None:
+                return worker
+            self._all.pop(worker.pid, None)  # already reaped by _exited: only its pipes are left
+            for fd in (worker.requests, worker.answers):
+                _SERVER_ENDS.discard(fd)
+                os.close(fd)
+            if self.running:
+                self._idle.append(self._fork())
 
     async def call(self, function: Callable[..., T], *args: Any) -> T:
         """``function(*args)`` in a worker, under the deadline; raises the errors a client is told."""
-        if self.pool is None:
+        if not self.running:
             raise WorkerCrashed("the query workers are not running (the server is stopping)")
         if self.pending >= self.capacity:
             raise ServerBusy(
                 f"the server is busy: {self.pending} queries are running or waiting (the most it takes); retry shortly"
             )
+        if TASKS.get(function.__name__) is not function:
+            raise ValueError(f"{function.__name__} is not a task the workers run")
+        request = self._request(function.__name__, args)
         self.pending += 1
         try:
-            try:
-                future = self.pool.schedule(function, args, timeout=self.timeout)
-            except RuntimeError:
-                # pebble declares the whole pool broken when a worker dies while no task is
-                # running (an idle worker killed from outside, by the OOM killer say): start a
-                # new pool, from this thread (the event loop's, which lives as long as the server)
-                self._restart()
-                assert self.pool is not None
-                future = self.pool.schedule(function, args, timeout=self.timeout)
-            return await asyncio.wrap_future(future)
-        except TimeoutError:
-            raise QueryTimeout(
-                f"query stopped: it ran longer than this server's limit of {self.timeout:g} seconds (--timeout)"
-            ) from None
-        except ProcessExpired as error:
-            how = f"signal {-error.exitcode}" if (error.exitcode or 0) < 0 else f"exit code {error.exitcode}"
-            raise WorkerCrashed(
-                f"the worker process running the query ended abnormally ({how}); another has taken its place"
-            ) from None
-        except CancelledError:
-            raise WorkerCrashed("the query was cancelled: the server is stopping") from None
-        except BrokenExecutor:  # the pool broke under this query (see above); the next request gets a new one
-            raise WorkerCrashed("the query workers failed while running the query; they are being restarted") from None
+            self._reap()
+            worker: _Worker | None = await self._take()
+            for attempt in (1, 2):
+                assert worker is not None
+                try:
+                    frame = await self._exchange(worker, request)
+                except _Died as died:
+                    status = self._wait_status(worker)
+                    # it died before it read the request (killed as it was handed the query): once
+                    # more, on the worker forked in its place (any other idle one may be dying too)
+                    again = died.unread and attempt == 1
+                    worker = self._replace(worker, kill=False, keep=again)
+                    if again and worker is not None:
+                        continue
+                    how = self._how(status)
+                    raise WorkerCrashed(
+                        f"the worker process running the query ended abnormally ({how}); another has taken its place"
+                    ) from None
+                except TimeoutError:
+                    self._replace(worker, kill=True)
+                    raise QueryTimeout(
+                        f"query stopped: it ran longer than this server's limit of {self.timeout:g} seconds (--timeout)"
+                    ) from None
+                except BaseException:  # cancelled (the server stopping): its answer would come too late
+                    self._replace(worker, kill=True)
+                    raise
+                self._release(worker)
+                kind, body = frame
+                if kind == _BYTES:
+                    return cast("T", body)
+                value = pickle.loads(body)
+                if kind == _ERROR:
+                    raise value
+                return cast("T", value)
+            raise AssertionError("unreachable: the second attempt returns or raises")
         finally:
             self.pending -= 1
+
+    def _wait_status(self, worker: _Worker) -> int:
+        """How a worker whose pipe ended ended (it has exited, or is about to: wait for it)."""
+        try:
+            os.kill(worker.pid, signal.SIGKILL)  # a worker that closed its pipe without exiting
+        except ProcessLookupError:
+            pass
+        try:
+            _, status = os.waitpid(worker.pid, 0)
+        except ChildProcessError:
+            return 0
+        return status
+
+    @staticmethod
+    def _how(status: int) -> str:
+        if os.WIFSIGNALED(status):
+            return f"signal {os.WTERMSIG(status)}"
+        return f"exit code {os.waitstatus_to_exitcode(status)}"
+
+    async def _exchange(self, worker: _Worker, request: bytes) -> tuple[bytes, bytes]:
+        """Send a request frame and read the answer frame (its kind and body), within the deadline.
+
+        Raises TimeoutError at the deadline and :class:`_Died` when the worker's pipe ends.
+        """
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[tuple[bytes, bytes]] = loop.create_future()
+        received = bytearray()
+        expected = -1
+        sent = memoryview(request)
+
+        def unread() -> bool:
+            """Whether the worker read none of the request (it died before it could run it)."""
+            if sent:  # not all of it was written: the worker never had it whole
+                return True
+            import termios
+
+            waiting = bytearray(4)
+            try:
+                fcntl.ioctl(worker.requests, termios.FIONREAD, waiting)
+            except OSError:
+                return False
+            return int.from_bytes(waiting, sys.byteorder) == len(request)
+
+        def readable() -> None:
+            nonlocal expected
+            try:
+                # what is left of the frame, once its length is known: os.read allocates as much as it is asked for
+                chunk = os.read(worker.answers, 1 << 16 if expected < 0 else min(expected - len(received), _PIPE_BYTES))
+            except BlockingIOError:
+                return
+            except OSError:
+                chunk = b""
+            if not chunk:
+                if not done.done():
+                    done.set_exception(_Died(unread()))
+                return
+            received.extend(chunk)
+            if expected < 0 and len(received) >= _LENGTH:
+                expected = _LENGTH + int.from_bytes(received[:_LENGTH], "big")
+            if 0 <= expected <= len(received) and not done.done():
+                whole = memoryview(received)
+                done.set_result((bytes(whole[_LENGTH : _LENGTH + 1]), bytes(whole[_LENGTH + 1 : expected])))
+                whole.release()
+
+        def writable() -> None:
+            nonlocal sent
+            try:
+                sent = sent[os.write(worker.requests, sent) :]
+            except BlockingIOError:
+                return
+            except OSError:  # the worker is gone (EPIPE): its answers pipe says how
+                sent = sent[len(sent) :]
+                loop.remove_writer(worker.requests)
+                if not done.done():
+                    done.set_exception(_Died(True))
+                return
+            if not sent:
+                loop.remove_writer(worker.requests)
+
+        def expire() -> None:
+            if not done.done():
+                done.set_exception(TimeoutError())
+
+        timer = loop.call_later(self.timeout, expire)
+        loop.add_reader(worker.answers, readable)
+        try:
+            writable()
+            if sent:  # larger than the pipe holds: the rest as the worker reads
+                loop.add_writer(worker.requests, writable)
+            return await done
+        finally:
+            timer.cancel()
+            loop.remove_reader(worker.answers)
+            if sent:
+                loop.remove_writer(worker.requests)
 
     async def answer(
         self,

@@ -84,3 +84,25 @@ def test_stored_query_gives_the_same_rows_without_the_entailments(kg, name):
     embedded engines: no stored query depends on the entailments, nor repeats rows because of them."""
     plain = KnowledgeGraph(kg.triples)
     assert query(name, graph=plain).rows == query(name, graph=kg).rows
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_blank_nodes_entailed_types_are_said_of_that_node(tmp_path, engine):
+    """The entailments are derived inside the store (SPARQL updates): an event given as a blank
+    node is an event with its own label, not a new node (a CONSTRUCT loaded back renamed it)."""
+    mine = tmp_path / "mine.ttl"
+    mine.write_text(
+        "@prefix kkg: <https://w3id.org/kosovo-kg/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        '[] a kkg:War ; rdfs:label "An unnamed war"@en ; kkg:date "1999-03"^^<http://www.w3.org/2001/XMLSchema#gYearMonth> .\n',
+        encoding="utf-8",
+    )
+    from kosovo_kg.core.store import load_graph
+
+    kg = load_graph([mine], cache=False)
+    found = values(
+        "SELECT ?label ?first WHERE { ?e a kkg:Event ; rdfs:label ?label ; kkg:earliestStart ?first . FILTER(ISBLANK(?e)) }",
+        kg,
+        engine,
+    )
+    assert [(str(label), str(first)) for label, first in found] == [("An unnamed war", "1999-03-01")]

@@ -88,3 +88,41 @@ def test_the_memory_worker_loads_the_file_as_the_product_does(tmp_path):
     # --only-data adds the derived date bounds and RDFS entailments to what it loaded
     assert found["kosovo-kg --only-data"]["triples"] > found["pyoxigraph"]["triples"]
     assert all(figures["peak_mb"] > 10 for figures in found.values())
+
+
+def test_a_benchmark_leaves_the_committed_results_alone_unless_asked(tmp_path, monkeypatch):
+    """Reports go to benchmarks/results/ (ignored by git); --update replaces the script's own
+    section of RESULTS.md and nothing else."""
+    import report
+
+    committed = tmp_path / "RESULTS.md"
+    committed.write_text(
+        "# head\n\n<!-- begin run -->\nold run\n<!-- end run -->\n\n<!-- begin data -->\nold data\n<!-- end data -->\n"
+    )
+    before = committed.read_text()
+    monkeypatch.setattr(report, "RESULTS", committed)
+    monkeypatch.setattr(report, "LOCAL", tmp_path / "results")
+    assert report.publish("data", ["new data"], update=False) == [tmp_path / "results" / "data.md"]
+    assert committed.read_text() == before
+    report.publish("data", ["new data"], update=True)
+    assert committed.read_text() == before.replace("old data", "new data")
+    report.publish("serve", ["serve figures"], update=True)
+    assert committed.read_text().endswith("<!-- begin serve -->\nserve figures\n<!-- end serve -->\n")
+    assert "old run" in committed.read_text()
+
+
+def test_the_naive_peer_answers_the_mix_as_serve_does(kg, tmp_path, monkeypatch):
+    """benchmarks/naive_app.py, serve's peer in saturation.py, gives the same rows as the embedded engine."""
+    import naive_app
+    from starlette.testclient import TestClient
+
+    from kosovo_kg.publish.export import serialize_graph
+
+    data = tmp_path / "graph.nt"
+    data.write_bytes(serialize_graph(kg, "nt"))
+    monkeypatch.setenv("NAIVE_DATA", str(data))
+    text = "SELECT ?n WHERE { ?r <https://w3id.org/kosovo-kg/ontology#recognitionStatus> ?n } LIMIT 3"
+    with TestClient(naive_app.create_app()) as client:
+        answer = client.post("/sparql", content=text.encode())
+        assert answer.status_code == 200 and len(answer.json()["results"]["bindings"]) == 3
+        assert client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"}).status_code == 400

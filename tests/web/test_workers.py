@@ -157,14 +157,40 @@ def test_the_queue_bound_answers_busy_with_retry_after(kg):
 
 
 def test_answer_cache_is_bounded_and_skips_volatile_queries():
-    cache = AnswerCache(budget=800)
+    entry = AnswerCache.cost(("q00", "text/csv"), b"x" * 90)
+    cache = AnswerCache(budget=10 * entry)
     assert not cache.cacheable("SELECT (RAND() AS ?r) {}") and not cache.cacheable("SELECT (STRUUID() AS ?u) {}")
     assert cache.cacheable('SELECT ?x { ?x rdfs:label "RAND" }')
     for index in range(20):
-        cache.put((f"q{index}", "text/csv"), b"x" * 90)
-    assert cache.size <= 800 and cache.get(("q0", "text/csv")) is None and cache.get(("q19", "text/csv")) == b"x" * 90
-    cache.put(("huge", "text/csv"), b"x" * 200)  # over an eighth of the budget: not kept
+        cache.put((f"q{index:02d}", "text/csv"), b"x" * 90)
+    assert cache.size <= 10 * entry and len(cache.entries) == 10
+    assert cache.get(("q00", "text/csv")) is None and cache.get(("q19", "text/csv")) == b"x" * 90
+    cache.put(("huge", "text/csv"), b"x" * (2 * entry))  # over an eighth of the budget: not kept
     assert cache.get(("huge", "text/csv")) is None
+
+
+def test_the_answer_cache_holds_no_more_memory_than_its_budget_keys_included():
+    """200 distinct ~1 MB queries with an 8 MB budget (as `serve --cache-mb 8`) grew serve by 297 MB
+    when only the answers' bytes were counted: the memory the cache holds is measured here, texts of
+    characters beyond Latin-1 (4 bytes each in Python) included."""
+    import tracemalloc
+
+    budget = 8_000_000
+    cache = AnswerCache(budget)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for index in range(200):
+            text = f"SELECT * WHERE {{ ?s ?p '{index}' }} # " + ("\U0001f600" if index % 2 else "x") * 250_000
+            cache.put((text, "application/sparql-results+json"), b"{}" * (index % 7))
+            small = f"SELECT * WHERE {{ ?s ?p {index} }}"
+            cache.put((small, "application/sparql-results+json"), b"r" * 100_000)
+        del text, small
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert cache.size <= budget
+    assert held <= budget * 1.05, f"the cache holds {held:,} bytes for a budget of {budget:,}"
 
 
 @pytest.fixture(scope="module")
@@ -175,9 +201,9 @@ def multilingual(multilingual_kg):
 
 
 def test_an_idle_worker_killed_is_replaced_and_queries_its_own_pools_graph(kg, multilingual):
-    """A worker killed while the pool runs no task (pebble then declares the pool broken) is
-    replaced; and with two pools in one process (as in these tests), the new worker finds its own
-    pool's graph, not the graph of the pool started last."""
+    """A worker killed while the pool runs no task is replaced; and with two pools in one process
+    (as in these tests), the new worker finds its own pool's graph, not the graph of the pool
+    started last."""
     import os
     import signal
     import time
