@@ -17,7 +17,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import TESTS, free_port, invoke
+from conftest import TESTS, invoke
 
 from kosovo_kg.core import paths
 
@@ -127,9 +127,8 @@ def run_case(case: dict, args: list[str], stdin: str | None) -> tuple[int, str, 
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
-def test_bad_input(case, tmp_path):
+def test_bad_input(case, tmp_path, closed_port):
     tmp = tmp_path.resolve()
-    closed_port = free_port()  # bound and released: nothing listens there
     if "setup" in case:
         make(case["setup"], tmp)
     args = [fill(arg, tmp, closed_port) for arg in case["args"]]

@@ -16,6 +16,9 @@ from kosovo_kg import load_graph
 from kosovo_kg.errors import ServerBusy
 from kosovo_kg.web.workers import AnswerCache
 
+#: starts servers, processes or sockets: tests/rerun runs these again (see .ci/run)
+pytestmark = pytest.mark.live
+
 NON_RECOGNIZING = (
     "SELECT ?label WHERE { ?r kkg:recognitionStatus kkg:DoesNotRecognize ; kkg:recognizer/rdfs:label ?label } "
     "ORDER BY ?label"
