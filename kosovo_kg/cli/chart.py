@@ -18,7 +18,7 @@ DETAILS = (
 
 
 def add_arguments(command: argparse.ArgumentParser) -> None:
-    command.add_argument("name", metavar="NAME")
+    command.add_argument("name", metavar="NAME", help="The chart: polls, timeline, recognition or kfor (below).")
     command.add_argument("-o", "--output", type=str, required=True, help="The image to write: FILE.png or FILE.svg.")
 
 

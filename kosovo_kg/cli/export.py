@@ -20,12 +20,14 @@ DETAILS = ""
 
 
 def add_arguments(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--format", choices=EXPORT_FORMATS, default="turtle", help="The format to write.")
+    command.add_argument(
+        "--format", type=str.lower, choices=EXPORT_FORMATS, default="turtle", help="The format to write."
+    )
     command.add_argument("-o", "--output", type=str, help="Write to this file (atomically) instead of stdout.")
     command.add_argument(
         "--inferred", action="store_true", help="Add what the OWL reasoner (HermiT) entails; needs Java."
     )
-    add_data_options(command)
+    add_data_options(command, only="Export")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -80,24 +80,30 @@ def parse_params(values: Sequence[str]) -> dict[str, str]:
     return params
 
 
-def add_data_options(command: argparse.ArgumentParser, *, only: bool = True) -> None:
+def add_data_options(command: argparse.ArgumentParser, *, only: str = "") -> None:
+    """``--data FILE ...`` and, when ``only`` says what the command does with them ("Query",
+    "Export"), ``--only-data``."""
+    # One file per --data here: the command line gives "--data A B" to the parser as "--data A
+    # --data B", up to the first word that is not a file (main.data_files_apart).
     command.add_argument(
         "--data",
-        nargs="+",
-        action="extend",
+        action="append",
         default=[],
         type=str,
-        metavar="FILE",
-        help="Your own RDF files (Turtle, N-Triples, RDF/XML, JSON-LD), loaded beside the packaged graph.",
+        metavar="FILE ...",
+        help="Your own RDF files (Turtle, N-Triples, RDF/XML, JSON-LD), loaded beside the packaged graph; "
+        "the files up to the next option.",
     )
     if only:
         command.add_argument(
-            "--only-data", action="store_true", help="Query the --data files alone, without the packaged graph."
+            "--only-data", action="store_true", help=f"{only} the --data files alone, without the packaged graph."
         )
 
 
 def add_query_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--format", choices=OUTPUT_FORMATS, default="table", help="How to print the answer.")
+    command.add_argument(
+        "--format", type=str.lower, choices=OUTPUT_FORMATS, default="table", help="How to print the answer."
+    )
     command.add_argument(
         "--engine",
         default="oxigraph",
@@ -119,7 +125,13 @@ def add_query_options(command: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="Stop the query after this many seconds (exit 2). Embedded engines run it in a child process; a URL gets an HTTP timeout.",
     )
-    add_data_options(command)
+    command.add_argument(
+        "--strict",
+        action="store_true",
+        help="Refuse (exit 2) a query that names a kkg: or kkr: term the graph does not declare, "
+        "instead of warning and running it.",
+    )
+    add_data_options(command, only="Query")
 
 
 def query_options(args: argparse.Namespace) -> QueryOptions:

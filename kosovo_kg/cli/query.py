@@ -6,18 +6,21 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kosovo_kg.cli.options import add_query_options, parse_params, query_options
+from kosovo_kg.cli.options import add_query_options, parse_params, query_options, say
+from kosovo_kg.errors import QueryError
 
 TYPE_CHECKING = False  # typing is not imported at run time: see core/records.py
 if TYPE_CHECKING:
     from kosovo_kg.querying.catalogue import StoredQuery
 
-SUMMARY = "Run the stored query NAME (see 'kosovo-kg queries')."
+SUMMARY = "Run the stored question NAME (see 'kosovo-kg queries')."
 DETAILS = ""
 
 
 def add_arguments(command: argparse.ArgumentParser) -> None:
-    command.add_argument("name", metavar="NAME")
+    command.add_argument(
+        "name", metavar="NAME", help="The stored question's name, such as poll-trend ('kosovo-kg queries' lists them)."
+    )
     command.add_argument(
         "--param",
         action="append",
@@ -30,11 +33,18 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
 
 def print_answer(query: str | StoredQuery, params: dict[str, str], args: argparse.Namespace) -> int:
     """Prepare, run and print a query: the same pipeline as the Python API and serve."""
-    from kosovo_kg.querying.pipeline import evaluate, prepare, render
+    from kosovo_kg.querying.pipeline import evaluate, likely_typos, prepare, render
 
     options = query_options(args)
     kg = options.load_graph()
-    result = evaluate(prepare(query, params, options, kg), kg, options)
+    prepared = prepare(query, params, options, kg)
+    typos = likely_typos(prepared, kg)
+    if typos and args.strict:
+        more = f" (and {len(typos) - 1} more)" if len(typos) > 1 else ""
+        raise QueryError(f"{typos[0]}{more}; --strict: not run")
+    for typo in typos:  # a misspelt term finds nothing: an empty answer would not say why
+        say(f"warning: {typo}")
+    result = evaluate(prepared, kg, options)
     sys.stdout.write(render(result, args.format, kg))
     return 0
 

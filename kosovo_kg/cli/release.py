@@ -36,7 +36,7 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
         help="Where the release folder will be published: download links, and the site for the w3id.org rules.",
     )
     command.add_argument("--no-inferred", action="store_true", help="Leave out the inferred variant (no Java needed).")
-    add_data_options(command)
+    add_data_options(command, only="Release")
 
 
 def run(args: argparse.Namespace) -> int:

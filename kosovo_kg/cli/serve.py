@@ -45,7 +45,7 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
         action="store_true",
         help="Allow SERVICE, LOAD and FROM, and give the workers the network (they have none without it).",
     )
-    add_data_options(command)
+    add_data_options(command, only="Serve")
 
 
 def run(args: argparse.Namespace) -> int:

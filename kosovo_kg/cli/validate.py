@@ -13,11 +13,13 @@ DETAILS = "Exit 0 when it conforms, 1 when it has errors, 2 when a file cannot b
 
 def add_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("files", nargs="*", type=str, metavar="FILE", help="Extra RDF files to check with the graph.")
-    add_data_options(command, only=False)
+    add_data_options(command)
     command.add_argument(
         "--no-reasoning", action="store_true", help="Skip the OWL consistency check (HermiT needs Java)."
     )
-    command.add_argument("--format", choices=("text", "json"), default="text", help="How to print the report.")
+    command.add_argument(
+        "--format", type=str.lower, choices=("text", "json"), default="text", help="How to print the report."
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from kosovo_kg.core import paths
 from kosovo_kg.core.records import Record
 from kosovo_kg.errors import ParameterError, QueryError
-from kosovo_kg.namespaces import KKR, PREFIXES, XSD
+from kosovo_kg.namespaces import KKR, PREFIXES, XSD, shorten
 from kosovo_kg.querying.sparqltext import code_lines, keywords, parameter_variables
 
 TYPE_CHECKING = False
@@ -225,11 +225,45 @@ def bind_parameters(
                     f"missing parameter {parameter.name!r} for {query.name}: give it as --param {parameter.name}=… ({parameter.describe()})"
                 )
             continue
-        bound[parameter.variable] = typed_value(parameter, raw, kg)
+        term = typed_value(parameter, raw)
+        if kg is not None and isinstance(term, ox.NamedNode):
+            _check_term(query, parameter, term.value, kg)
+        bound[parameter.variable] = term
     return bound
 
 
-def typed_value(parameter: Parameter, raw: object, kg: KnowledgeGraph | None = None) -> ox.NamedNode | ox.Literal:
+def _check_term(query: StoredQuery, parameter: Parameter, iri: str, kg: KnowledgeGraph) -> None:
+    """A resource or term the graph holds, and for a parameter of a controlled vocabulary (a
+    stance, say) one of its terms; else a :class:`ParameterError` with the closest, or the list."""
+    from kosovo_kg.querying.terms import KKG, closest, controlled_values, declared_terms
+
+    name = parameter.name
+    allowed = controlled_values(query.text, parameter.variable, kg)
+    if allowed is not None:
+        if iri in allowed:
+            return
+        close = closest(iri, allowed, n=1)
+        hint = f"did you mean {shorten(close[0])}? " if close else ""
+        raise ParameterError(
+            f"parameter {name!r}: {shorten(iri)} is not one of its terms; {hint}"
+            f"it takes {', '.join(shorten(term) for term in allowed)}"
+        )
+    if not iri.startswith((KKR, KKG)) or kg.describes(iri):
+        return
+    namespace = KKG if iri.startswith(KKG) else KKR
+    close = closest(iri, declared_terms(kg, namespace), n=3)
+    # a resource as the value may be written, by its bare name
+    shown = [term[len(KKR) :] if namespace == KKR else shorten(term) for term in close]
+    hint = f"; did you mean {', '.join(shown)}?" if close else ""
+    what = (
+        f"no resource {iri[len(KKR) :]!r} in the graph"
+        if namespace == KKR
+        else f"{shorten(iri)} is not declared in the ontology"
+    )
+    raise ParameterError(f"parameter {name!r}: {what}{hint}")
+
+
+def typed_value(parameter: Parameter, raw: object) -> ox.NamedNode | ox.Literal:
     """One parameter value as an RDF term of the parameter's type, or a :class:`ParameterError`.
 
     >>> p = Parameter("asof", "_asof_date", "date", True)
@@ -249,7 +283,7 @@ def typed_value(parameter: Parameter, raw: object, kg: KnowledgeGraph | None = N
         return ParameterError(f"parameter {name!r} must be {expected}, got {text!r}")
 
     if kind == "iri":
-        return ox.NamedNode(_expand_iri(name, text, kg))
+        return ox.NamedNode(_expand_iri(name, text))
     if kind == "string":
         if len(text) > 2000:
             raise fail("a string of at most 2000 characters")
@@ -281,7 +315,7 @@ def typed_value(parameter: Parameter, raw: object, kg: KnowledgeGraph | None = N
     raise ParameterError(f"parameter {name!r} has an unsupported type {kind!r}")
 
 
-def _expand_iri(name: str, text: str, kg: KnowledgeGraph | None) -> str:
+def _expand_iri(name: str, text: str) -> str:
     """A full IRI, a prefixed name (kkr:kosovo) or a bare resource name (kosovo) as a full IRI."""
     if not text or re.search(_IRI_FORBIDDEN, text):
         raise ParameterError(
@@ -302,11 +336,4 @@ def _expand_iri(name: str, text: str, kg: KnowledgeGraph | None) -> str:
         ox.NamedNode(iri)
     except ValueError as error:
         raise ParameterError(f"parameter {name!r} is not a valid IRI ({error}): {text!r}") from error
-    if kg is not None and iri.startswith(KKR) and not kg.describes(iri):
-        import difflib
-
-        names = [i[len(KKR) :] for i in kg.files if i.startswith(KKR)]
-        close = difflib.get_close_matches(iri[len(KKR) :], names, n=3, cutoff=0.6)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise ParameterError(f"parameter {name!r}: no resource {iri[len(KKR) :]!r} in the graph{hint}")
-    return iri
+    return iri  # whether the graph holds it is checked with the query (_check_term)

@@ -27,7 +27,7 @@ import math
 import re
 
 from kosovo_kg.core.records import Record
-from kosovo_kg.errors import OptionError, QueryError
+from kosovo_kg.errors import EngineUnavailable, OptionError, QueryError
 from kosovo_kg.querying.catalogue import StoredQuery, bind_parameters, get_stored_query
 from kosovo_kg.querying.engines import ENGINES, WIKIDATA_SPARQL, Result, make_engine, refuse_update
 from kosovo_kg.querying.output import render
@@ -199,6 +199,19 @@ def prepare(
     return PreparedQuery(text, stored)
 
 
+def likely_typos(prepared: PreparedQuery, kg: KnowledgeGraph | None) -> list[str]:
+    """The terms of the project's namespaces that the query names and the graph does not declare,
+    each told with the closest it does (see :mod:`kosovo_kg.querying.terms`); none without a graph.
+
+    A stored question's text is ours and checked by the tests: only what a user wrote is read.
+    """
+    if kg is None or prepared.stored is not None:
+        return []
+    from kosovo_kg.querying.terms import likely_typos as unknown_terms
+
+    return unknown_terms(prepared.text, kg)
+
+
 def evaluate(prepared: PreparedQuery, kg: KnowledgeGraph | None, options: QueryOptions) -> Result:
     """Run a prepared query on the options' engine.
 
@@ -207,11 +220,18 @@ def evaluate(prepared: PreparedQuery, kg: KnowledgeGraph | None, options: QueryO
     one nothing extra is started.
     """
     engine = make_engine(options.engine, kg, options.timeout)
-    if options.timeout is None or options.remote:
-        return engine.query(prepared.text)
-    from kosovo_kg.querying.deadline import run_with_deadline
+    try:
+        if options.timeout is None or options.remote:
+            return engine.query(prepared.text)
+        from kosovo_kg.querying.deadline import run_with_deadline
 
-    return run_with_deadline(lambda: engine.query(prepared.text), options.timeout)
+        return run_with_deadline(lambda: engine.query(prepared.text), options.timeout)
+    except EngineUnavailable as error:
+        # whichever option named the endpoint, the message says which
+        option = {options.engine: "--engine", options.wikidata_endpoint: "--wikidata-endpoint"}.get(error.url or "")
+        if option is None or option in str(error):
+            raise
+        raise type(error)(f"{error} (given with {option})") from error
 
 
 def execute(
@@ -236,6 +256,7 @@ __all__ = [
     "evaluate",
     "execute",
     "get_stored_query",
+    "likely_typos",
     "prepare",
     "render",
 ]
