@@ -18,9 +18,10 @@ DETAILS = ""
 
 
 def add_arguments(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
+    name = command.add_argument(
         "name", metavar="NAME", help="The stored question's name, such as poll-trend ('kosovo-kg queries' lists them)."
     )
+    name.completer = _stored_names  # type: ignore[attr-defined]  # read by argcomplete (kosovo-kg completion)
     command.add_argument(
         "--param",
         action="append",
@@ -29,6 +30,12 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
         help="A parameter of the stored query (repeatable).",
     )
     add_query_options(command)
+
+
+def _stored_names(**_: object) -> list[str]:
+    from kosovo_kg.querying.catalogue import catalogue
+
+    return list(catalogue())
 
 
 def print_answer(query: str | StoredQuery, params: dict[str, str], args: argparse.Namespace) -> int:
