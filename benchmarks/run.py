@@ -1,4 +1,5 @@
-"""Measure kosovo-kg and write the figures, with date and machine, to benchmarks/RESULTS.md.
+"""Measure kosovo-kg and write the figures, with date and machine, to benchmarks/out/RESULTS.md
+(a folder git ignores); with --update, to the committed benchmarks/RESULTS.md.
 
 Every figure is a median over repeated runs after a warm-up, and each comparison is made in
 the same run: a cold CLI query against the floor ``python -c "import pyoxigraph"``, Oxigraph
@@ -7,6 +8,7 @@ synthetic graphs of 10k, 100k and 1M triples, and ``serve`` under 8 concurrent c
 
     .venv/bin/python benchmarks/run.py            # the full run, a few minutes
     .venv/bin/python benchmarks/run.py --quick    # small sizes and few repeats, to try it out
+    .venv/bin/python benchmarks/run.py --update   # the full run, into the committed RESULTS.md
 """
 
 from __future__ import annotations
@@ -455,7 +457,12 @@ def targets(cold: dict[str, float], slowest: float, scale: dict, serve: dict, me
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small sizes and few repeats (1.5 minutes)")
-    parser.add_argument("-o", "--output", type=Path, default=HERE / "RESULTS.md", help="where the Markdown goes")
+    parser.add_argument(
+        "-o", "--output", type=Path, default=HERE / "out" / "RESULTS.md", help="where the Markdown goes"
+    )
+    parser.add_argument(
+        "--update", action="store_true", help="write the committed benchmarks/RESULTS.md (instead of -o)"
+    )
     parser.add_argument("--scale-worker", nargs=2, metavar=("SIZE", "FILE"), help=argparse.SUPPRESS)
     parser.add_argument("--memory-worker", nargs=2, metavar=("WHICH", "FILE"), help=argparse.SUPPRESS)
     parser.add_argument("--repeats", type=int, default=None, help="repeats per measurement (default 15, quick 3)")
@@ -497,10 +504,12 @@ def main() -> None:
     lines += ["", "## serve, 8 concurrent clients (`benchmarks/serve.py`)", "", *serve_table(figures)]
     lines[summary_at:summary_at] = ["", "## Against the targets", "", *targets(cold, slowest, scale, figures, memory)]
     lines += ["", f"Whole run: {time.perf_counter() - started:.0f} s."]
-    partial = args.output.with_name(args.output.name + ".part")
+    output = HERE / "RESULTS.md" if args.update else args.output
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(output.name + ".part")
     partial.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    partial.replace(args.output)
-    progress(f"wrote {args.output}")
+    partial.replace(output)
+    progress(f"wrote {output}")
 
 
 if __name__ == "__main__":
