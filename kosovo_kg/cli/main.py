@@ -27,7 +27,7 @@ import sys
 from collections.abc import Sequence
 from functools import cache
 
-from kosovo_kg.cli.options import one_line, say
+from kosovo_kg.cli.options import add_progress_options, choose_progress, one_line, say
 from kosovo_kg.errors import EXIT_INTERNAL, EXIT_USAGE, KosovoKGError
 
 #: Command name -> the module (under kosovo_kg.cli) that defines it, in the order --help lists them.
@@ -115,6 +115,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             name, help=module.SUMMARY, description=description, epilog=EXIT_CODES, formatter_class=_Formatter
         )
         module.add_arguments(command)
+        add_progress_options(command)
         command.set_defaults(command_module=module)
     return parser
 
@@ -130,6 +131,7 @@ def command_line(argv: Sequence[str] | None = None) -> int:
     if "--data" in argv:
         argv = data_files_apart(argv)
     args = build_parser(wanted).parse_args(argv)
+    choose_progress(args)
     try:
         return args.command_module.run(args)
     except KosovoKGError as error:

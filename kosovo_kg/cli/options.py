@@ -25,6 +25,33 @@ def say(line: str) -> None:
     print(line, file=sys.stderr)
 
 
+#: Whether :func:`progress` prints: set once per command line by :func:`choose_progress`.
+_SHOW_PROGRESS = [False]
+
+
+def add_progress_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "-q", "--quiet", action="store_true", help="Say nothing about the steps of long work (errors still)."
+    )
+    command.add_argument(
+        "--progress",
+        action="store_true",
+        help="Say each step of long work on stderr even when it is not a terminal (a log, CI).",
+    )
+
+
+def choose_progress(args: argparse.Namespace) -> None:
+    """Progress is shown on a terminal unless -q, and elsewhere only with --progress."""
+    quiet, asked = getattr(args, "quiet", False), getattr(args, "progress", False)
+    _SHOW_PROGRESS[0] = asked or (not quiet and sys.stderr.isatty())
+
+
+def progress(step: str) -> None:
+    """Say on stderr what a step that can take seconds is doing, when progress is shown."""
+    if _SHOW_PROGRESS[0]:
+        say(f"{step}…")
+
+
 def one_line(text: str) -> str:
     """A message as one printable line: control characters (a newline in a value, say) escaped.
 

@@ -52,6 +52,14 @@ def print_answer(query: str | StoredQuery, params: dict[str, str], args: argpars
     for typo in typos:  # a misspelt term finds nothing: an empty answer would not say why
         say(f"warning: {typo}")
     result = evaluate(prepared, kg, options)
+    if options.remote and args.format == "table" and result.kind == "select":
+        from kosovo_kg.querying.pipeline import remote_labels
+
+        labels, why_not = remote_labels(result, options)
+        if why_not is not None:
+            say(f"note: the table shows resources by their names: no labels from {options.engine} ({why_not})")
+        sys.stdout.write(render(result, args.format, labels))
+        return 0
     sys.stdout.write(render(result, args.format, kg))
     return 0
 

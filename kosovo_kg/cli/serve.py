@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from kosovo_kg.cli.options import add_data_options, number, query_options, say
+from kosovo_kg.cli.options import add_data_options, number, progress, query_options, say
 
 SUMMARY = "Serve the graph until stopped (Ctrl-C or SIGTERM, which let running queries finish)."
 DETAILS = (
@@ -57,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
 
     # the address first: a busy port is told at once, before the graph is loaded
     listen(args.host, args.port).close()
+    progress("loading the graph" + (" and the --data files" if args.data else ""))
     kg = query_options(args).load_graph()
     assert kg is not None
     settings = ServeSettings(

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -336,14 +336,21 @@ def _neighbours(node: str | None, kg: KnowledgeGraph) -> set[str | None]:
     term = ox.NamedNode(node)
     near: set[str | None] = {node}
     near |= {q.object.value for q in kg.store.quads_for_pattern(term, None, None) if isinstance(q.object, ox.NamedNode)}
-    near |= {q.subject.value for q in kg.store.quads_for_pattern(None, None, term) if isinstance(q.subject, ox.NamedNode)}
+    near |= {
+        q.subject.value for q in kg.store.quads_for_pattern(None, None, term) if isinstance(q.subject, ox.NamedNode)
+    }
     return near
 
 
 def run_validation(
-    extra_files: Iterable[Path | str] = (), *, reasoning: bool = True, checks: bool = True
+    extra_files: Iterable[Path | str] = (),
+    *,
+    reasoning: bool = True,
+    checks: bool = True,
+    progress: Callable[[str], None] = lambda step: None,
 ) -> ValidationReport:
-    """Validate the repository's graph plus any extra Turtle files (a new poll, say).
+    """Validate the repository's graph plus any extra Turtle files (a new poll, say);
+    ``progress`` is told each step as it starts (the command line shows them on a terminal).
 
     >>> report = run_validation(reasoning=False)
     >>> report.conforms, report.count("error")
@@ -354,19 +361,25 @@ def run_validation(
         from kosovo_kg.curation.reasoning import require_java
 
         require_java()
+    progress("loading the graph" + (f" and {len(extra)} file{'s' if len(extra) != 1 else ''}" if extra else ""))
     kg = load_graph(extra)
+    progress("well-formedness: literals and vocabulary")
     well_formed = run_wellformed(kg)
+    progress("SHACL shapes (pySHACL)")
     shacl, shape_count, report_graph = run_shacl(kg)
     problems = [*well_formed, *shacl]
     verdict = "skipped"
     if reasoning:
         from kosovo_kg.curation.reasoning import check_consistency
 
+        progress("OWL reasoning (HermiT; its answer is cached)")
         outcome = check_consistency(kg)
         verdict = "HermiT: consistent" if outcome.consistent else "HermiT: INCONSISTENT"
         if not outcome.consistent:
             problems.append(Problem("reasoning", "error", outcome.message))
     quality = load_checks() if checks else []
+    if quality:
+        progress(f"{len(quality)} quality checks")
     problems.extend(run_checks(kg, quality))
     problems = once_each(problems, kg, quality)
     conforms = not any(p.severity == "error" for p in problems)

@@ -112,8 +112,8 @@ def _blocks(path: Path) -> dict[str, list[tuple[int, int]]]:
                     starts.append((number, prefixes[prefix] + local))
     ends = [number for number, _ in starts[1:]] + [len(_lines(path))]
     blocks: dict[str, list[tuple[int, int]]] = {}
-    for (start, subject), end in zip(starts, ends, strict=True):
-        blocks.setdefault(subject, []).append((start, end))
+    for (start, iri), end in zip(starts, ends, strict=True):
+        blocks.setdefault(iri, []).append((start, end))
     return blocks
 
 

@@ -324,6 +324,7 @@ def build_site(
     (folder / "search-index.js").write_text(search_index(found), encoding="utf-8")
     written += 3
 
+    announce("  drawing the charts…")
     charts_folder, answers = folder / "charts", folder / "queries"
     charts_folder.mkdir()
     answers.mkdir()
@@ -336,6 +337,7 @@ def build_site(
         written += 2
     announce(f"  {len(CHARTS)} charts with their stored queries' answers")
 
+    announce("  documenting the ontology (pyLODE)…")
     classes, properties = build_ontology_docs_reproducibly(folder / "ontology", ontology)
     written += sum(1 for _ in (folder / "ontology").iterdir())
     announce(f"  the ontology's documentation (pyLODE): {classes} classes, {properties} properties")

@@ -26,6 +26,8 @@ from __future__ import annotations
 import math
 import re
 
+import pyoxigraph as ox
+
 from kosovo_kg.core.records import Record
 from kosovo_kg.errors import EngineUnavailable, OptionError, QueryError
 from kosovo_kg.querying.catalogue import StoredQuery, bind_parameters, get_stored_query
@@ -234,6 +236,54 @@ def evaluate(prepared: PreparedQuery, kg: KnowledgeGraph | None, options: QueryO
         raise type(error)(f"{error} (given with {option})") from error
 
 
+class RemoteLabels:
+    """Labels of the resources in a remote engine's answer, as the endpoint gives them, for the
+    table (the embedded engines' tables read them from the loaded graph)."""
+
+    def __init__(self, labels: dict[str, str]):
+        self.labels = labels
+
+    def label(self, iri: str) -> str:
+        from kosovo_kg.namespaces import shorten
+
+        return self.labels.get(iri, shorten(iri))
+
+
+#: The most resources whose labels are asked of a remote endpoint in one query.
+MAX_REMOTE_LABELS = 2000
+
+
+def remote_labels(result: Result, options: QueryOptions) -> tuple[RemoteLabels | None, str | None]:
+    """The labels (``rdfs:label``: English, else without a language, else any) of the IRIs in a
+    remote engine's answer, asked of the same endpoint in one query; or no labels and why not."""
+    from kosovo_kg.namespaces import RDFS_LABEL
+
+    iris = sorted({t.value for row in result.rows for t in row if isinstance(t, ox.NamedNode)})
+    if not iris:
+        return RemoteLabels({}), None
+    if len(iris) > MAX_REMOTE_LABELS:
+        return (
+            None,
+            f"the answer names {len(iris):,} resources, more than the {MAX_REMOTE_LABELS:,} whose labels are asked",
+        )
+    values = " ".join(f"<{iri}>" for iri in iris)
+    query = f"SELECT ?s ?label WHERE {{ VALUES ?s {{ {values} }} ?s <{RDFS_LABEL}> ?label }}"
+    try:
+        answer = make_engine(options.engine, None, options.timeout).query(query)
+    except QueryError as error:  # an endpoint that cannot answer this: the table shows names
+        return None, str(error)
+    ranked: dict[str, tuple[int, str]] = {}
+    for row in answer.rows:
+        iri, label = (row[0], row[1]) if len(row) == 2 else (None, None)
+        if not isinstance(iri, ox.NamedNode) or not isinstance(label, ox.Literal):
+            continue
+        language = label.language or ""
+        rank = 0 if language == "en" or language.startswith("en-") else 1 if not language else 2
+        if iri.value not in ranked or rank < ranked[iri.value][0]:
+            ranked[iri.value] = (rank, label.value)
+    return RemoteLabels({iri: text for iri, (_, text) in ranked.items()}), None
+
+
 def execute(
     query: str | StoredQuery,
     params: Mapping[str, object] | None = None,
@@ -252,11 +302,13 @@ def execute(
 __all__ = [
     "PreparedQuery",
     "QueryOptions",
+    "RemoteLabels",
     "check_url",
     "evaluate",
     "execute",
     "get_stored_query",
     "likely_typos",
     "prepare",
+    "remote_labels",
     "render",
 ]
