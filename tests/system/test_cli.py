@@ -327,3 +327,51 @@ def test_help_documents_name_lists_exit_code_3_and_repeats_no_default():
     for command, verb in (("export", "Export"), ("release", "Release"), ("query", "Query")):
         text = " ".join(invoke([command, "--help"]).stdout.split())
         assert f"--only-data {verb} the --data files alone" in text
+
+
+# --- progress -------------------------------------------------------------------------------------
+
+VALIDATE_STEPS = [
+    "loading the graph…",
+    "well-formedness: literals and vocabulary…",
+    "SHACL shapes (pySHACL)…",
+    "21 quality checks…",
+]
+
+
+def test_validate_says_each_step_when_asked():
+    result = invoke(["validate", "--no-reasoning", "--progress"])
+    assert result.exit_code == 0
+    steps = [line for line in result.stderr.splitlines() if line.endswith("…") and not line.startswith("Validating")]
+    assert steps == VALIDATE_STEPS
+
+
+def test_progress_is_off_when_stderr_is_not_a_terminal():
+    result = invoke(["validate", "--no-reasoning"])
+    assert not any(line in result.stderr.splitlines() for line in VALIDATE_STEPS)
+
+
+def run_on_a_terminal(args: list[str]) -> str:
+    """What the command writes to stderr when stderr is a terminal (a pseudo-terminal here)."""
+    import pty
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "kosovo_kg", *args], stdout=subprocess.DEVNULL, stderr=follower)
+    os.close(follower)
+    said = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal is closed when the process ends
+            break
+        if not chunk:
+            break
+        said += chunk
+    process.wait(timeout=120)
+    os.close(leader)
+    return said.decode().replace("\r\n", "\n")
+
+
+def test_progress_is_on_at_a_terminal_and_quiet_with_q():
+    assert all(step in run_on_a_terminal(["validate", "--no-reasoning"]).splitlines() for step in VALIDATE_STEPS)
+    assert run_on_a_terminal(["validate", "--no-reasoning", "-q"]) == ""  # the report is on stdout
