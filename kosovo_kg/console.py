@@ -13,7 +13,7 @@ import sys
 #: workers; not ``validate``, which parses the files strictly. Nor a command line with
 #: ``--only-data`` or ``--engine`` (a remote engine reads no local graph; ``--engine rdflib``
 #: merely goes without the head start).
-PRELOADING = ("query", "sparql", "export", "chart", "link")
+PRELOADING = ("query", "sparql", "find", "export", "chart", "link")
 _NOT_PACKAGED = ("--only-data", "--engine")
 
 

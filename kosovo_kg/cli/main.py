@@ -36,6 +36,7 @@ COMMANDS = {
     "queries": "queries",
     "query": "query",
     "sparql": "sparql",
+    "find": "find",
     "export": "export",
     "link": "link",
     "names": "names",

@@ -116,3 +116,14 @@ def day_bounds(text: str, datatype: str | None = None) -> tuple[str, str] | None
     if not 1 <= day <= last:
         return None
     return (text,) * 2
+
+
+def language_tag_case(tag: str) -> str:
+    """A language tag in its usual case (Oxigraph lower-cases them): sr-latn -> sr-Latn, pt-br -> pt-BR.
+
+    >>> language_tag_case("sr-latn"), language_tag_case("en"), language_tag_case("pt-br")
+    ('sr-Latn', 'en', 'pt-BR')
+    """
+    first, *rest = tag.split("-")
+    shaped = [p.title() if len(p) == 4 else p.upper() if len(p) == 2 else p for p in rest]
+    return "-".join([first.lower(), *shaped]) if tag else ""

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
     import rdflib
 
+    from kosovo_kg.core.nameindex import NameIndex
+
 
 class KnowledgeGraph:
     """The ontology and the data in an embedded Oxigraph store, each file in a named graph of
@@ -119,6 +121,13 @@ class KnowledgeGraph:
                 if known is None or rank < known[0]:
                     found[quad.subject.value] = (rank, quad.object.value)
         return {iri: text for iri, (_, text) in found.items()}
+
+    @cached_property
+    def name_index(self) -> NameIndex:
+        """Every name of every entity, folded for search (see :mod:`kosovo_kg.core.nameindex`)."""
+        from kosovo_kg.core.nameindex import NameIndex
+
+        return NameIndex.from_graph(self)
 
     def label(self, iri: str) -> str:
         """The English label of a resource (else one without a language, else any), or its

@@ -100,6 +100,13 @@ def link_report(kg: KnowledgeGraph) -> LinkReport:
     (True, [], [], ['single', 'strong'])
     """
     report = LinkReport()
+    for step in (_coverage, _links_and_grades, _candidates_and_missing, _shared_identifiers, _label_disagreements):
+        step(kg, report)
+    return report
+
+
+def _coverage(kg: KnowledgeGraph, report: LinkReport) -> None:
+    """How many entities of each kind have a link."""
     for kind, cls in LINKABLE.items():
         rows = execute(
             f"""SELECT (COUNT(DISTINCT ?e) AS ?total) (COUNT(DISTINCT ?linked) AS ?linkedCount) WHERE {{
@@ -110,6 +117,10 @@ def link_report(kg: KnowledgeGraph) -> LinkReport:
         )
         row = next(iter(rows))
         report.coverage[kind] = (row["linkedCount"], row["total"])
+
+
+def _links_and_grades(kg: KnowledgeGraph, report: LinkReport) -> None:
+    """Every link with its grade, and whether its pairings meet the grade's rule."""
     for row in execute(
         f"""SELECT ?entity ?label ?item (SAMPLE(?gradeLabel) AS ?grade)
                    (COUNT(DISTINCT ?repository) AS ?repositories) (COUNT(DISTINCT ?agreeing) AS ?agreeingPairings)
@@ -142,6 +153,10 @@ def link_report(kg: KnowledgeGraph) -> LinkReport:
         else:
             report.weak.append(link)
     report.grades = dict(sorted(report.grades.items(), key=lambda item: GRADE_ORDER.get(item[0], len(GRADE_ORDER))))
+
+
+def _candidates_and_missing(kg: KnowledgeGraph, report: LinkReport) -> None:
+    """Pairings not (yet) enough for a link, and the entities without one, with the reason."""
     for row in execute(
         """SELECT ?entity ?label ?id (MIN(?repository) AS ?repo) WHERE {
              ?entity kkg:wikidataEvidence ?pairing ; rdfs:label ?label .
@@ -163,6 +178,10 @@ def link_report(kg: KnowledgeGraph) -> LinkReport:
         kg=kg,
     ):
         report.missing.append({k: str(row[k]) for k in ("entity", "label", "kind", "reason")})
+
+
+def _shared_identifiers(kg: KnowledgeGraph, report: LinkReport) -> None:
+    """A Wikidata identifier that two entities use."""
     for row in execute(
         f"""SELECT ?item (COUNT(DISTINCT ?e) AS ?n) WHERE {{
               ?e owl:sameAs ?item . FILTER(STRSTARTS(STR(?item), "{WD}"))
@@ -176,6 +195,10 @@ def link_report(kg: KnowledgeGraph) -> LinkReport:
                 "entities": ", ".join(kg.label(e["e"]) for e in entities),
             }
         )
+
+
+def _label_disagreements(kg: KnowledgeGraph, report: LinkReport) -> None:
+    """Links whose recorded Wikidata label differs from ours."""
     for row in execute(
         f"""SELECT ?entity ?label ?item ?recorded WHERE {{
               ?entity owl:sameAs ?item ; rdfs:label ?label .
@@ -195,4 +218,3 @@ def link_report(kg: KnowledgeGraph) -> LinkReport:
                     "wikidata_label": row["recorded"],
                 }
             )
-    return report

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from kosovo_kg.core.lexical import language_tag_case
 from kosovo_kg.errors import KosovoKGError
 from kosovo_kg.namespaces import KKG, KKR, RDFS_LABEL, SKOS, WD, shorten
 from kosovo_kg.querying.catalogue import StoredQuery, bind_parameters, catalogue
@@ -70,6 +71,10 @@ class Links:
 
     def query_csv(self, query: str) -> str:
         return f"/api/queries/{query}?format=csv"
+
+    def search(self) -> str:
+        """The search page (the site searches on its front page, in the browser)."""
+        return "/search"
 
 
 def describe(kg: KnowledgeGraph, iri: str) -> tuple[list[ox.Triple], list[ox.Triple]] | None:
@@ -213,17 +218,6 @@ class Pages:
             if source is not None:
                 entry[2].append(self.link(source))
         return list(by_fact.values())
-
-
-def language_tag_case(tag: str) -> str:
-    """A language tag in its usual case (Oxigraph lower-cases them): sr-latn -> sr-Latn, pt-br -> pt-BR.
-
-    >>> language_tag_case("sr-latn"), language_tag_case("en"), language_tag_case("pt-br")
-    ('sr-Latn', 'en', 'pt-BR')
-    """
-    first, *rest = tag.split("-")
-    shaped = [p.title() if len(p) == 4 else p.upper() if len(p) == 2 else p for p in rest]
-    return "-".join([first.lower(), *shaped]) if tag else ""
 
 
 def facts_query(iri: str) -> str:

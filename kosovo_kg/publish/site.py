@@ -21,13 +21,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pyoxigraph as ox
 
+from kosovo_kg.core.lexical import language_tag_case
 from kosovo_kg.errors import ReleaseError
 from kosovo_kg.namespaces import KKR, RDF, RDFS, RDFS_LABEL, SKOS
 from kosovo_kg.publish.pages import (
@@ -38,7 +38,6 @@ from kosovo_kg.publish.pages import (
     charts_section,
     describe,
     facts_query,
-    language_tag_case,
     render,
 )
 from kosovo_kg.querying.output import serialize_triples
@@ -87,6 +86,9 @@ class SiteLinks(Links):
 
     def query_csv(self, query: str) -> str:
         return f"{self.root}queries/{query}.csv"
+
+    def search(self) -> str:
+        return self.home()
 
 
 class Entry(NamedTuple):
@@ -151,27 +153,22 @@ def entries(kg: KnowledgeGraph, names: list[str], labels: dict[str, str]) -> lis
     return found
 
 
-def fold(text: str) -> str:
-    """Text as the search compares it: lower case, without diacritics (Thaçi, Thaci), đ as d.
-    search.js folds what is typed the same way.
+def search_index(kg: KnowledgeGraph) -> str:
+    """The name index (:mod:`kosovo_kg.core.nameindex`) as a script for search.js, with how each
+    character of its names folds, so that a query typed in the browser folds as the index's names
+    did (the folding is character by character: cyrtranslit and unidecode both are). A script, not
+    JSON to fetch: a page opened from a folder (file://) may not fetch files beside it, but it may
+    load scripts."""
+    from kosovo_kg.core.folding import fold
 
-    >>> fold("Aleksandar Vučić"), fold("Hashim Thaçi"), fold("Đakovica"), fold("Грчка")
-    ('aleksandar vucic', 'hashim thaci', 'dakovica', 'грчка')
-    """
-    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def search_index(found: list[Entry]) -> str:
-    """The search's index as a script (a script, not JSON to fetch: a page opened from a folder,
-    file://, may not fetch files beside it, but it may load scripts)."""
-    records = [
-        {"n": e.name, "l": e.label, "k": e.kind, "s": [[text, lang, fold(text)] for text, lang in e.names]}
-        for e in found
-    ]
-    data = json.dumps(records, ensure_ascii=False, separators=(",", ":"), sort_keys=True).replace("</", "<\\/")
+    exported: dict[str, Any] = kg.name_index.export()
+    entities = [entity for entity in exported["entities"] if entity["iri"].startswith(KKR)]
+    characters = sorted({c for entity in entities for name in entity["names"] for c in name[0]})
+    exported["entities"] = [{**entity, "name": entity["iri"][len(KKR) :]} for entity in entities]
+    exported["fold"] = {c: fold(c) for c in characters if fold(c) != c.lower()}
+    data = json.dumps(exported, ensure_ascii=False, separators=(",", ":"), sort_keys=True).replace("</", "<\\/")
     return (
-        "// The names of every resource, for search.js; built by kosovo-kg release.\nwindow.KOSOVO_KG_INDEX = "
+        "// Every name of every resource, for search.js; built by kosovo-kg release.\nwindow.KOSOVO_KG_INDEX = "
         + data
         + ";\n"
     )
@@ -321,7 +318,7 @@ def build_site(
     static.mkdir()
     for file_name in ("site.css", "search.js"):
         shutil.copyfile(STATIC / file_name, static / file_name)
-    (folder / "search-index.js").write_text(search_index(found), encoding="utf-8")
+    (folder / "search-index.js").write_text(search_index(kg), encoding="utf-8")
     written += 3
 
     announce("  drawing the charts…")

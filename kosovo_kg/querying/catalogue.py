@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from kosovo_kg.core import paths
 from kosovo_kg.core.records import Record
 from kosovo_kg.errors import ParameterError, QueryError
-from kosovo_kg.namespaces import KKR, PREFIXES, XSD, shorten
+from kosovo_kg.namespaces import KKG, KKR, PREFIXES, XSD, shorten
 from kosovo_kg.querying.sparqltext import code_lines, keywords, parameter_variables
 
 TYPE_CHECKING = False
@@ -225,29 +225,47 @@ def bind_parameters(
                     f"missing parameter {parameter.name!r} for {query.name}: give it as --param {parameter.name}=… ({parameter.describe()})"
                 )
             continue
-        term = typed_value(parameter, raw)
+        if kg is not None and parameter.type == "iri":
+            from kosovo_kg.querying.terms import controlled_values
+
+            allowed = controlled_values(query.text, parameter.variable, kg)
+            if allowed is not None:
+                bound[parameter.variable] = ox.NamedNode(_controlled_term(parameter, str(raw), allowed))
+                continue
+        term = typed_value(parameter, raw, kg)
         if kg is not None and isinstance(term, ox.NamedNode):
-            _check_term(query, parameter, term.value, kg)
+            _check_term(parameter, term.value, kg)
         bound[parameter.variable] = term
     return bound
 
 
-def _check_term(query: StoredQuery, parameter: Parameter, iri: str, kg: KnowledgeGraph) -> None:
-    """A resource or term the graph holds, and for a parameter of a controlled vocabulary (a
-    stance, say) one of its terms; else a :class:`ParameterError` with the closest, or the list."""
-    from kosovo_kg.querying.terms import KKG, closest, controlled_values, declared_terms
+def _controlled_term(parameter: Parameter, text: str, allowed: list[str]) -> str:
+    """A value of a controlled vocabulary (a stance, say): one of its terms, as an IRI, a prefixed
+    name or its name (``kkg:Opposes``, ``Opposes``, ``opposes``); else a :class:`ParameterError`
+    with the closest and every term it takes."""
+    from kosovo_kg.querying.terms import closest
+
+    text = text.strip()
+    prefix, colon, local = text.partition(":")
+    iri = PREFIXES[prefix] + local if colon and prefix in PREFIXES else text
+    if iri in allowed:
+        return iri
+    by_name = {term.rsplit("#", 1)[-1].rsplit("/", 1)[-1].lower(): term for term in allowed}
+    if not colon and text.lower() in by_name:
+        return by_name[text.lower()]
+    close = closest(iri if colon else KKG + text, allowed, n=1)
+    hint = f"did you mean {shorten(close[0])}? " if close else ""
+    raise ParameterError(
+        f"parameter {parameter.name!r}: {text!r} is not one of its terms; {hint}"
+        f"it takes {', '.join(shorten(term) for term in allowed)}"
+    )
+
+
+def _check_term(parameter: Parameter, iri: str, kg: KnowledgeGraph) -> None:
+    """A resource or term the graph holds; else a :class:`ParameterError` with the closest."""
+    from kosovo_kg.querying.terms import KKG, closest, declared_terms
 
     name = parameter.name
-    allowed = controlled_values(query.text, parameter.variable, kg)
-    if allowed is not None:
-        if iri in allowed:
-            return
-        close = closest(iri, allowed, n=1)
-        hint = f"did you mean {shorten(close[0])}? " if close else ""
-        raise ParameterError(
-            f"parameter {name!r}: {shorten(iri)} is not one of its terms; {hint}"
-            f"it takes {', '.join(shorten(term) for term in allowed)}"
-        )
     if not iri.startswith((KKR, KKG)) or kg.describes(iri):
         return
     namespace = KKG if iri.startswith(KKG) else KKR
@@ -263,7 +281,7 @@ def _check_term(query: StoredQuery, parameter: Parameter, iri: str, kg: Knowledg
     raise ParameterError(f"parameter {name!r}: {what}{hint}")
 
 
-def typed_value(parameter: Parameter, raw: object) -> ox.NamedNode | ox.Literal:
+def typed_value(parameter: Parameter, raw: object, kg: KnowledgeGraph | None = None) -> ox.NamedNode | ox.Literal:
     """One parameter value as an RDF term of the parameter's type, or a :class:`ParameterError`.
 
     >>> p = Parameter("asof", "_asof_date", "date", True)
@@ -283,7 +301,7 @@ def typed_value(parameter: Parameter, raw: object) -> ox.NamedNode | ox.Literal:
         return ParameterError(f"parameter {name!r} must be {expected}, got {text!r}")
 
     if kind == "iri":
-        return ox.NamedNode(_expand_iri(name, text))
+        return ox.NamedNode(_expand_iri(name, text, kg))
     if kind == "string":
         if len(text) > 2000:
             raise fail("a string of at most 2000 characters")
@@ -315,25 +333,71 @@ def typed_value(parameter: Parameter, raw: object) -> ox.NamedNode | ox.Literal:
     raise ParameterError(f"parameter {name!r} has an unsupported type {kind!r}")
 
 
-def _expand_iri(name: str, text: str) -> str:
-    """A full IRI, a prefixed name (kkr:kosovo) or a bare resource name (kosovo) as a full IRI."""
-    if not text or re.search(_IRI_FORBIDDEN, text):
+def _expand_iri(name: str, text: str, kg: KnowledgeGraph | None) -> str:
+    """A full IRI, a prefixed name (kkr:kosovo), a resource name (kosovo) or, with a local graph,
+    any of an entity's names in any language or spelling (``Вучић``, ``Serbian president``,
+    ``opposes``; see :mod:`kosovo_kg.core.nameindex`) as a full IRI.
+
+    >>> from kosovo_kg.core.store import load_graph
+    >>> kg = load_graph()
+    >>> _expand_iri("speaker", "Александар Вучић", kg)
+    'https://w3id.org/kosovo-kg/resource/aleksandar-vucic'
+    >>> _expand_iri("speaker", "Yugoslavia", kg)
+    Traceback (most recent call last):
+    ...
+    kosovo_kg.errors.ParameterError: parameter 'speaker': 'Yugoslavia' could be Federal Republic of Yugoslavia (fr-yugoslavia) or Socialist Federal Republic of Yugoslavia (sfr-yugoslavia); give the one you mean
+    """
+    text = text.strip()
+    if not text:
+        raise ParameterError(
+            f"parameter {name!r} must be an IRI, a prefixed name such as kkr:kosovo or a name such as Kosovo, got ''"
+        )
+    prefix, colon, local = text.partition(":")
+    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", text) or text.startswith("urn:"):
+        iri = text
+    elif colon and prefix in PREFIXES:
+        iri = PREFIXES[prefix] + local
+    elif colon and re.fullmatch(r"[A-Za-z][A-Za-z0-9_.-]*:\S*", text):
+        raise ParameterError(
+            f"parameter {name!r}: unknown prefix {prefix!r} in {text!r}; known prefixes: {', '.join(PREFIXES)}"
+        )
+    elif kg is not None and not (re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._~-]*", text) and kg.describes(KKR + text)):
+        return _resolve_name(name, text, kg)
+    elif re.search(_IRI_FORBIDDEN, text) or colon:
         raise ParameterError(
             f"parameter {name!r} must be an IRI, a prefixed name such as kkr:kosovo or a resource name such as kosovo, got {text!r}"
         )
-    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", text) or text.startswith("urn:"):
-        iri = text
-    elif ":" in text:
-        prefix, _, local = text.partition(":")
-        if prefix not in PREFIXES:
-            raise ParameterError(
-                f"parameter {name!r}: unknown prefix {prefix!r} in {text!r}; known prefixes: {', '.join(PREFIXES)}"
-            )
-        iri = PREFIXES[prefix] + local
     else:
         iri = KKR + text
+    if re.search(_IRI_FORBIDDEN, iri):
+        raise ParameterError(
+            f"parameter {name!r} must be an IRI, a prefixed name such as kkr:kosovo or a name such as Kosovo, got {text!r}"
+        )
     try:  # Oxigraph's own IRI parser decides, the one that will read the bound term
         ox.NamedNode(iri)
     except ValueError as error:
         raise ParameterError(f"parameter {name!r} is not a valid IRI ({error}): {text!r}") from error
-    return iri  # whether the graph holds it is checked with the query (_check_term)
+    if kg is not None and iri.startswith(KKR) and not kg.describes(iri):
+        return _resolve_name(name, text, kg)
+    return iri
+
+
+def _resolve_name(parameter: str, text: str, kg: KnowledgeGraph) -> str:
+    """The entity a name given as a parameter stands for, through the name index; a name that
+    could be several, or none, is a :class:`ParameterError` naming the candidates."""
+    match, candidates = kg.name_index.resolve(text)
+    if match is not None:
+        return match.iri
+
+    def named(found) -> str:
+        short = found.iri[len(KKR) :] if found.iri.startswith(KKR) else found.iri.rsplit("#", 1)[-1]
+        return f"{found.label} ({short})"
+
+    if not candidates:
+        raise ParameterError(f"parameter {parameter!r}: nothing in the graph is named {text!r}")
+    exact = candidates[0].score >= 90  # a name several entities share (see nameindex's bands)
+    close = [named(found) for found in candidates[:5] if found.score >= 90 or not exact]
+    listed = " or ".join(close) if len(close) <= 2 else ", ".join(close[:-1]) + " or " + close[-1]
+    if exact:
+        raise ParameterError(f"parameter {parameter!r}: {text!r} could be {listed}; give the one you mean")
+    raise ParameterError(f"parameter {parameter!r}: no resource named {text!r} in the graph; did you mean {listed}?")

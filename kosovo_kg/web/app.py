@@ -15,7 +15,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 
 from kosovo_kg.web.errors import HANDLERS
-from kosovo_kg.web.routes import pages, questions, resources, sparql
+from kosovo_kg.web.routes import pages, questions, reconcile, resources, search, sparql
 from kosovo_kg.web.settings import ServeSettings
 from kosovo_kg.web.state import ServeState
 
@@ -37,7 +37,7 @@ def create_app(kg: KnowledgeGraph, settings: ServeSettings, workers: QueryWorker
         )
     ]
     app = Starlette(
-        routes=[*pages.ROUTES, *sparql.ROUTES, *questions.ROUTES, *resources.ROUTES],
+        routes=[*pages.ROUTES, *search.ROUTES, *reconcile.ROUTES, *sparql.ROUTES, *questions.ROUTES, *resources.ROUTES],
         middleware=middleware,
         exception_handlers=HANDLERS,
     )

@@ -72,7 +72,7 @@ def test_grlc_parameter_names_give_typed_parameters():
         ("recognized-before", {"dat": "2008-01-01"}, "did you mean date?"),
         ("events-of-year", {"year": "1999 } ?s ?p ?o {"}, "must be a year as YYYY"),
         ("statements-by-person", {"speaker": "kkr:x> } ?s ?p ?o . { <y"}, "must be an IRI"),
-        ("statements-by-person", {"speaker": "albin-kurt"}, "did you mean albin-kurti"),
+        ("statements-by-person", {"speaker": "albin-kurtixx"}, r"did you mean Albin Kurti \(albin-kurti\)"),
         ("statements-by-person", {"speaker": "nope:kurti"}, "unknown prefix 'nope'"),
         ("kfor-strength", {"year": "1999"}, "kfor-strength takes no parameters"),
     ],

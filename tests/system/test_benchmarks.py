@@ -51,7 +51,7 @@ def test_questions_about_nato_keep_their_answer_and_listings_grow(kg, synthetic,
     assert (scaled > real) if grows else (scaled == real)
 
 
-@pytest.mark.parametrize("script", ["run.py", "saturation.py", "serve.py", "soak.py", "synthetic.py"])
+@pytest.mark.parametrize("script", sorted(p.name for p in (ROOT / "benchmarks").glob("*.py")))
 def test_every_benchmark_starts_with_what_the_project_installs(script):
     """A benchmark that imports a module nothing installs (run.py once imported click) fails on
     a fresh clone: each one must at least start and print its help."""

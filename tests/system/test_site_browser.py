@@ -168,3 +168,28 @@ def test_the_site_works_opened_from_its_folder(release, browser):
     assert page.url.endswith("/site/resource/greece.ttl")
     assert outside == []
     page.close()
+
+
+def test_the_site_search_ranks_as_the_name_index_does(kg, server, browser):
+    """search.js in the browser and core/nameindex.py give the same first result for every case of
+    tests/fixtures/names.csv (the same folding, tiers and bands)."""
+    import csv
+
+    from conftest import TESTS
+
+    cases = [row["query"] for row in csv.DictReader((TESTS / "fixtures" / "names.csv").open(encoding="utf-8"))]
+    page = browser.new_page()
+    page.goto(f"{server}/site/index.html")
+    in_browser = page.evaluate(
+        "(queries) => queries.map((q) => { const r = window.kosovoKgSearch(q, 1); return r.length ? [r[0].entity.iri, r[0].score] : null; })",
+        cases,
+    )
+    in_python = []
+    for query in cases:
+        found = [
+            m for m in kg.name_index.search(query, limit=20) if m.iri.startswith("https://w3id.org/kosovo-kg/resource/")
+        ]
+        in_python.append([found[0].iri, found[0].score] if found else None)
+    differences = [(q, b, p) for q, b, p in zip(cases, in_browser, in_python, strict=True) if b != p]
+    assert differences == []
+    page.close()

@@ -34,6 +34,14 @@ class ReleaseBuild(NamedTuple):
     seconds: float
 
 
+#: The release's descriptive files, as the site's front page lists them beside the dumps.
+ABOUT = {
+    "void.ttl": "VoID and DCAT: the dataset, its counts, licence, sources and files",
+    "CHANGES.md": "The facts changed since the previous release",
+    "CITATION.cff": "How to cite this release (Citation File Format 1.2.0)",
+}
+
+
 def is_release(folder: Path) -> bool:
     return (folder / CHECKSUMS).is_file() and (folder / dump_name("nt")).is_file()
 
@@ -49,6 +57,25 @@ def write_dumps(folder: Path, graph: KnowledgeGraph, *, inferred: bool) -> dict[
         (folder / name).write_bytes(serialize_graph(graph, rdf_format))
         written[name] = (f"The graph {what}, {format_name.replace('_', '/')}", folder / name)
     return written
+
+
+def write_inferred(
+    folder: Path,
+    canonical: KnowledgeGraph,
+    header: list[ox.Triple],
+    descriptions: dict[str, tuple[str, Path]],
+    announce: Callable[[str], None],
+) -> list[ox.Triple]:
+    """The inferred variant's dumps (the RDFS entailments and HermiT's inferences, with the
+    release's header); adds them to ``descriptions`` and returns the variant's triples."""
+    from kosovo_kg.curation.reasoning import with_inferences
+
+    announce("  reasoning with HermiT…")
+    entailing = with_inferences(canonical)
+    inferred_graph = KnowledgeGraph(sorted_triples([*entailing.triples, *header]))
+    descriptions.update(write_dumps(folder, inferred_graph, inferred=True))
+    announce(f"  inferred: {len(inferred_graph):,} triples in {len(DUMPS)} formats")
+    return inferred_graph.triples
 
 
 def write_checksums(folder: Path) -> dict[str, int]:
@@ -101,18 +128,8 @@ def build_release(
         stated_graph = KnowledgeGraph(sorted_triples([*canonical.triples, *header]))
         descriptions = write_dumps(folder, stated_graph, inferred=False)
         announce(f"  stated: {len(stated_graph):,} triples in {len(DUMPS)} formats")
-        inferred_count = None
-        inferred_triples: list[ox.Triple] | None = None
-        if inferred:
-            from kosovo_kg.curation.reasoning import with_inferences
-
-            announce("  reasoning with HermiT…")
-            entailing = with_inferences(canonical)
-            inferred_graph = KnowledgeGraph(sorted_triples([*entailing.triples, *header]))
-            inferred_triples = inferred_graph.triples
-            inferred_count = len(inferred_graph)
-            descriptions.update(write_dumps(folder, inferred_graph, inferred=True))
-            announce(f"  inferred: {inferred_count:,} triples in {len(DUMPS)} formats")
+        inferred_triples = write_inferred(folder, canonical, header, descriptions, announce) if inferred else None
+        inferred_count = len(inferred_triples) if inferred_triples is not None else None
         for name, source, what in (
             ("ontology.ttl", ontology or paths.ontology_file(), "The OWL ontology (TBox), Turtle"),
             ("shapes.ttl", shapes or paths.shapes_file(), "The SHACL shapes, Turtle"),
@@ -130,12 +147,7 @@ def build_release(
             citation(canonical, version, date.date, date.commit, base_url), encoding="utf-8"
         )
         (folder / "w3id.htaccess").write_text(w3id_htaccess(f"{base_url}/site" if base_url else None), encoding="utf-8")
-        about = {
-            "void.ttl": "VoID and DCAT: the dataset, its counts, licence, sources and files",
-            "CHANGES.md": "The facts changed since the previous release",
-            "CITATION.cff": "How to cite this release (Citation File Format 1.2.0)",
-        }
-        listed = {**descriptions, **{name: (what, folder / name) for name, what in about.items()}}
+        listed = {**descriptions, **{name: (what, folder / name) for name, what in ABOUT.items()}}
         downloads = [(name, what, path.stat().st_size) for name, (what, path) in sorted(listed.items())]
         announce("  the site:")
         site = build_site(

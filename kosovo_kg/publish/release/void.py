@@ -33,6 +33,15 @@ DESCRIPTION = (
     "A knowledge graph of Kosovo–NATO relations: every statement, poll, membership, recognition and event "
     "dated and sourced, linked to Wikidata."
 )
+INFERRED_DESCRIPTION = (
+    "The stated graph, the RDFS entailments the embedded engines' queries see (subclasses and "
+    "subproperties) and what the OWL reasoner HermiT entails from it."
+)
+RIGHTS = (
+    "CC BY-SA 4.0. Derived from the English Wikipedia article “Kosovo–NATO relations” (CC BY-SA 4.0) "
+    "and the sources it cites; the names in Albanian and Serbian are from the Unicode CLDR (Unicode "
+    "License). Attribute: kosovo-kg, after Wikipedia's “Kosovo–NATO relations” and its sources."
+)
 #: The vocabularies the graph uses, by their prefixes.
 VOCABULARIES = ("kkg", "org", "prov", "qb", "schema", "skos", "dcterms")
 A = iri(RDF + "type")
@@ -123,28 +132,11 @@ def release_void(
             language="en",
         ),
     )
-    add(
-        INFERRED_DATASET,
-        DCTERMS + "description",
-        literal(
-            "The stated graph, the RDFS entailments the embedded engines' queries see (subclasses and "
-            "subproperties) and what the OWL reasoner HermiT entails from it.",
-            language="en",
-        ),
-    )
+    add(INFERRED_DATASET, DCTERMS + "description", literal(INFERRED_DESCRIPTION, language="en"))
     if inferred is not None:
         add(INFERRED_DATASET, PROV + "wasDerivedFrom", iri(DATASET))
     add(DATASET, OWL + "versionIRI", iri(version_iri))
-    add(
-        DATASET,
-        DCTERMS + "rights",
-        literal(
-            "CC BY-SA 4.0. Derived from the English Wikipedia article “Kosovo–NATO relations” (CC BY-SA 4.0) "
-            "and the sources it cites; the names in Albanian and Serbian are from the Unicode CLDR (Unicode "
-            "License). Attribute: kosovo-kg, after Wikipedia's “Kosovo–NATO relations” and its sources.",
-            language="en",
-        ),
-    )
+    add(DATASET, DCTERMS + "rights", literal(RIGHTS, language="en"))
     if article:
         add(DATASET, DCTERMS + "source", iri(article))
         add(DATASET, PROV + "wasDerivedFrom", iri(article))
