@@ -171,5 +171,5 @@ def query_options(args: argparse.Namespace) -> QueryOptions:
         allow_federation=getattr(args, "allow_federation", False),
         wikidata_endpoint=getattr(args, "wikidata_endpoint", None),
         data=tuple(args.data),
-        only_data=args.only_data,
+        only_data=getattr(args, "only_data", False),
     ).checked()

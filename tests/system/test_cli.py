@@ -300,7 +300,7 @@ def test_completion_prints_the_shells_code(shell):
         ("kosovo-kg qu", {"queries", "query"}),
         ("kosovo-kg query poll", {"poll-support-change", "poll-trend", "polls-by-pollster"}),
         ("kosovo-kg query poll-trend --format ", {"table", "csv", "tsv", "json"}),
-        ("kosovo-kg completion ", {"bash", "zsh", "fish", "-h", "--help"}),
+        ("kosovo-kg completion ", {"bash", "zsh", "fish", "-h", "--help", "-q", "--quiet", "--progress"}),
     ],
 )
 def test_completion_completes_commands_names_and_values(tmp_path, line, expected):
