@@ -156,6 +156,8 @@ def data_files_apart(argv: list[str]) -> list[str]:
 
     >>> data_files_apart(["query", "--data", "a.ttl", "b.nt", "poll-trend", "--format", "csv"])
     ['query', '--data', 'a.ttl', '--data', 'b.nt', 'poll-trend', '--format', 'csv']
+    >>> data_files_apart(["query", "--data", "a.ttl", "--data", "--format", "csv"])
+    ['query', '--data', 'a.ttl', '--data', '--format', 'csv']
     """
     from kosovo_kg.core.reading import _FORMATS_BY_SUFFIX as rdf_suffixes
 
@@ -169,10 +171,12 @@ def data_files_apart(argv: list[str]) -> list[str]:
             out.append(word)
             continue
         following = next(words, None)
+        taken = 0
         while following is not None and not following.startswith("-") and is_file(following):
             out += ["--data", following]
+            taken += 1
             following = next(words, None)
-        if not out or out[-2:-1] != ["--data"]:
+        if not taken:
             out.append("--data")  # no file after it: argparse says so, or reads the word as one
         if following is not None:
             out.append(following)

@@ -270,15 +270,16 @@ def remote_labels(result: Result, options: QueryOptions) -> tuple[RemoteLabels |
     query = f"SELECT ?s ?label WHERE {{ VALUES ?s {{ {values} }} ?s <{RDFS_LABEL}> ?label }}"
     try:
         answer = make_engine(options.engine, None, options.timeout).query(query)
-    except QueryError as error:  # an endpoint that cannot answer this: the table shows names
+    except (QueryError, EngineUnavailable) as error:  # an endpoint that cannot answer this: the table shows names
         return None, str(error)
+    from kosovo_kg.core.store import _label_rank  # the graph's own choice of label, for the same table
+
     ranked: dict[str, tuple[int, str]] = {}
     for row in answer.rows:
         iri, label = (row[0], row[1]) if len(row) == 2 else (None, None)
         if not isinstance(iri, ox.NamedNode) or not isinstance(label, ox.Literal):
             continue
-        language = label.language or ""
-        rank = 0 if language == "en" or language.startswith("en-") else 1 if not language else 2
+        rank = _label_rank(label)
         if iri.value not in ranked or rank < ranked[iri.value][0]:
             ranked[iri.value] = (rank, label.value)
     return RemoteLabels({iri: text for iri, (_, text) in ranked.items()}), None
