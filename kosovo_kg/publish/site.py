@@ -1,19 +1,22 @@
 """The static Linked Data site of a release (``site/`` in ``kosovo-kg release -o DIR``).
 
-Every resource of the graph gets the page ``serve`` shows at ``/resource/NAME``, rendered by the same
-code and templates (:class:`kosovo_kg.publish.pages.Pages`) with links that are relative, so the site
-works from any folder or host, and beside it the same description as Turtle, JSON-LD and
-N-Triples. Around them: an index that reaches every page, a search over the names in every
-language the graph has (an index built here, searched in the browser, no outside requests), the
-ontology's documentation (``kosovo-kg docs``), the charts with their stored queries' answers, and
-the rewrite rules that content negotiation needs (:func:`htaccess`, :func:`w3id_htaccess`).
+The pages ``serve`` shows, written as files by the same code and templates
+(:class:`kosovo_kg.publish.pages.Pages`) with links that are relative, so the site works from any
+folder or host: the home page with its answers and every question by topic (with the release's
+downloads and every resource listed below), each resource's profile (``/resource/NAME``) with the
+same description beside it as Turtle, JSON-LD and N-Triples, and each stored question's page with its
+answer for the question's defaults and that answer as CSV, TSV, JSON and XML, and its query. Around
+them: a search over the names in every language the graph has (an index built here, searched in the
+browser, no outside requests), the ontology's documentation (``kosovo-kg docs``), the charts, and the
+rewrite rules that content negotiation needs (:func:`htaccess`, :func:`w3id_htaccess`).
 
 Layout, relative to ``site/``::
 
-    index.html  search-index.js  static/site.css  static/search.js  .htaccess
+    index.html  search.html  search-index.js  static/*.HASH.css|js|svg  .htaccess
     resource/NAME.html  resource/NAME.ttl  resource/NAME.jsonld  resource/NAME.nt
+    queries/QUERY.html  queries/QUERY.csv|tsv|json|xml|rq
     ontology/index.html  ontology/classes.svg  ontology/classes.dot
-    charts/NAME.svg  queries/QUERY.csv
+    charts/NAME.svg
 """
 
 from __future__ import annotations
@@ -29,20 +32,15 @@ import pyoxigraph as ox
 
 from kosovo_kg.core.lexical import language_tag_case
 from kosovo_kg.errors import ReleaseError
-from kosovo_kg.namespaces import KKR, RDF, RDFS, RDFS_LABEL, SKOS
-from kosovo_kg.publish.pages import (
-    LANGUAGE_NAMES,
-    STATIC,
-    Links,
-    Pages,
-    charts_section,
-    describe,
-    facts_query,
-    render,
-)
-from kosovo_kg.querying.output import serialize_triples
-from kosovo_kg.querying.pipeline import PreparedQuery, QueryOptions, evaluate, get_stored_query, prepare
-from kosovo_kg.querying.pipeline import render as render_answer
+from kosovo_kg.namespaces import KKR, RDFS_LABEL, SKOS
+from kosovo_kg.publish.citing import Release
+from kosovo_kg.publish.links import STATIC, Links, asset
+from kosovo_kg.publish.pages import Pages, describe
+from kosovo_kg.publish.profiles import language_name
+from kosovo_kg.querying.catalogue import catalogue
+from kosovo_kg.querying.output import render as render_answer
+from kosovo_kg.querying.output import serialize_triples, to_xml
+from kosovo_kg.querying.pipeline import QueryOptions, evaluate, prepare
 
 if TYPE_CHECKING:
     from kosovo_kg.core.store import KnowledgeGraph
@@ -60,8 +58,16 @@ _FORMAT_SUFFIX = {"turtle": "ttl", "jsonld": "jsonld", "nt": "nt"}
 NAME_PROPERTIES = (RDFS_LABEL, SKOS + "prefLabel", SKOS + "altLabel")
 
 
+#: The static files every page may load, copied under their content-addressed names.
+STATIC_FILES = ("site.css", "favicon.svg", "pages.js", "search.js", "suggest.js")
+#: A stored question's files beside its page: its answer in four formats and its query.
+QUESTION_FILES = ("csv", "tsv", "json", "xml", "rq")
+
+
 class SiteLinks(Links):
     """Links of a page ``depth`` folders below ``site/``: every one relative."""
+
+    live = False
 
     def __init__(self, depth: int):
         self.root = "../" * depth
@@ -70,10 +76,13 @@ class SiteLinks(Links):
         return self.root + "index.html"
 
     def static(self, path: str) -> str:
-        return self.root + "static/" + path
+        return self.root + "static/" + asset(path)
 
     def resource(self, name: str) -> str:
         return f"{self.root}resource/{name}.html"
+
+    def resource_pattern(self) -> tuple[str, str]:
+        return f"{self.root}resource/", ".html"
 
     def turtle(self, name: str) -> str:
         return f"{self.root}resource/{name}.ttl"
@@ -84,11 +93,24 @@ class SiteLinks(Links):
     def chart(self, name: str) -> str:
         return f"{self.root}charts/{name}.svg"
 
-    def query_csv(self, query: str) -> str:
-        return f"{self.root}queries/{query}.csv"
+    def questions(self) -> str:
+        return self.home() + "#questions"
+
+    def question(self, name: str, params: dict[str, str] | None = None) -> str:
+        """The question's page (the site has each question with its defaults only)."""
+        return f"{self.root}queries/{name}.html"
+
+    def download(self, name: str, suffix: str, params: dict[str, str] | None = None) -> str:
+        return f"{self.root}queries/{name}.{suffix}"
+
+    def editor(self, name: str | None = None, params: dict[str, str] | None = None) -> str | None:
+        return None
 
     def search(self) -> str:
-        return self.home()
+        return self.root + "search.html"
+
+    def api(self) -> str | None:
+        return None
 
 
 class Entry(NamedTuple):
@@ -119,28 +141,7 @@ def resource_names(kg: KnowledgeGraph) -> list[str]:
     return sorted(names)
 
 
-def _kinds(kg: KnowledgeGraph, labels: dict[str, str]) -> dict[str, str]:
-    """IRI -> the label of its most specific class (with the entailments, a node has them all)."""
-    rdf_type = ox.NamedNode(RDF + "type")
-    sub_class = ox.NamedNode(RDFS + "subClassOf")
-    types: dict[str, set[str]] = {}
-    for quad in kg.store.quads_for_pattern(None, rdf_type, None):
-        if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode):
-            types.setdefault(quad.subject.value, set()).add(quad.object.value)
-    broader: dict[str, set[str]] = {}
-    for quad in kg.store.quads_for_pattern(None, sub_class, None):
-        if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode):
-            broader.setdefault(quad.subject.value, set()).add(quad.object.value)
-    kinds = {}
-    for iri, classes in types.items():
-        specific = [c for c in classes if not any(c in broader.get(other, ()) for other in classes if other != c)]
-        named = sorted(labels[c] for c in specific if c in labels)
-        kinds[iri] = named[0] if named else "resource"
-    return kinds
-
-
-def entries(kg: KnowledgeGraph, names: list[str], labels: dict[str, str]) -> list[Entry]:
-    kinds = _kinds(kg, labels)
+def entries(kg: KnowledgeGraph, names: list[str], pages: Pages) -> list[Entry]:
     found = []
     for name in names:
         iri = KKR + name
@@ -149,7 +150,7 @@ def entries(kg: KnowledgeGraph, names: list[str], labels: dict[str, str]) -> lis
             for quad in kg.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(predicate), None):
                 if isinstance(quad.object, ox.Literal):
                     every.append((quad.object.value, language_tag_case(quad.object.language or "")))
-        found.append(Entry(name, labels.get(iri, name), kinds.get(iri, "resource"), sorted(set(every))))
+        found.append(Entry(name, pages.labels.get(iri, name), pages.lookup.kind(iri), sorted(set(every))))
     return found
 
 
@@ -184,7 +185,9 @@ def htaccess() -> str:
 AddType text/turtle .ttl
 AddType application/ld+json .jsonld
 AddType application/n-triples .nt
-AddCharset utf-8 .html .ttl .jsonld .nt .csv .js
+AddType text/tab-separated-values .tsv
+AddType application/sparql-query .rq
+AddCharset utf-8 .html .ttl .jsonld .nt .csv .tsv .rq .js
 Options -MultiViews
 RewriteEngine On
 
@@ -273,7 +276,7 @@ def build_ontology_docs_reproducibly(folder: Path, ontology: Path) -> list[str]:
 
 
 def write_resource(folder: Path, name: str, kg: KnowledgeGraph, pages: Pages, options: QueryOptions) -> None:
-    """A resource's page and its RDF (the triples serve sends for it) into ``folder``, in a fixed
+    """A resource's profile and its RDF (the triples serve sends for it) into ``folder``, in a fixed
     order: the store's order differs from one load to the next."""
     iri = KKR + name
     described = describe(kg, iri)
@@ -281,11 +284,33 @@ def write_resource(folder: Path, name: str, kg: KnowledgeGraph, pages: Pages, op
     outgoing, incoming = (
         sorted(part, key=lambda t: (str(t.predicate), str(t.object), str(t.subject))) for part in described
     )
-    facts = evaluate(PreparedQuery(facts_query(iri)), kg, options)
-    (folder / f"{name}.html").write_text(pages.resource(iri, outgoing, incoming, facts), encoding="utf-8")
+    answers = {spec.query: evaluate(prepared, kg, options) for spec, prepared in pages.profile_queries(iri)}
+    page = pages.profile(iri, outgoing, incoming, answers, pages.page_url(f"resource/{name}.html"))
+    (folder / f"{name}.html").write_text(page, encoding="utf-8")
     triples = sorted(outgoing + incoming, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     for suffix, (media, _) in RDF_FILES.items():
         (folder / f"{name}.{suffix}").write_bytes(serialize_triples(triples, media))
+
+
+def write_questions(folder: Path, kg: KnowledgeGraph, pages: Pages, options: QueryOptions) -> int:
+    """Each stored question's page, with its defaults, and beside it its answer and its query; a
+    question that asks Wikidata gets its page (which says so) and its query only. Returns the files written."""
+    written = 0
+    for query in catalogue().values():
+        prepared = prepare(query, {}, options, kg) if pages.runnable(query) else None
+        result = evaluate(prepared, kg, options) if prepared is not None else None
+        page = pages.question(query, {}, result, prepared, page_url=pages.page_url(f"queries/{query.name}.html"))
+        (folder / f"{query.name}.html").write_text(page, encoding="utf-8")
+        (folder / f"{query.name}.rq").write_text(
+            prepared.text if prepared else pages.default_text(query), encoding="utf-8"
+        )
+        written += 2
+        if result is not None:
+            for suffix in ("csv", "tsv", "json"):
+                (folder / f"{query.name}.{suffix}").write_text(render_answer(result, suffix), encoding="utf-8")
+            (folder / f"{query.name}.xml").write_text(to_xml(result), encoding="utf-8")
+            written += 4
+    return written
 
 
 def build_site(
@@ -296,10 +321,12 @@ def build_site(
     date: str,
     downloads: list[tuple[str, str, int]],
     ontology: Path,
+    base_url: str | None = None,
     announce: Callable[[str], None] = lambda line: None,
 ) -> SiteBuild:
     """Write the site into ``folder`` (which must not exist yet). ``downloads`` are the release's
-    files beside ``site/`` as (file name, description, bytes), listed on the front page."""
+    files beside ``site/`` as (file name, description, bytes), listed on the front page; ``base_url``
+    is where the release is published (the site is its ``site/``), for the pages' citations."""
     from kosovo_kg.publish.charts.data import CHARTS
     from kosovo_kg.publish.charts.drawing import render_chart
 
@@ -307,32 +334,34 @@ def build_site(
     (folder / "resource").mkdir()
     options = QueryOptions()
     names = resource_names(kg)
-    pages = Pages(kg, allow_federation=False, links=SiteLinks(1))
-    found = entries(kg, names, pages.labels)
+    release = Release(version, date, f"{base_url}/site/" if base_url else None)
+    pages = Pages(kg, allow_federation=False, links=SiteLinks(1), release=release)
+    front = Pages(kg, allow_federation=False, links=SiteLinks(0), release=release)
+    front.__dict__["lookup"] = pages.lookup  # the same graph: read once
+    found = entries(kg, names, pages)
     for name in names:
         write_resource(folder / "resource", name, kg, pages, options)
     written = len(names) * (1 + len(RDF_FILES))
     announce(f"  {len(names)} resource pages, each with Turtle, JSON-LD and N-Triples")
 
+    (folder / "queries").mkdir()
+    written += write_questions(folder / "queries", kg, pages, options)
+    announce(f"  {len(catalogue())} question pages, each with its answer as CSV, TSV, JSON and XML and its query")
+
     static = folder / "static"
     static.mkdir()
-    for file_name in ("site.css", "search.js"):
-        shutil.copyfile(STATIC / file_name, static / file_name)
+    for file_name in STATIC_FILES:
+        shutil.copyfile(STATIC / file_name, static / asset(file_name))
     (folder / "search-index.js").write_text(search_index(kg), encoding="utf-8")
-    written += 3
+    written += len(STATIC_FILES) + 1
 
     announce("  drawing the charts…")
-    charts_folder, answers = folder / "charts", folder / "queries"
+    charts_folder = folder / "charts"
     charts_folder.mkdir()
-    answers.mkdir()
-    for chart, (query_name, _) in CHARTS.items():
+    for chart in CHARTS:
         (charts_folder / f"{chart}.svg").write_bytes(render_chart(chart, kg, "svg"))
-        prepared = prepare(get_stored_query(query_name), {}, options, kg)
-        (answers / f"{query_name}.csv").write_text(
-            render_answer(evaluate(prepared, kg, options), "csv", kg), encoding="utf-8"
-        )
-        written += 2
-    announce(f"  {len(CHARTS)} charts with their stored queries' answers")
+        written += 1
+    announce(f"  {len(CHARTS)} charts")
 
     announce("  documenting the ontology (pyLODE)…")
     classes, properties = build_ontology_docs_reproducibly(folder / "ontology", ontology)
@@ -343,18 +372,21 @@ def build_site(
     for entry in found:
         by_kind.setdefault(entry.kind, []).append(entry)
     languages = sorted({lang for entry in found for _, lang in entry.names if lang})
-    front = render(
+    index = front.home(
         "site-index.html",
-        links=SiteLinks(0),
         version=version,
         date=date,
         kinds=sorted(by_kind.items(), key=lambda item: item[0].lower()),
         resources=len(found),
-        languages=[(lang, LANGUAGE_NAMES.get(lang.lower(), lang)) for lang in languages],
+        languages=[(lang, language_name(lang)) for lang in languages],
         downloads=downloads,
-        charts=charts_section(kg, SiteLinks(0)),
+        canonical=front.page_url("index.html"),
     )
-    (folder / "index.html").write_text(front, encoding="utf-8")
+    (folder / "index.html").write_text(index, encoding="utf-8")
+    search = front.render(
+        "search.html", title="Search", description="Find a name in the kosovo-kg graph, in any language it has."
+    )
+    (folder / "search.html").write_text(search, encoding="utf-8")
     (folder / ".htaccess").write_text(htaccess(), encoding="utf-8")
-    written += 2
+    written += 3
     return SiteBuild(len(found), written, languages)

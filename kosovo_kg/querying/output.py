@@ -1,6 +1,8 @@
-"""Query results as a readable table, or as SPARQL 1.1 CSV, TSV and JSON results."""
+"""Query results as a readable table, or as SPARQL 1.1 CSV, TSV, JSON and XML results."""
 
 from __future__ import annotations
+
+import re
 
 import pyoxigraph as ox
 
@@ -18,6 +20,9 @@ if TYPE_CHECKING:
 
 
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
+#: What XML 1.0 cannot hold at all, escaped or not: the C0 controls but tab and line breaks, lone
+#: surrogates, U+FFFE and U+FFFF.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def render(result: Result, output_format: str, kg: Labels | None = None) -> str:
@@ -64,6 +69,59 @@ def to_tsv(result: Result) -> str:
         return f"?boolean\n{str(result.boolean).lower()}\n"
     lines = ["\t".join(f"?{v}" for v in result.variables)]
     lines += ["\t".join("" if t is None else str(t) for t in row) for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+def to_xml(result: Result) -> str:
+    """SPARQL Query Results XML Format (the answers' other W3C format).
+
+    >>> r = Result("select", ["s", "n"], [(ox.NamedNode("http://x.test/a"), ox.Literal("a < b", language="en"))])
+    >>> print(to_xml(r), end="")
+    <?xml version="1.0" encoding="utf-8"?>
+    <sparql xmlns="http://www.w3.org/2005/sparql-results#">
+    <head><variable name="s"/><variable name="n"/></head>
+    <results>
+    <result><binding name="s"><uri>http://x.test/a</uri></binding><binding name="n"><literal xml:lang="en">a &lt; b</literal></binding></result>
+    </results>
+    </sparql>
+    """
+    from xml.sax.saxutils import escape, quoteattr
+
+    from kosovo_kg.errors import QueryError
+
+    def text(value: str) -> str:
+        bad = _XML_FORBIDDEN.search(value)
+        if bad is not None:
+            raise QueryError(
+                f"the answer holds the character U+{ord(bad.group()):04X}, which XML 1.0 cannot carry; "
+                "take it as JSON, CSV or TSV instead"
+            )
+        return escape(value)
+
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
+    if result.kind == "ask":
+        lines += ["<head/>", f"<boolean>{str(result.boolean).lower()}</boolean>", "</sparql>"]
+        return "\n".join(lines) + "\n"
+    lines.append("<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in result.variables) + "</head>")
+    lines.append("<results>")
+    for row in result.rows:
+        bindings = []
+        for name, term in zip(result.variables, row, strict=True):
+            if term is None:
+                continue
+            if isinstance(term, ox.NamedNode):
+                inner = f"<uri>{text(term.value)}</uri>"
+            elif isinstance(term, ox.BlankNode):
+                inner = f"<bnode>{text(term.value)}</bnode>"
+            elif term.language:
+                inner = f"<literal xml:lang={quoteattr(term.language)}>{text(term.value)}</literal>"
+            elif term.datatype.value != XSD_STRING:
+                inner = f"<literal datatype={quoteattr(term.datatype.value)}>{text(term.value)}</literal>"
+            else:
+                inner = f"<literal>{text(term.value)}</literal>"
+            bindings.append(f"<binding name={quoteattr(name)}>{inner}</binding>")
+        lines.append("<result>" + "".join(bindings) + "</result>")
+    lines += ["</results>", "</sparql>"]
     return "\n".join(lines) + "\n"
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TypeVar
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
+from kosovo_kg.publish.citing import Release
 from kosovo_kg.publish.pages import Pages
 from kosovo_kg.querying.pipeline import PreparedQuery, QueryOptions, prepare
 
@@ -31,7 +32,7 @@ class ServeState:
     def __init__(self, kg: KnowledgeGraph, settings: ServeSettings, workers: QueryWorkers) -> None:
         self.kg, self.settings, self.workers = kg, settings, workers
         self.options = QueryOptions(allow_federation=settings.allow_federation).checked()
-        self.pages = Pages(kg, settings.allow_federation)
+        self.pages = Pages(kg, settings.allow_federation, release=served_release)
         self._made: dict[str, object] = {}
         self._lock = threading.Lock()
 
@@ -48,6 +49,16 @@ class ServeState:
         if len(text) > SCREEN_INLINE:
             return await run_in_threadpool(prepare, query, params, self.options, self.kg)
         return prepare(query, params, self.options, self.kg)
+
+
+def served_release() -> Release:
+    """What a citation of an answer served here names: the package's version and the date of the
+    graph's files (the date ``kosovo-kg release`` would give them)."""
+    from kosovo_kg.core import paths
+    from kosovo_kg.publish.release.dates import release_date
+    from kosovo_kg.version import VERSION
+
+    return Release(VERSION, release_date(None, paths.data_files()).date)
 
 
 def base_of(request: Request) -> str:

@@ -94,6 +94,10 @@ def test_every_resource_page_is_reachable_from_the_index_and_every_link_answers(
     listed = set(page.eval_on_selector_all("#resources a", "links => links.map(a => a.href)"))
     on_disk = {f"{site}resource/{p.name}" for p in (release / "site" / "resource").glob("*.html")}
     assert listed == on_disk and len(on_disk) > 290
+    questions = set(page.eval_on_selector_all("#questions .card a", "links => links.map(a => a.href)"))
+    asked = {f"{site}queries/{p.name}" for p in (release / "site" / "queries").glob("*.html")}
+    assert questions == asked and len(asked) > 40
+    on_disk |= asked
     links: set[str] = set()
     failed: list[str] = []
     for url in [site + "index.html", site + "ontology/index.html", *sorted(on_disk)]:
@@ -115,7 +119,21 @@ def test_every_resource_page_is_reachable_from_the_index_and_every_link_answers(
             assert answer.status == 200, link
     connection.close()
     kinds = {Path(link).suffix for link in internal}
-    assert {".html", ".ttl", ".jsonld", ".nt", ".csv", ".rdf", ".cff", ".md", ".svg"} <= kinds
+    assert {
+        ".html",
+        ".ttl",
+        ".jsonld",
+        ".nt",
+        ".csv",
+        ".tsv",
+        ".json",
+        ".xml",
+        ".rq",
+        ".rdf",
+        ".cff",
+        ".md",
+        ".svg",
+    } <= kinds
     assert f"{server}/SHA256SUMS" in internal
     # what every page loaded (its stylesheet, the charts, scripts) came from this server alone
     assert outside == []
@@ -163,7 +181,7 @@ def test_the_site_works_opened_from_its_folder(release, browser):
     page.locator("#search-results li a", has_text="Greece").first.click()
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Greece"
-    assert "Грчка" in page.locator("table.names").inner_text()
+    assert "Грчка" in page.locator("ul.names").inner_text()
     page.locator("p.formats a", has_text="Turtle").click()  # the RDF beside the page
     assert page.url.endswith("/site/resource/greece.ttl")
     assert outside == []
@@ -192,4 +210,44 @@ def test_the_site_search_ranks_as_the_name_index_does(kg, server, browser):
         in_python.append([found[0].iri, found[0].score] if found else None)
     differences = [(q, b, p) for q, b, p in zip(cases, in_browser, in_python, strict=True) if b != p]
     assert differences == []
+    page.close()
+
+
+@pytest.mark.parametrize(
+    "path", ["index.html", "queries/recognized-before.html", "search.html?q=Грчка", "resource/greece.html"]
+)
+def test_the_sites_pages_have_no_accessibility_violations(server, browser, path):
+    """The site's pages come from serve's templates; its own variants (a form it cannot answer, the
+    search in the browser) are checked with axe-core as serve's are (tests/system/test_browser.py)."""
+    from conftest import TESTS
+
+    axe = TESTS / "node_modules" / "axe-core" / "axe.min.js"
+    if not axe.exists():
+        pytest.fail(f"{axe} is missing: tests/run installs it (npm ci in tests/)")
+    page = browser.new_page()
+    page.goto(f"{server}/site/{path}")
+    page.wait_for_load_state("networkidle")
+    page.add_script_tag(path=str(axe))
+    violations = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+             .map(v => ({rule: v.id, where: v.nodes.slice(0, 3).map(n => n.target.join(" "))}))"""
+    )
+    assert violations == []
+    page.close()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_search_box_of_every_page_suggests_from_the_exported_index(server, browser, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    outside = _watch(page, (server,))
+    page.goto(f"{server}/site/queries/timeline.html")  # no index loaded until the box is used
+    page.locator("#q").fill("Ελλάδα")
+    option = page.locator("#q-suggestions [role=option]").first
+    option.wait_for(timeout=10_000)
+    assert option.inner_text().startswith("Greece")
+    page.locator("#q").press("Enter")
+    page.wait_for_url(re.compile(r"/site/resource/greece\.html$"))
+    assert page.locator("h1").inner_text() == "Greece"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert outside == []
     page.close()

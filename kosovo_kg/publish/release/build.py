@@ -157,6 +157,7 @@ def build_release(
             date=date.date,
             downloads=downloads,
             ontology=ontology or paths.ontology_file(),
+            base_url=base_url,
             announce=announce,
         )
         sizes = write_checksums(folder)

@@ -152,6 +152,9 @@
     const list = document.getElementById("search-results");
     if (!box || !list) return;
     box.addEventListener("input", function () { show(box, list); });
+    // the header's search form sends its words here as ?q=
+    const asked = new URLSearchParams(window.location.search).get("q");
+    if (asked && !box.value) box.value = asked;
     if (box.value) show(box, list);
   });
 })();

@@ -173,3 +173,22 @@ for (const button of document.querySelectorAll("button.question")) {
     }
   });
 }
+
+// --- a question named in the address (a question page's "open in the SPARQL editor") -------------
+(function openAskedQuestion() {
+  const asked = new URLSearchParams(window.location.search);
+  const question = byName.get(asked.get("question") || "");
+  if (!question) return;
+  const values = {};
+  for (const [name, value] of asked) if (name !== "question") values[name] = value;
+  const button = document.querySelector(`button.question[data-question="${CSS.escape(question.name)}"]`);
+  if (button) button.classList.add("active");
+  if (question.parameters.length) {
+    openForm(question);
+    for (const [name, value] of Object.entries(values)) {
+      const input = document.getElementById(`param-${name}`);
+      if (input) input.value = value;
+    }
+  }
+  runQuestion(question, values);
+})();

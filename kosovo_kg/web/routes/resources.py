@@ -3,6 +3,7 @@ VoID description at ``/.well-known/void`` and the ontology at ``/ontology``."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 from starlette.concurrency import run_in_threadpool
@@ -13,11 +14,10 @@ from starlette.routing import Route
 from kosovo_kg.core.paths import ontology_file
 from kosovo_kg.errors import RequestError
 from kosovo_kg.namespaces import KKR, shorten
-from kosovo_kg.publish.pages import facts_query
 from kosovo_kg.publish.release.void import endpoint_void
 from kosovo_kg.querying.output import GRAPH_MEDIA_TYPES, serialize_triples
-from kosovo_kg.querying.pipeline import PreparedQuery
 from kosovo_kg.web.protocol import chosen, with_charset
+from kosovo_kg.web.routes.pages import HTML, PAGE_CACHE
 from kosovo_kg.web.routes.sparql import rdf_response
 from kosovo_kg.web.state import base_of, state_of
 
@@ -57,10 +57,12 @@ async def resource(request: Request) -> Response:
     if media != "text/html":
         body = serialize_triples(outgoing + incoming, media)
         return Response(body, media_type=with_charset(media), headers=headers)
-    facts = await state.workers.result(PreparedQuery(facts_query(iri)))
-    return Response(
-        state.pages.resource(iri, outgoing, incoming, facts), media_type="text/html; charset=utf-8", headers=headers
-    )
+    planned = await run_in_threadpool(state.pages.profile_queries, iri)
+    results = await asyncio.gather(*(state.workers.result(prepared) for _, prepared in planned))
+    answers = {spec.query: result for (spec, _), result in zip(planned, results, strict=True)}
+    page_url = base_of(request) + request.url.path
+    page = await run_in_threadpool(state.pages.profile, iri, outgoing, incoming, answers, page_url)
+    return Response(page, media_type=HTML, headers={**headers, "Cache-Control": PAGE_CACHE})
 
 
 async def void(request: Request) -> Response:

@@ -54,7 +54,7 @@ async def search(request: Request) -> Response:
         if not text:
             raise RequestError(400, "give the text to look for as q, e.g. /search?q=Kosovo")
         return JSONResponse({"query": text, "results": [m.to_json() for m in found]}, headers={"Vary": "Accept"})
-    page = render_search(state.pages.links, text, type_, found)
+    page = render_search(state.pages, text, type_, found)
     return Response(page, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
 
 

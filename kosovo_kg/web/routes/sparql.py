@@ -6,9 +6,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from kosovo_kg.errors import RequestError
 from kosovo_kg.querying.output import GRAPH_MEDIA_TYPES, serialize_triples
 from kosovo_kg.web.descriptions import DESCRIPTION_PREFIXES, service_description
-from kosovo_kg.web.errors import error_response
 from kosovo_kg.web.protocol import chosen, offered_for, sparql_request, with_charset
 from kosovo_kg.web.state import base_of, state_of
 
@@ -32,7 +32,7 @@ async def sparql(request: Request) -> Response:
 
 
 async def read_only(request: Request) -> Response:
-    return error_response(403, "the graph is read-only: SPARQL Update and the Graph Store protocol are refused")
+    raise RequestError(403, "the graph is read-only: SPARQL Update and the Graph Store protocol are refused")
 
 
 ROUTES = [
