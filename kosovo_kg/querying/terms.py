@@ -14,8 +14,6 @@ of the property the parameter is the value of) accepts only those terms:
 
 from __future__ import annotations
 
-import difflib
-
 import pyoxigraph as ox
 
 from kosovo_kg.namespaces import KKG, KKR, PREFIXES, RDF, RDFS, shorten
@@ -113,6 +111,8 @@ def closest(iri: str, candidates: list[str], n: int = 2) -> list[str]:
     >>> closest(KKG + "opposes", [KKG + "Opposes", KKG + "Supports"])
     ['https://w3id.org/kosovo-kg/ontology#Opposes']
     """
+    import difflib  # only when a term is unknown: a valid query does not import it
+
     local = _local(iri).lower()
     by_name: dict[str, str] = {}
     for candidate in candidates:
