@@ -209,6 +209,10 @@ def likely_typos(prepared: PreparedQuery, kg: KnowledgeGraph | None) -> list[str
     """
     if kg is None or prepared.stored is not None:
         return []
+    from kosovo_kg.namespaces import KKG, KKR
+
+    if not any(mark in prepared.text for mark in ("kkg:", "kkr:", KKG, KKR)):
+        return []  # no term of ours: the terms module is not even imported
     from kosovo_kg.querying.terms import likely_typos as unknown_terms
 
     return unknown_terms(prepared.text, kg)
