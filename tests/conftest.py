@@ -237,6 +237,19 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
+def worker_processes(pid: int, expected: int, within: float = 10) -> list[int]:
+    """The live processes below ``pid`` once there are ``expected`` of them (or whatever there are
+    after ``within`` seconds): serve's own short-lived children at start-up (the network-namespace
+    probe it forks, which exits at once) are not its workers, and a busy machine may still be
+    running one when serve has announced itself."""
+    deadline = time.monotonic() + within
+    while True:
+        found = [child for child in descendants(pid) if alive(child)]
+        if len(found) == expected or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
+
+
 def alive(pid: int) -> bool:
     """Whether a process exists and is not a zombie (a zombie runs nothing and holds no socket)."""
     try:

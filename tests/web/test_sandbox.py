@@ -31,12 +31,12 @@ import pytest
 from conftest import (
     ConnectionListener,
     alive,
-    descendants,
     invoke,
     listening_ports,
     socket_inodes,
     start_serve,
     visible_triples,
+    worker_processes,
 )
 
 from kosovo_kg.web.sandbox import probe_network_namespace
@@ -243,7 +243,7 @@ def test_sigkill_of_the_server_leaves_no_process_of_it(tmp_path):
     process, url, _ = start_serve("--workers", "2", "--timeout", "60")
     port = int(url.rsplit(":", 1)[1])
     try:
-        workers = [pid for pid in descendants(process.pid) if alive(pid)]
+        workers = worker_processes(process.pid, 2)
         assert len(workers) == 2
 
         # one worker deep in a query (Rust, no Python handler runs), the other idle
@@ -271,7 +271,7 @@ def test_sigkill_of_the_server_leaves_no_process_of_it(tmp_path):
 def test_sigterm_lets_a_running_query_finish_then_stops(kg):
     process, url, _ = start_serve("--timeout", "60")
     try:
-        workers = [pid for pid in descendants(process.pid) if alive(pid)]
+        workers = worker_processes(process.pid, 2)
         outcome: dict[str, tuple[int, dict]] = {}
         thread = threading.Thread(target=lambda: outcome.update(slow=sparql(url, SLOW_BUT_FINE)))
         thread.start()

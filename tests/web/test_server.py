@@ -17,7 +17,7 @@ import urllib.request
 
 import pyoxigraph as ox
 import pytest
-from conftest import alive, descendants, kosovo_server, start_serve, visible_triples
+from conftest import alive, kosovo_server, start_serve, visible_triples, worker_processes
 
 #: starts servers, processes or sockets: tests/rerun runs these again (see .ci/run)
 pytestmark = pytest.mark.live
@@ -252,7 +252,7 @@ def test_serve_command_stops_cleanly_and_logs_each_request(tmp_path, stop, worke
     process, url, line = start_serve("--workers", str(workers), env=dict(os.environ, TMPDIR=str(tmp_path)))
     try:
         assert f"{workers} query workers" in line
-        children = [pid for pid in descendants(process.pid) if alive(pid)]
+        children = worker_processes(process.pid, workers)
         assert len(children) == workers
         assert get(f"{url}/api/queries")[0] == 200
         assert get(f"{url}/resource/nowhere")[0] == 404
