@@ -91,7 +91,10 @@ class MissingTool(KosovoKGError):
 
 
 class EngineUnavailable(MissingTool):
-    """A SPARQL endpoint given with --engine that cannot be reached."""
+    """A SPARQL endpoint that cannot be reached: the one given with --engine, or one a SERVICE
+    clause names (--wikidata-endpoint's); ``url`` is its address."""
+
+    url: str | None = None
 
 
 class ReasoningError(KosovoKGError):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -10,7 +11,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
@@ -95,9 +96,77 @@ def visible_triples(kg: KnowledgeGraph) -> int:
 
 
 def free_port() -> int:
+    """A loopback port that was free a moment ago, for a program that can only be told a port
+    number (Oxigraph, Virtuoso). Another process may take it before the program binds it (other
+    test runs share this machine): start such programs with :func:`start_listening`, which checks
+    that the program itself holds the port and tries another if not. A socket of the tests' own
+    binds port 0 instead."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A loopback port where a connection is refused for the whole test: a socket of the test's
+    own is bound there and does not listen (a port merely released could be taken meanwhile)."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield held.getsockname()[1]
+
+
+def socket_inodes(pid: int) -> set[str]:
+    """The inodes of the sockets a process holds open, from /proc."""
+    found = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            found.add(target[8:-1])
+    return found
+
+
+def listening_ports(inodes: set[str]) -> set[int]:
+    """The TCP ports on which the sockets with these inodes listen."""
+    ports = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and fields[9] in inodes:  # LISTEN
+                ports.add(int(fields[1].rsplit(":", 1)[1], 16))
+    return ports
+
+
+def start_listening(
+    start: Callable[[list[int]], subprocess.Popen], ports: int = 1, within: float = 60, attempts: int = 5
+) -> tuple[subprocess.Popen, list[int]]:
+    """Start a server that must be told its port numbers: ``start(ports)`` starts it on ``ports``
+    free loopback ports; returns the process once it (or a process of its own) listens on every
+    one of them. A process that ends first (another program took a port in between) is started
+    again on other ports. Waiting for the process's own sockets, not for an answer on the port,
+    means a test never talks to whatever else took the port."""
+    for _ in range(attempts):
+        chosen = [free_port() for _ in range(ports)]
+        process = start(chosen)
+        deadline = time.monotonic() + within
+        while process.poll() is None and time.monotonic() < deadline:
+            pids = [process.pid, *descendants(process.pid)]
+            held: set[str] = set()
+            for pid in pids:
+                try:
+                    held |= socket_inodes(pid)
+                except OSError:  # a child that has just ended
+                    continue
+            if set(chosen) <= listening_ports(held):
+                return process, chosen
+            time.sleep(0.1)
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+            raise RuntimeError(f"{process.args[0]} did not listen on {chosen} within {within:g} s")
+    raise RuntimeError(f"{process.args[0]} could not listen on free ports in {attempts} attempts")
 
 
 @contextmanager
@@ -114,6 +183,25 @@ def kosovo_server(kg: KnowledgeGraph, **settings) -> Iterator[str]:
         yield running.url
     finally:
         running.close()
+
+
+def start_serve(*options: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str, str]:
+    """``kosovo-kg serve`` as a process of its own on a port the kernel picks (``--port 0``: no
+    other program can take it between choosing and binding); the process, with stderr as a text
+    pipe, its base URL, and the line it announces itself with (the URL is read from it)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kosovo_kg", "serve", "--port", "0", *options],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    assert process.stderr is not None
+    said = []
+    while line := process.stderr.readline():
+        said.append(line)
+        if found := re.search(r"serving at (http://127\.0\.0\.1:\d+)/ ", line):
+            return process, found.group(1), line
+    process.kill()
+    process.wait(timeout=10)
+    raise AssertionError(f"serve did not start: {''.join(said)}")
 
 
 @contextmanager
@@ -164,6 +252,19 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
+def worker_processes(pid: int, expected: int, within: float = 10) -> list[int]:
+    """The live processes below ``pid`` once there are ``expected`` of them (or whatever there are
+    after ``within`` seconds): serve's own short-lived children at start-up (the network-namespace
+    probe it forks, which exits at once) are not its workers, and a busy machine may still be
+    running one when serve has announced itself."""
+    deadline = time.monotonic() + within
+    while True:
+        found = [child for child in descendants(pid) if alive(child)]
+        if len(found) == expected or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
+
+
 def alive(pid: int) -> bool:
     """Whether a process exists and is not a zombie (a zombie runs nothing and holds no socket)."""
     try:
@@ -182,23 +283,25 @@ def oxigraph_server(data: Path, folder: Path) -> Iterator[str]:
         pytest.fail("the oxigraph server (PyPI package 'oxigraph', in the dev extra) is not installed")
     store = folder / "store"
     subprocess.run([binary, "load", "--location", str(store), "--file", str(data)], check=True, capture_output=True)
-    port = free_port()
-    server = subprocess.Popen(
-        [binary, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}", "--timeout-s", "10"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+    server, [port] = start_listening(
+        lambda ports: subprocess.Popen(
+            [
+                binary,
+                "serve-read-only",
+                "--location",
+                str(store),
+                "--bind",
+                f"127.0.0.1:{ports[0]}",
+                "--timeout-s",
+                "10",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     )
     url = f"http://127.0.0.1:{port}/query"
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1).read()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"oxigraph server did not start: {server.stderr.read().decode()}") from None
-                time.sleep(0.1)
+        urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=30).read()
         yield url
     finally:
         server.terminate()

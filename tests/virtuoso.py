@@ -8,15 +8,14 @@ The steps are the README's ("When one machine is not enough"), so the tests hold
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from conftest import start_listening
 
 VIRTUOSO = "virtuoso-t"
 ISQL = "isql-vt"
@@ -68,12 +67,6 @@ MaxQueryCostEstimationTime = 0
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def isql(sql_port: int, script: str, timeout: float = 120) -> str:
     """Run SQL through ``isql-vt`` as the database's default administrator; its output, or a failure
     that says what isql said."""
@@ -88,26 +81,29 @@ def isql(sql_port: int, script: str, timeout: float = 120) -> str:
     return done.stdout
 
 
-def _start(ini: Path, http_port: int, log: Path) -> subprocess.Popen:
-    # +foreground: the process is this one's child, so the test can stop it by its own id
-    server = subprocess.Popen(
-        [VIRTUOSO, "+foreground", "+configfile", str(ini)],
-        cwd=ini.parent,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    url = f"http://127.0.0.1:{http_port}/sparql?query=ASK%7B%7D"
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()
-            return server
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
-                raise RuntimeError(f"virtuoso-t did not start: {tail}") from None
-            time.sleep(0.2)
+def _start(ini: Path, folder: Path, data: Path) -> tuple[subprocess.Popen, int, int]:
+    """virtuoso-t on two free loopback ports (SQL, HTTP) written into its ini file; the process
+    and its ports, once it listens on both and answers SPARQL."""
+    log = folder / "virtuoso.log"
+
+    def start(ports: list[int]) -> subprocess.Popen:
+        sql_port, http_port = ports
+        ini.write_text(INI.format(folder=folder, data=data.parent, sql_port=sql_port, http_port=http_port))
+        # +foreground: the process is this one's child, so the test can stop it by its own id
+        return subprocess.Popen(
+            [VIRTUOSO, "+foreground", "+configfile", str(ini)],
+            cwd=ini.parent,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    try:
+        server, (sql_port, http_port) = start_listening(start, ports=2)
+    except RuntimeError as error:
+        tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+        raise RuntimeError(f"virtuoso-t did not start: {error}: {tail}") from None
+    urllib.request.urlopen(f"http://127.0.0.1:{http_port}/sparql?query=ASK%7B%7D", timeout=60).read()
+    return server, sql_port, http_port
 
 
 def _stop(server: subprocess.Popen, sql_port: int) -> None:
@@ -135,11 +131,8 @@ def virtuoso_server(data: Path, folder: Path, *, restart: bool = True) -> Iterat
     if shutil.which(VIRTUOSO) is None or shutil.which(ISQL) is None:
         pytest.fail("Virtuoso is not installed (virtuoso-t, isql-vt): tests/run installs virtuoso-opensource-7-bin")
     data = data.resolve()
-    sql_port, http_port = _free_port(), _free_port()
     ini = folder / "virtuoso.ini"
-    ini.write_text(INI.format(folder=folder, data=data.parent, sql_port=sql_port, http_port=http_port))
-    log = folder / "virtuoso.log"
-    server = _start(ini, http_port, log)
+    server, sql_port, http_port = _start(ini, folder, data)
     try:
         isql(sql_port, f"ld_dir('{data.parent}', '{data.name}', '{GRAPH}'); rdf_loader_run(); checkpoint;")
         errors = isql(sql_port, "SELECT ll_file, ll_error FROM DB.DBA.load_list WHERE ll_error IS NOT NULL;")
@@ -147,7 +140,7 @@ def virtuoso_server(data: Path, folder: Path, *, restart: bool = True) -> Iterat
             raise RuntimeError(f"Virtuoso's bulk loader reported errors: {errors}")
         if restart:
             _stop(server, sql_port)
-            server = _start(ini, http_port, log)
+            server, sql_port, http_port = _start(ini, folder, data)
         yield f"http://127.0.0.1:{http_port}/sparql"
     finally:
         _stop(server, sql_port)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from kosovo_kg.cli.options import say
+from kosovo_kg.cli.options import progress, say
 
 SUMMARY = "Draw chart NAME from its stored query into a PNG or SVG file (written atomically)."
 DETAILS = (
@@ -18,7 +18,7 @@ DETAILS = (
 
 
 def add_arguments(command: argparse.ArgumentParser) -> None:
-    command.add_argument("name", metavar="NAME")
+    command.add_argument("name", metavar="NAME", help="The chart: polls, timeline, recognition or kfor (below).")
     command.add_argument("-o", "--output", type=str, required=True, help="The image to write: FILE.png or FILE.svg.")
 
 
@@ -32,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
     check_chart_name(args.name)
     chart_format(args.output)
     require_extra("charts", "kosovo-kg chart")
+    progress(f"drawing the {args.name} chart (matplotlib)")
     data = draw_chart(args.name, load_graph(), args.output)
     size = os.stat(args.output).st_size
     say(f"wrote {args.output} ({size:,} bytes, {len(data.points)} points from {data.query})")

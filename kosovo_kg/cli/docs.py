@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from kosovo_kg.cli.options import say
+from kosovo_kg.cli.options import progress, say
 
 SUMMARY = "Build the ontology's documentation into a folder."
 DETAILS = (
@@ -23,6 +23,7 @@ def run(args: argparse.Namespace) -> int:
     require_extra("docs", "kosovo-kg docs")
     from kosovo_kg.publish.ontology_docs import build_ontology_docs
 
+    progress("documenting the ontology: pyLODE's page, Graphviz's diagram of the classes")
     build = build_ontology_docs(args.output)
     for path in build.files:
         say(f"wrote {path}")

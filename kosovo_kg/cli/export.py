@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kosovo_kg.cli.options import add_data_options, query_options, say
+from kosovo_kg.cli.options import add_data_options, progress, query_options, say
 
 TYPE_CHECKING = False  # typing is not imported at run time: see core/records.py
 if TYPE_CHECKING:
@@ -20,12 +20,14 @@ DETAILS = ""
 
 
 def add_arguments(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--format", choices=EXPORT_FORMATS, default="turtle", help="The format to write.")
+    command.add_argument(
+        "--format", type=str.lower, choices=EXPORT_FORMATS, default="turtle", help="The format to write."
+    )
     command.add_argument("-o", "--output", type=str, help="Write to this file (atomically) instead of stdout.")
     command.add_argument(
         "--inferred", action="store_true", help="Add what the OWL reasoner (HermiT) entails; needs Java."
     )
-    add_data_options(command)
+    add_data_options(command, only="Export")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -37,13 +39,18 @@ def run(args: argparse.Namespace) -> int:
         export_quickstatements(kg, args.output)
         return 0
     if args.inferred:
+        from kosovo_kg.core.entailment import entailed_triples
         from kosovo_kg.curation.reasoning import require_java, with_inferences
 
         require_java()
-        say("Reasoning with HermiT…")
-        stated = len(kg)
+        progress("reasoning with HermiT")
+        stated, rdfs = len(kg), len(set(entailed_triples(kg.store)) - set(kg.triples))
         kg = with_inferences(kg)
-        say(f"HermiT added {len(kg) - stated:,} entailed triples")
+        added = len(kg) - stated
+        say(
+            f"added {added:,} inferred triples: {rdfs:,} RDFS entailments (subclass and subproperty) "
+            f"and {added - rdfs:,} more that HermiT entails"
+        )
     if args.output is None:
         sys.stdout.flush()
         sys.stdout.buffer.write(serialize_graph(kg, args.format))

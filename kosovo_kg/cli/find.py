@@ -27,8 +27,10 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--limit", type=number(1, 1000, kind=int), default=10, help="At most this many results (default 10)."
     )
-    command.add_argument("--format", choices=("table", "json"), default="table", help="How to print the results.")
-    add_data_options(command)
+    command.add_argument(
+        "--format", type=str.lower, choices=("table", "json"), default="table", help="How to print the results."
+    )
+    add_data_options(command, only="Search")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -15,7 +15,9 @@ DETAILS = "Exit 1 when an identifier is used by two entities."
 
 
 def add_arguments(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--format", choices=("text", "json"), default="text", help="How to print the report.")
+    command.add_argument(
+        "--format", type=str.lower, choices=("text", "json"), default="text", help="How to print the report."
+    )
 
 
 def run(args: argparse.Namespace) -> int:

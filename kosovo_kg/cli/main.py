@@ -3,6 +3,10 @@
 Exit codes (see :mod:`kosovo_kg.errors`): 0 success (or the graph conforms), 1 violations found,
 2 unusable input, 3 a missing tool or unreachable engine, 70 a bug.
 
+Every error is one ``error:`` line: a bad option value names the allowed values and the command's
+``--help``, without the usage around it. ``--data FILE ...`` takes files up to the next option or
+the first word that is not a file, so ``query --data mine.ttl poll-trend`` finds its NAME.
+
 Each command's module holds its ``SUMMARY``, ``DETAILS``, ``add_arguments(parser)`` and
 ``run(args)``. A command line imports only the module of the command it runs (a one-off query is
 mostly Python's own start-up: building every command's parser cost more than running the query);
@@ -23,7 +27,7 @@ import sys
 from collections.abc import Sequence
 from functools import cache
 
-from kosovo_kg.cli.options import one_line, say
+from kosovo_kg.cli.options import add_progress_options, choose_progress, one_line, say
 from kosovo_kg.errors import EXIT_INTERNAL, EXIT_USAGE, KosovoKGError, environment_fault
 
 #: Command name -> the module (under kosovo_kg.cli) that defines it, in the order --help lists them.
@@ -40,14 +44,22 @@ COMMANDS = {
     "chart": "chart",
     "docs": "docs",
     "release": "release",
+    "completion": "completion",
 }
 
 
+EXIT_CODES = (
+    "Exit codes: 0 success, 1 violations found (validate, link), 2 unusable input (a file, query, option or\n"
+    "parameter), 3 a missing tool or an unreachable engine (Java, a SPARQL endpoint), 70 a bug."
+)
+
+
 class _Parser(argparse.ArgumentParser):
-    """Usage errors in the same one-line ``error:`` form as every other error, exit code 2."""
+    """Usage errors in the same one-line ``error:`` form as every other error, exit code 2: the
+    message (argparse's names the option and, for a choice, the allowed values) and where help is,
+    not the usage lines, which would bury it."""
 
     def error(self, message: str):
-        self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"error: {one_line(message)}; see '{self.prog} --help'\n")
 
 
@@ -72,7 +84,7 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
 
     def _get_help_string(self, action: argparse.Action) -> str:
         text = action.help or ""
-        if action.default not in (None, False, argparse.SUPPRESS, []) and "%(default)" not in text:
+        if action.default not in (None, False, argparse.SUPPRESS, []) and "default" not in text:
             text += " (default: %(default)s)"
         return text
 
@@ -90,10 +102,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         epilog="Start with:\n"
         "  kosovo-kg queries                               the stored questions\n"
         "  kosovo-kg query non-recognizing-nato-members    one of them\n"
-        "  kosovo-kg validate                              check the graph\n\n"
-        "Exit codes: 0 success, 1 violations found, 2 unusable input, 3 a missing tool or engine.",
+        "  kosovo-kg validate                              check the graph\n\n" + EXIT_CODES,
     )
-    parser.add_argument("--version", action="version", version=f"kosovo-kg {VERSION}")
+    parser.add_argument("-V", "--version", action="version", version=f"kosovo-kg {VERSION}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
     for name, module_name in COMMANDS.items():
         if only is not None and name != only:
@@ -101,8 +112,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             continue
         module = import_module(f"kosovo_kg.cli.{module_name}")
         description = module.SUMMARY + ("\n\n" + module.DETAILS if module.DETAILS else "")
-        command = commands.add_parser(name, help=module.SUMMARY, description=description, formatter_class=_Formatter)
+        command = commands.add_parser(
+            name, help=module.SUMMARY, description=description, epilog=EXIT_CODES, formatter_class=_Formatter
+        )
         module.add_arguments(command)
+        add_progress_options(command)
         command.set_defaults(command_module=module)
     return parser
 
@@ -115,7 +129,10 @@ def command_line(argv: Sequence[str] | None = None) -> int:
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     wanted = argv[0] if argv and argv[0] in COMMANDS else None
+    if "--data" in argv:
+        argv = data_files_apart(argv)
     args = build_parser(wanted).parse_args(argv)
+    choose_progress(args)
     try:
         return args.command_module.run(args)
     except KosovoKGError as error:
@@ -159,6 +176,51 @@ def _escaping_streams() -> None:
             reconfigure(errors="backslashreplace")
 
 
+def data_files_apart(argv: list[str]) -> list[str]:
+    """``--data A B NAME`` as ``--data A --data B NAME``: the words after ``--data`` are its files
+    while they name a file that exists or has an RDF file's suffix; the first word that does
+    neither (a stored query's NAME, a query's TEXT) is the command's own.
+
+    argparse cannot say this itself: an option of several values takes every word up to the next
+    option, positional ones included.
+
+    >>> data_files_apart(["query", "--data", "a.ttl", "b.nt", "poll-trend", "--format", "csv"])
+    ['query', '--data', 'a.ttl', '--data', 'b.nt', 'poll-trend', '--format', 'csv']
+    >>> data_files_apart(["query", "--data", "a.ttl", "--data", "--format", "csv"])
+    ['query', '--data', 'a.ttl', '--data', '--format', 'csv']
+    """
+    from kosovo_kg.core.reading import _FORMATS_BY_SUFFIX as rdf_suffixes
+
+    def is_file(word: str) -> bool:
+        return os.path.splitext(word)[1].lower() in rdf_suffixes or os.path.exists(word)
+
+    out: list[str] = []
+    words = iter(argv)
+    for word in words:
+        if word != "--data":
+            out.append(word)
+            continue
+        following = next(words, None)
+        taken = 0
+        while following is not None and not following.startswith("-") and is_file(following):
+            out += ["--data", following]
+            taken += 1
+            following = next(words, None)
+        if not taken:
+            out.append("--data")  # no file after it: argparse says so, or reads the word as one
+        if following is not None:
+            out.append(following)
+    return out
+
+
+def complete(argv: list[str]) -> None:
+    """Shell completion (argcomplete): the shell runs the program with ``_ARGCOMPLETE`` set, and
+    the whole parser answers with the words that fit; no other run imports argcomplete."""
+    import argcomplete
+
+    argcomplete.autocomplete(build_parser(), exit_method=os._exit)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """The command line ``kosovo-kg`` (console.py starts it, after starting the graph's preload).
 
@@ -169,6 +231,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     ``serve`` leaves the ordinary way, so its worker processes are stopped.
     """
     argv = list(sys.argv[1:] if argv is None else argv)
+    if "_ARGCOMPLETE" in os.environ:
+        complete(argv)
     _escaping_streams()
     if argv[:1] != ["serve"]:  # serve stops on these signals its own way, letting queries finish
         import signal

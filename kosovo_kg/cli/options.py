@@ -26,6 +26,33 @@ def say(line: str) -> None:
     print(one_line(line), file=sys.stderr)
 
 
+#: Whether :func:`progress` prints: set once per command line by :func:`choose_progress`.
+_SHOW_PROGRESS = [False]
+
+
+def add_progress_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "-q", "--quiet", action="store_true", help="Say nothing about the steps of long work (errors still)."
+    )
+    command.add_argument(
+        "--progress",
+        action="store_true",
+        help="Say each step of long work on stderr even when it is not a terminal (a log, CI).",
+    )
+
+
+def choose_progress(args: argparse.Namespace) -> None:
+    """Progress is shown on a terminal unless -q, and elsewhere only with --progress."""
+    quiet, asked = getattr(args, "quiet", False), getattr(args, "progress", False)
+    _SHOW_PROGRESS[0] = asked or (not quiet and sys.stderr.isatty())
+
+
+def progress(step: str) -> None:
+    """Say on stderr what a step that can take seconds is doing, when progress is shown."""
+    if _SHOW_PROGRESS[0]:
+        say(f"{step}…")
+
+
 def one_line(text: str) -> str:
     """A message as one printable line: control characters (a newline in a value, say) escaped.
 
@@ -83,19 +110,23 @@ def parse_params(values: Sequence[str]) -> dict[str, str]:
     return params
 
 
-def add_data_options(command: argparse.ArgumentParser, *, only: bool = True) -> None:
+def add_data_options(command: argparse.ArgumentParser, *, only: str = "") -> None:
+    """``--data FILE ...`` and, when ``only`` says what the command does with them ("Query",
+    "Export"), ``--only-data``."""
+    # One file per --data here: the command line gives "--data A B" to the parser as "--data A
+    # --data B", up to the first word that is not a file (main.data_files_apart).
     command.add_argument(
         "--data",
-        nargs="+",
-        action="extend",
+        action="append",
         default=[],
         type=str,
-        metavar="FILE",
-        help="Your own RDF files (Turtle, N-Triples, RDF/XML, JSON-LD), loaded beside the packaged graph.",
+        metavar="FILE ...",
+        help="Your own RDF files (Turtle, N-Triples, RDF/XML, JSON-LD), loaded beside the packaged graph; "
+        "the files up to the next option.",
     )
     if only:
         command.add_argument(
-            "--only-data", action="store_true", help="Query the --data files alone, without the packaged graph."
+            "--only-data", action="store_true", help=f"{only} the --data files alone, without the packaged graph."
         )
     command.add_argument(
         "--no-cache",
@@ -118,7 +149,9 @@ class _NoCache(argparse.Action):
 
 
 def add_query_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--format", choices=OUTPUT_FORMATS, default="table", help="How to print the answer.")
+    command.add_argument(
+        "--format", type=str.lower, choices=OUTPUT_FORMATS, default="table", help="How to print the answer."
+    )
     command.add_argument(
         "--engine",
         default="oxigraph",
@@ -146,7 +179,13 @@ def add_query_options(command: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="Stop the query after this many seconds (exit 2). Embedded engines run it in a child process; a URL gets an HTTP timeout.",
     )
-    add_data_options(command)
+    command.add_argument(
+        "--strict",
+        action="store_true",
+        help="Refuse (exit 2) a query that names a kkg: or kkr: term the graph does not declare, "
+        "instead of warning and running it.",
+    )
+    add_data_options(command, only="Query")
 
 
 def query_options(args: argparse.Namespace) -> QueryOptions:
@@ -159,6 +198,6 @@ def query_options(args: argparse.Namespace) -> QueryOptions:
         allow_federation=getattr(args, "allow_federation", False),
         wikidata_endpoint=getattr(args, "wikidata_endpoint", None),
         data=tuple(args.data),
-        only_data=args.only_data,
+        only_data=getattr(args, "only_data", False),
         base_iri=getattr(args, "base", None),
     ).checked()

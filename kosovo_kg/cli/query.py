@@ -6,18 +6,22 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kosovo_kg.cli.options import add_query_options, parse_params, query_options
+from kosovo_kg.cli.options import add_query_options, parse_params, query_options, say
+from kosovo_kg.errors import QueryError
 
 TYPE_CHECKING = False  # typing is not imported at run time: see core/records.py
 if TYPE_CHECKING:
     from kosovo_kg.querying.catalogue import StoredQuery
 
-SUMMARY = "Run the stored query NAME (see 'kosovo-kg queries')."
+SUMMARY = "Run the stored question NAME (see 'kosovo-kg queries')."
 DETAILS = ""
 
 
 def add_arguments(command: argparse.ArgumentParser) -> None:
-    command.add_argument("name", metavar="NAME")
+    name = command.add_argument(
+        "name", metavar="NAME", help="The stored question's name, such as poll-trend ('kosovo-kg queries' lists them)."
+    )
+    name.completer = _stored_names  # type: ignore[attr-defined]  # read by argcomplete (kosovo-kg completion)
     command.add_argument(
         "--param",
         action="append",
@@ -28,17 +32,38 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
     add_query_options(command)
 
 
+def _stored_names(**_: object) -> list[str]:
+    from kosovo_kg.querying.catalogue import catalogue
+
+    return list(catalogue())
+
+
 def print_answer(
     query: str | StoredQuery, params: dict[str, str], args: argparse.Namespace, base_iri: str | None = None
 ) -> int:
     """Prepare, run and print a query: the same pipeline as the Python API and serve."""
-    from kosovo_kg.querying.pipeline import evaluate, prepare, render
+    from kosovo_kg.querying.pipeline import evaluate, likely_typos, prepare, render
 
     options = query_options(args)
     # a stored query gives the same rows without the RDFS entailments (a test holds each to it):
     # the files given with --data are loaded without them, at 3/4 of the memory and time
     kg = options.load_graph(rdfs=isinstance(query, str))
-    result = evaluate(prepare(query, params, options, kg, base_iri), kg, options)
+    prepared = prepare(query, params, options, kg, base_iri)
+    typos = likely_typos(prepared, kg)
+    if typos and args.strict:
+        more = f" (and {len(typos) - 1} more)" if len(typos) > 1 else ""
+        raise QueryError(f"{typos[0]}{more}; --strict: not run")
+    for typo in typos:  # a misspelt term finds nothing: an empty answer would not say why
+        say(f"warning: {typo}")
+    result = evaluate(prepared, kg, options)
+    if options.remote and args.format == "table" and result.kind == "select":
+        from kosovo_kg.querying.pipeline import remote_labels
+
+        labels, why_not = remote_labels(result, options)
+        if why_not is not None:
+            say(f"note: the table shows resources by their names: no labels from {options.engine} ({why_not})")
+        sys.stdout.write(render(result, args.format, labels))
+        return 0
     sys.stdout.write(render(result, args.format, kg))
     return 0
 

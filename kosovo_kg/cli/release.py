@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from kosovo_kg.cli.options import add_data_options, query_options, say
+from kosovo_kg.cli.options import add_data_options, progress, query_options, say
 
 SUMMARY = (
     "Write a citable release into the folder DIR: the graph as stated and as inferred in four formats, the "
@@ -36,7 +36,7 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
         help="Where the release folder will be published: download links, and the site for the w3id.org rules.",
     )
     command.add_argument("--no-inferred", action="store_true", help="Leave out the inferred variant (no Java needed).")
-    add_data_options(command)
+    add_data_options(command, only="Release")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -67,6 +67,14 @@ def run(args: argparse.Namespace) -> int:
         endpoint=args.endpoint,
         base_url=args.base_url,
         inferred=not args.no_inferred,
-        announce=say,
+        announce=_announce,
     )
     return 0
+
+
+def _announce(line: str) -> None:
+    """The release's account of itself: what it wrote, always; a step it starts ("…"), as progress."""
+    if line.endswith("…"):
+        progress(line.removesuffix("…"))
+    else:
+        say(line)

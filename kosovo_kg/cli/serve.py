@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from kosovo_kg.cli.options import add_data_options, number, query_options, say
+from kosovo_kg.cli.options import add_data_options, number, progress, query_options, say
 
 SUMMARY = "Serve the graph until stopped (Ctrl-C or SIGTERM, which let running queries finish)."
 DETAILS = (
@@ -65,7 +65,7 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
         help="The proxies whose X-Forwarded-* headers are trusted, comma-separated (implies --proxy-headers; "
         "with --proxy-headers alone: 127.0.0.1,::1).",
     )
-    add_data_options(command)
+    add_data_options(command, only="Serve")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -81,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
         check_url("--base-url", args.base_url)
     # the address first: a busy port is told at once, before the graph is loaded
     listen(args.host, args.port).close()
+    progress("loading the graph" + (" and the --data files" if args.data else ""))
     kg = query_options(args).load_graph()
     assert kg is not None
     settings = ServeSettings(

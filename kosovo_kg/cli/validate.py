@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import argparse
 
-from kosovo_kg.cli.options import add_data_options, say, write_report
+from kosovo_kg.cli.options import add_data_options, progress, say, write_report
 from kosovo_kg.errors import EXIT_VIOLATIONS
 
 SUMMARY = "SHACL shapes, OWL reasoning and quality checks over the graph plus any extra FILES."
-DETAILS = "Exit 0 when it conforms, 1 when it has errors, 2 when a file cannot be loaded."
+DETAILS = "Exit 0 when it conforms, 1 when it has errors, 2 when a file cannot be loaded, 3 without Java (HermiT)."
 
 
 def add_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("files", nargs="*", type=str, metavar="FILE", help="Extra RDF files to check with the graph.")
-    add_data_options(command, only=False)
+    add_data_options(command)
     command.add_argument(
         "--no-reasoning", action="store_true", help="Skip the OWL consistency check (HermiT needs Java)."
     )
-    command.add_argument("--format", choices=("text", "json"), default="text", help="How to print the report.")
+    command.add_argument(
+        "--format", type=str.lower, choices=("text", "json"), default="text", help="How to print the report."
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -25,6 +27,6 @@ def run(args: argparse.Namespace) -> int:
 
     if not args.no_reasoning:
         say("Validating: SHACL, OWL reasoning (HermiT), quality checks…")
-    report = run_validation([*args.files, *args.data], reasoning=not args.no_reasoning)
+    report = run_validation([*args.files, *args.data], reasoning=not args.no_reasoning, progress=progress)
     write_report(report, args.format)
     return 0 if report.conforms else EXIT_VIOLATIONS

@@ -140,7 +140,7 @@ class KnowledgeGraph:
         found: dict[str, tuple[int, str]] = {}
         for quad in self.store.quads_for_pattern(None, ox.NamedNode(RDFS_LABEL), None):
             if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal):
-                rank = _label_rank(quad.object)
+                rank = label_rank(quad.object)
                 known = found.get(quad.subject.value)
                 if known is None or rank < known[0]:
                     found[quad.subject.value] = (rank, quad.object.value)
@@ -165,7 +165,7 @@ class KnowledgeGraph:
         best: tuple[int, str] | None = None
         for quad in self.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(RDFS_LABEL), None):
             if isinstance(quad.object, ox.Literal):
-                rank = _label_rank(quad.object)
+                rank = label_rank(quad.object)
                 if best is None or rank < best[0]:
                     best = (rank, quad.object.value)
         return best[1] if best is not None else shorten(iri)
@@ -540,7 +540,7 @@ def _load_packaged(
     return store, True
 
 
-def _label_rank(label: ox.Literal) -> int:
+def label_rank(label: ox.Literal) -> int:
     """English first, then a label without a language, then any other."""
     language = label.language
     return 0 if language == "en" or (language or "").startswith("en-") else 1 if not language else 2

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,11 +18,12 @@ import pyoxigraph as ox
 from kosovo_kg.core import paths
 from kosovo_kg.core.reading import parse_file
 from kosovo_kg.core.store import KnowledgeGraph, load_graph
-from kosovo_kg.namespaces import SH, shorten
+from kosovo_kg.namespaces import RDF, SH, shorten
 
 if TYPE_CHECKING:
     import rdflib
 
+RDF_TYPE = RDF + "type"
 #: "note": a warning the data already answers, with a kkg:doubt on the node at fault
 SEVERITIES = ("error", "warning", "note", "info")
 
@@ -42,6 +43,10 @@ class Problem:
     check: str | None = None
     solution: str | None = None
     line_number: int | None = None
+    #: the other layers' findings that follow from this mistake, told here rather than apart
+    also: list[str] = field(default_factory=list)
+    #: a misspelt term's closest declared term (an IRI): what the node lacks because of it
+    suggestion: str | None = field(default=None, repr=False)
 
     def line(self) -> str:
         """One line: where, which node and property, what is wrong (with the values), how to fix it.
@@ -63,7 +68,8 @@ class Problem:
             text += f" ({self.value})"
         if self.solution:
             text += f" {self.solution}"
-        return text + f" [{self.check or self.layer}]"
+        also = f"; also {', '.join(self.also)} until it is fixed" if self.also else ""
+        return text + f" [{self.check or self.layer}{also}]"
 
 
 @dataclass
@@ -116,7 +122,7 @@ class ValidationReport:
             "shapes": self.shapes,
             "checks_run": self.checks_run,
             "reasoning": self.reasoning,
-            "problems": [p.__dict__ for p in self.problems],
+            "problems": [{k: v for k, v in p.__dict__.items() if k != "suggestion"} for p in self.problems],
         }
 
 
@@ -252,26 +258,37 @@ def run_wellformed(kg: KnowledgeGraph) -> list[Problem]:
                 property=finding.property,
                 value=finding.value and f"value {finding.value!r}",
                 line_number=finding.line,
+                suggestion=finding.suggestion,
             )
         )
+    problems.sort(key=lambda p: (p.file or "", p.line_number or 0, p.node or "", p.message))
     return problems
 
 
-def once_each(problems: list[Problem]) -> list[Problem]:
-    """Each mistake told once: a literal of the wrong form is not told again by the shape that
-    wants that datatype or by a check that compares it (a date "out of order" because it is not
-    a date), and a line repeated by two layers is printed once.
+def once_each(problems: list[Problem], kg: KnowledgeGraph, checks: Iterable[QualityCheck] = ()) -> list[Problem]:
+    """Each mistake told once, by the layer that finds its cause, with the other layers'
+    findings that follow from it named on its line (``also``) instead of told apart:
+
+    - a literal of the wrong form: the shape that wants that datatype on the node, and a check
+      that compares the value (a date "out of order" because it is not a date);
+    - a misspelt property (``kkg:percentag``): the shape that wants the property it was meant to
+      be on that node, and a check that reads that property about the node or a node next to it
+      (the poll whose shares no longer add up);
+    - a misspelt class: the node falls out of its shapes; a shape that wants the node as a value
+      of that class, and a check that reads that class about the node or a node next to it.
+
+    A line repeated by two layers is printed once.
     """
-    bad_literals = [p for p in problems if p.layer == "literal"]
-    spoiled = {(p.node, p.property) for p in bad_literals}
-    values = {p.value.removeprefix("value ").strip("'") for p in bad_literals if p.value}
-    nodes = {p.node for p in bad_literals}
+    causes = [p for p in problems if p.layer in ("literal", "vocabulary") and p.node]
+    texts = {check.name: check.text for check in checks}
     kept: list[Problem] = []
     seen: set[str] = set()
     for problem in problems:
-        if problem.layer == "shacl" and (problem.node, problem.property) in spoiled:
-            continue
-        if problem.layer == "check" and problem.node in nodes and any(v in (problem.value or "") for v in values):
+        cause = None if problem in causes else _cause_of(problem, causes, kg, texts.get(problem.check or "", ""))
+        if cause is not None:
+            name = problem.check or problem.layer
+            if name not in cause.also:
+                cause.also.append(name)
             continue
         line = problem.line()
         if line not in seen:
@@ -280,10 +297,60 @@ def once_each(problems: list[Problem]) -> list[Problem]:
     return kept
 
 
+def _cause_of(problem: Problem, causes: list[Problem], kg: KnowledgeGraph, check_text: str) -> Problem | None:
+    """The well-formedness error that ``problem`` follows from, if any (``check_text``: the query
+    of the check that found it)."""
+    for cause in causes:
+        if cause.layer == "literal":
+            bad_value = (cause.value or "").removeprefix("value ").strip("'")
+            if problem.layer == "shacl" and (problem.node, problem.property) == (cause.node, cause.property):
+                return cause
+            if problem.layer == "check" and problem.node == cause.node and bad_value in (problem.value or ""):
+                return cause
+            continue
+        misspelt_class = cause.property == RDF_TYPE
+        if problem.layer == "shacl":
+            if not misspelt_class and (problem.node, problem.property) == (cause.node, cause.suggestion):
+                return cause
+            if misspelt_class and problem.value == f"value {cause.node}":
+                return cause
+        elif (
+            problem.layer == "check"
+            and cause.suggestion is not None
+            and _reads(check_text, cause.suggestion)
+            and problem.node in _neighbours(cause.node, kg)
+        ):
+            return cause
+    return None
+
+
+def _reads(query: str, iri: str) -> bool:
+    """Whether a check's query names the term, in full or as a prefixed name."""
+    return f"<{iri}>" in query or re.search(re.escape(shorten(iri)) + r"(?![\w-])", query) is not None
+
+
+def _neighbours(node: str | None, kg: KnowledgeGraph) -> set[str | None]:
+    """The node and the named nodes one statement away from it, either way."""
+    if node is None:
+        return {None}
+    term = ox.NamedNode(node)
+    near: set[str | None] = {node}
+    near |= {q.object.value for q in kg.store.quads_for_pattern(term, None, None) if isinstance(q.object, ox.NamedNode)}
+    near |= {
+        q.subject.value for q in kg.store.quads_for_pattern(None, None, term) if isinstance(q.subject, ox.NamedNode)
+    }
+    return near
+
+
 def run_validation(
-    extra_files: Iterable[Path | str] = (), *, reasoning: bool = True, checks: bool = True
+    extra_files: Iterable[Path | str] = (),
+    *,
+    reasoning: bool = True,
+    checks: bool = True,
+    progress: Callable[[str], None] = lambda step: None,
 ) -> ValidationReport:
-    """Validate the repository's graph plus any extra Turtle files (a new poll, say).
+    """Validate the repository's graph plus any extra Turtle files (a new poll, say);
+    ``progress`` is told each step as it starts (the command line shows them on a terminal).
 
     >>> report = run_validation(reasoning=False)
     >>> report.conforms, report.count("error")
@@ -294,21 +361,27 @@ def run_validation(
         from kosovo_kg.curation.reasoning import require_java
 
         require_java()
+    progress("loading the graph" + (f" and {len(extra)} file{'s' if len(extra) != 1 else ''}" if extra else ""))
     kg = load_graph(extra)
+    progress("well-formedness: literals and vocabulary")
     well_formed = run_wellformed(kg)
+    progress("SHACL shapes (pySHACL)")
     shacl, shape_count, report_graph = run_shacl(kg)
     problems = [*well_formed, *shacl]
     verdict = "skipped"
     if reasoning:
         from kosovo_kg.curation.reasoning import check_consistency
 
+        progress("OWL reasoning (HermiT; its answer is cached)")
         outcome = check_consistency(kg)
         verdict = "HermiT: consistent" if outcome.consistent else "HermiT: INCONSISTENT"
         if not outcome.consistent:
             problems.append(Problem("reasoning", "error", outcome.message))
     quality = load_checks() if checks else []
+    if quality:
+        progress(f"{len(quality)} quality checks")
     problems.extend(run_checks(kg, quality))
-    problems = once_each(problems)
+    problems = once_each(problems, kg, quality)
     conforms = not any(p.severity == "error" for p in problems)
     return ValidationReport(
         conforms,

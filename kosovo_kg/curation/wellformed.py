@@ -52,6 +52,7 @@ class Finding(NamedTuple):
     property: str | None
     line: int | None
     value: str | None = None
+    suggestion: str | None = None  # the declared term a misspelt one is closest to, as an IRI
 
 
 def file_path(graph_name: str) -> Path | None:
@@ -68,15 +69,52 @@ def _lines(path: Path) -> tuple[str, ...]:
         return ()
 
 
-def locate(graph_name: str, *needles: str) -> int | None:
-    """The first line of the graph's file that holds one of the needles (a term, a literal)."""
+def locate(graph_name: str, *needles: str, node: str | None = None) -> int | None:
+    """The first line of the graph's file that holds one of the needles (a term, a literal);
+    with ``node``, the first such line in that node's statements, where the file has them apart
+    (a term misspelt on three nodes is three mistakes, each on its own line)."""
     path = file_path(graph_name)
     if path is None:
         return None
-    for number, text in enumerate(_lines(path), start=1):
-        if any(needle in text for needle in needles):
-            return number
+    lines = _lines(path)
+    spans = _blocks(path).get(node, []) if node is not None else []
+    for start, end in [*spans, (0, len(lines))]:
+        for number in range(start, end):
+            if any(needle in lines[number] for needle in needles):
+                return number + 1
     return None
+
+
+@cache
+def _blocks(path: Path) -> dict[str, list[tuple[int, int]]]:
+    """Subject IRI -> the spans of lines (0-based, end excluded) of the statements about it.
+
+    The graph's files (and the examples) write each subject at the start of a line and its
+    properties indented below it: a line that starts with a name or an IRI begins a subject's
+    statements, which run to the next such line. Only where to point is read from this: what the
+    file states comes from the parser. A file written otherwise gets the first line that holds
+    the term, as before."""
+    prefixes: dict[str, str] = {}
+    starts: list[tuple[int, str]] = []
+    for number, text in enumerate(_lines(path)):
+        declared = re.match(r"\s*(?:@prefix|PREFIX)\s+([^\s:]*):\s*<([^>]*)>", text, re.IGNORECASE)
+        if declared:
+            prefixes[declared.group(1)] = declared.group(2)
+            continue
+        subject = re.match(r"(<[^>\s]*>|[A-Za-z][\w.-]*:[^\s;,]*|:[^\s;,]*)\s", text + " ")
+        if subject and not text.startswith(("@", "#")):
+            name = subject.group(1)
+            if name.startswith("<"):
+                starts.append((number, name[1:-1]))
+            else:
+                prefix, _, local = name.partition(":")
+                if prefix in prefixes:
+                    starts.append((number, prefixes[prefix] + local))
+    ends = [number for number, _ in starts[1:]] + [len(_lines(path))]
+    blocks: dict[str, list[tuple[int, int]]] = {}
+    for (start, iri), end in zip(starts, ends, strict=True):
+        blocks.setdefault(iri, []).append((start, end))
+    return blocks
 
 
 def _term_needles(iri: str) -> tuple[str, ...]:
@@ -122,29 +160,39 @@ def literal_findings(kg: KnowledgeGraph) -> Iterator[Finding]:
 def vocabulary_findings(kg: KnowledgeGraph) -> Iterator[Finding]:
     """Classes (objects of ``rdf:type``) and properties (predicates) that nothing declares."""
     declared_classes, declared_properties = _declared(kg)
-    reported: set[tuple[str, str]] = set()
+    reported: set[tuple[str, str, str | None]] = set()
     for quad in kg.store:
         graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
         uses: list[tuple[str, str]] = [(quad.predicate.value, "property")]
         if quad.predicate.value == RDF_TYPE and isinstance(quad.object, ox.NamedNode):
             uses.append((quad.object.value, "class"))
+        node = quad.subject.value if isinstance(quad.subject, ox.NamedNode) else None
         for iri, role in uses:
             declared = declared_classes if role == "class" else declared_properties
-            if iri in declared or (iri, graph) in reported:
+            if iri in declared or (iri, graph, node) in reported:
                 continue
             message = _undeclared(iri, role, declared)
             if message is None:
                 continue
-            reported.add((iri, graph))
-            node = quad.subject.value if isinstance(quad.subject, ox.NamedNode) else None
+            reported.add((iri, graph, node))  # each node that uses the term: each is a line to fix
             yield Finding(
                 "vocabulary",
                 message,
                 node,
                 graph,
                 quad.predicate.value if role == "class" else iri,
-                locate(graph, *_term_needles(iri)),
+                locate(graph, *_term_needles(iri), node=node),
+                suggestion=_suggestion(message),
             )
+
+
+def _suggestion(message: str) -> str | None:
+    """The IRI of the did-you-mean of an :func:`_undeclared` message."""
+    found = re.search(r"did you mean (\S+)\?", message)
+    if found is None:
+        return None
+    prefix, _, local = found.group(1).partition(":")
+    return PREFIXES[prefix] + local if prefix in PREFIXES else found.group(1)
 
 
 def _declared(kg: KnowledgeGraph) -> tuple[set[str], set[str]]:

@@ -360,6 +360,7 @@ def build_site(
     (folder / "search-index.js").write_text(search_index(kg), encoding="utf-8")
     written += len(STATIC_FILES) + 1
 
+    announce("  drawing the charts…")
     charts_folder = folder / "charts"
     charts_folder.mkdir()
     for chart in CHARTS:
@@ -367,6 +368,7 @@ def build_site(
         written += 1
     announce(f"  {len(CHARTS)} charts")
 
+    announce("  documenting the ontology (pyLODE)…")
     (folder / "ontology").mkdir()
     classes, properties = build_ontology_docs_reproducibly(folder / "ontology", ontology)
     written += sum(1 for _ in (folder / "ontology").iterdir())

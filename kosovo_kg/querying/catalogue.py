@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from kosovo_kg.core import paths
 from kosovo_kg.core.records import Record
 from kosovo_kg.errors import ParameterError, QueryError
-from kosovo_kg.namespaces import KKR, PREFIXES, XSD
+from kosovo_kg.namespaces import KKG, KKR, PREFIXES, XSD, shorten
 from kosovo_kg.querying.sparqltext import code_lines, keywords, parameter_variables
 
 TYPE_CHECKING = False
@@ -225,8 +225,60 @@ def bind_parameters(
                     f"missing parameter {parameter.name!r} for {query.name}: give it as --param {parameter.name}=… ({parameter.describe()})"
                 )
             continue
-        bound[parameter.variable] = typed_value(parameter, raw, kg)
+        if kg is not None and parameter.type == "iri":
+            from kosovo_kg.querying.terms import controlled_values
+
+            allowed = controlled_values(query.text, parameter.variable, kg)
+            if allowed is not None:
+                bound[parameter.variable] = ox.NamedNode(_controlled_term(parameter, str(raw), allowed))
+                continue
+        term = typed_value(parameter, raw, kg)
+        if kg is not None and isinstance(term, ox.NamedNode):
+            _check_term(parameter, term.value, kg)
+        bound[parameter.variable] = term
     return bound
+
+
+def _controlled_term(parameter: Parameter, text: str, allowed: list[str]) -> str:
+    """A value of a controlled vocabulary (a stance, say): one of its terms, as an IRI, a prefixed
+    name or its name (``kkg:Opposes``, ``Opposes``, ``opposes``); else a :class:`ParameterError`
+    with the closest and every term it takes."""
+    from kosovo_kg.querying.terms import closest
+
+    text = text.strip()
+    prefix, colon, local = text.partition(":")
+    iri = PREFIXES[prefix] + local if colon and prefix in PREFIXES else text
+    if iri in allowed:
+        return iri
+    by_name = {term.rsplit("#", 1)[-1].rsplit("/", 1)[-1].lower(): term for term in allowed}
+    if not colon and text.lower() in by_name:
+        return by_name[text.lower()]
+    close = closest(iri if colon else KKG + text, allowed, n=1)
+    hint = f"did you mean {shorten(close[0])}? " if close else ""
+    raise ParameterError(
+        f"parameter {parameter.name!r}: {text!r} is not one of its terms; {hint}"
+        f"it takes {', '.join(shorten(term) for term in allowed)}"
+    )
+
+
+def _check_term(parameter: Parameter, iri: str, kg: KnowledgeGraph) -> None:
+    """A resource or term the graph holds; else a :class:`ParameterError` with the closest."""
+    from kosovo_kg.querying.terms import KKG, closest, declared_terms
+
+    name = parameter.name
+    if not iri.startswith((KKR, KKG)) or kg.describes(iri):
+        return
+    namespace = KKG if iri.startswith(KKG) else KKR
+    close = closest(iri, declared_terms(kg, namespace), n=3)
+    # a resource as the value may be written, by its bare name
+    shown = [term[len(KKR) :] if namespace == KKR else shorten(term) for term in close]
+    hint = f"; did you mean {', '.join(shown)}?" if close else ""
+    what = (
+        f"no resource {iri[len(KKR) :]!r} in the graph"
+        if namespace == KKR
+        else f"{shorten(iri)} is not declared in the ontology"
+    )
+    raise ParameterError(f"parameter {name!r}: {what}{hint}")
 
 
 def typed_value(parameter: Parameter, raw: object, kg: KnowledgeGraph | None = None) -> ox.NamedNode | ox.Literal:

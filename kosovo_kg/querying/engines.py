@@ -227,7 +227,8 @@ class OxigraphEngine:
         except SyntaxError as error:
             raise QueryError(syntax_message(str(error), query)) from error
         except OSError as error:  # a SERVICE endpoint that refused or failed
-            raise QueryError(f"query failed: {error}") from error
+            answered = re.match(r"Error \d{3}\b", str(error)) is not None  # Oxigraph: "Error 500 ... returned by URL"
+            raise service_failure(query, one_line_reason(str(error)), answered) from error
         except RuntimeError as error:  # what Oxigraph cannot evaluate: a function it does not have
             raise QueryError(oxigraph_failure(error)) from error
 
@@ -319,8 +320,11 @@ class RdflibEngine:
                 triples = list(answer.graph)
         except ParseException as error:
             raise QueryError(f"syntax error at line {error.lineno}, column {error.col}: {error.msg}") from error
-        except OSError as error:  # a SERVICE endpoint that cannot be reached (urllib's URLError)
-            raise QueryError(f"query failed on rdflib: {_reason(getattr(error, 'reason', error))}") from error
+        except OSError as error:  # a SERVICE endpoint that cannot be reached or failed (urllib's URLError)
+            import urllib.error
+
+            answered = isinstance(error, urllib.error.HTTPError)
+            raise service_failure(query, _reason(getattr(error, "reason", error)), answered) from error
         except RecursionError as error:
             raise QueryError("query failed on rdflib: it nests too deeply for rdflib's evaluator") from error
         except Exception as error:  # rdflib's own failures: a bad regex (re.error), COALESCE(), ...
@@ -409,7 +413,7 @@ class RemoteEngine:
             reason = getattr(error, "reason", error)
             if isinstance(reason, TimeoutError):
                 raise QueryTimeout(f"{self.url} did not answer within {_seconds(limit)}") from error
-            raise EngineUnavailable(f"cannot reach the SPARQL endpoint {self.url}: {_reason(reason)}") from error
+            raise unreachable(self.url, _reason(reason)) from error
         except http.client.HTTPException as error:  # a broken status line, a body cut short
             raise EngineError(f"{self.url} sent a broken HTTP answer: {type(error).__name__} {error}") from error
         except ValueError as error:  # http.client's InvalidURL: a port out of range, a bad host
@@ -452,6 +456,44 @@ class RemoteEngine:
         if declared.isdigit() and size < int(declared):  # http.client's read(n) does not say so itself
             raise EngineError(f"{self.url} sent a broken HTTP answer: cut short at {size} of {declared} bytes")
         return b"".join(chunks)
+
+
+def unreachable(url: str, reason: str) -> EngineUnavailable:
+    """The error for an endpoint that cannot be reached, with its address (exit 3)."""
+    error = EngineUnavailable(f"cannot reach the SPARQL endpoint {url}: {reason}")
+    error.url = url
+    return error
+
+
+def service_iris(query: str) -> list[str]:
+    """The IRIs that the query's SERVICE clauses name, as written (``<…>`` removed)."""
+    found, words = [], [t for t in tokens(query) if t.kind in ("word", "iri")]
+    for index, token in enumerate(words[:-1]):
+        if token.kind == "word" and token.text.upper() == "SERVICE":
+            target = words[index + 1]
+            if target.kind == "word" and target.text.upper() == "SILENT" and index + 2 < len(words):
+                target = words[index + 2]
+            if target.kind == "iri":
+                found.append(target.text[1:-1])
+    return found
+
+
+def service_failure(query: str, reason: str, answered: bool) -> QueryError | EngineUnavailable:
+    """A SERVICE clause that failed: an endpoint that answered with an error is the query's
+    failure (exit 2); one that could not be reached is a missing engine (exit 3), named by URL."""
+    if answered:
+        return QueryError(f"query failed: {reason}")
+    endpoints = list(dict.fromkeys(service_iris(query)))
+    if len(endpoints) == 1:
+        return unreachable(endpoints[0], reason)
+    named = f" ({', '.join(endpoints)})" if endpoints else ""
+    return EngineUnavailable(f"cannot reach the SPARQL endpoint of a SERVICE clause{named}: {reason}")
+
+
+def one_line_reason(text: str) -> str:
+    """Oxigraph's message on one line, without the error number it adds ("(os error 111)"), as
+    urllib's reason reads for the other engines."""
+    return re.sub(r" \(os error \d+\)$", "", " ".join(text.split()))
 
 
 def _reason(reason: object) -> str:

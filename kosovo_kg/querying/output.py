@@ -12,7 +12,13 @@ from kosovo_kg.querying.engines import Result
 
 TYPE_CHECKING = False  # typing is not imported at run time: see records.py
 if TYPE_CHECKING:
-    from kosovo_kg.core.store import KnowledgeGraph
+    from typing import Protocol
+
+    class Labels(Protocol):
+        """What a table reads its resources' labels from: the loaded graph, or a remote engine's labels."""
+
+        def label(self, iri: str) -> str: ...
+
 
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
 #: What XML 1.0 cannot hold at all, escaped or not: the C0 controls but tab and line breaks, lone
@@ -20,7 +26,7 @@ OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def render(result: Result, output_format: str, kg: KnowledgeGraph | None = None) -> str:
+def render(result: Result, output_format: str, kg: Labels | None = None) -> str:
     if result.kind == "graph":
         from kosovo_kg.core.rdf import rdf_bytes
 
@@ -146,12 +152,15 @@ def to_json(result: Result) -> dict:
     return {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
 
 
-def to_table(result: Result, kg: KnowledgeGraph | None = None, width: int | None = None) -> str:
+def to_table(result: Result, kg: Labels | None = None, width: int | None = None) -> str:
     """A table for the terminal: resources shown by their labels, not bare IRIs; cells wrap at
     spaces when the table is wider than the terminal, and a word too long for its column is
-    cut with an ellipsis rather than broken across lines. Control characters in a value (ESC
-    sequences, BEL, CR) are shown escaped (:func:`~kosovo_kg.core.terminal.terminal_text`); a
-    value's line breaks are lines of its cell.
+    cut with an ellipsis rather than broken across lines. A column is never narrower than its
+    header or (up to 12 columns) its longest word; when the columns cannot all have that much,
+    each row is printed as a record, a line per column, as ``psql``'s expanded display does (an
+    8-column table squeezed into 80 columns cut every header and most words). Control characters
+    in a value (ESC sequences, BEL, CR) are shown escaped
+    (:func:`~kosovo_kg.core.terminal.terminal_text`); a value's line breaks are lines of its cell.
 
     >>> r = Result("select", ["state", "note"], [(ox.NamedNode("https://w3id.org/kosovo-kg/resource/spain"), ox.Literal("does not recognize Kosovo"))])
     >>> print(to_table(r, width=30), end="")
@@ -164,13 +173,10 @@ def to_table(result: Result, kg: KnowledgeGraph | None = None, width: int | None
     └───────────┴────────────────┘
     1 row
     >>> print(to_table(r, width=24), end="")
-    ┏━━━━━━━━━━┳━━━━━━━━━━━┓
-    ┃ state    ┃ note      ┃
-    ┡━━━━━━━━━━╇━━━━━━━━━━━┩
-    │ kkr:spa… │ does not  │
-    │          │ recognize │
-    │          │ Kosovo    │
-    └──────────┴───────────┘
+    ── 1 ──────────────────
+    state  kkr:spain
+    note   does not
+           recognize Kosovo
     1 row
     """
     if result.kind == "ask":
@@ -181,15 +187,17 @@ def to_table(result: Result, kg: KnowledgeGraph | None = None, width: int | None
     cells = [[terminal_text(_cell(term, kg), newlines=True) for term in row] for row in result.rows]
     columns = [[h, *(row[i] for row in cells)] for i, h in enumerate(header)]
     widths = [max(_width(line) for text in column for line in text.split("\n")) for column in columns]
-    # the longest word of each column: shrinking a column below it would cut that word
+    # what a column needs to be read: its header, and its longest word up to a point
     words = [max((_width(word) for text in column for word in text.split()), default=1) for column in columns]
+    least = [min(w, max(_width(h), min(word, MIN_WORD))) for w, h, word in zip(widths, header, words, strict=True)]
     border = 3 * len(widths) + 1  # "│ " before each column, " " after it, and the last "│"
-    while widths and sum(widths) + border > width:
-        slack = [w - min(word, w) for w, word in zip(widths, words, strict=True)]
-        widest = slack.index(max(slack)) if max(slack) > 0 else widths.index(max(widths))
-        if widths[widest] <= 4:
-            break  # narrower than this helps no one: let the terminal wrap the table
-        widths[widest] -= 1
+    if sum(least) + border > width and len(header) > 1:
+        return _records(header, cells, width)
+    while sum(widths) + border > width:
+        slack = [w - m for w, m in zip(widths, least, strict=True)]
+        if max(slack) <= 0:
+            break  # one column, wider than the terminal: let the terminal wrap it
+        widths[slack.index(max(slack))] -= 1
 
     def line(left: str, fill: str, middle: str, right: str) -> str:
         return left + middle.join(fill * (w + 2) for w in widths) + right
@@ -210,8 +218,31 @@ def to_table(result: Result, kg: KnowledgeGraph | None = None, width: int | None
     for row in cells:
         out += rows_of(row, "│")
     out.append(line("└", "─", "┴", "┘"))
-    out.append(f"{len(cells)} row{'s' if len(cells) != 1 else ''}")
+    out.append(_count(cells))
     return "\n".join(out) + "\n"
+
+
+#: A column of a table is at least as wide as its longest word, up to this many columns.
+MIN_WORD = 12
+
+
+def _records(header: list[str], cells: list[list[str]], width: int) -> str:
+    """Each row as a record: a rule with its number, then a line per column, values wrapped."""
+    name_width = max(_width(name) for name in header)
+    value_width = max(width - name_width - 2, 8)
+    out = []
+    for number, row in enumerate(cells, start=1):
+        out.append(f"── {number} " + "─" * max(width - len(str(number)) - 5, 3))
+        for name, value in zip(header, row, strict=True):
+            lines = _wrap(value, value_width)
+            out.append(f"{_pad(name, name_width)}  {lines[0]}".rstrip())
+            out += [" " * (name_width + 2) + more for more in lines[1:]]
+    out.append(_count(cells))
+    return "\n".join(out) + "\n"
+
+
+def _count(cells: list[list[str]]) -> str:
+    return f"{len(cells)} row{'s' if len(cells) != 1 else ''}"
 
 
 def terminal_width(default: int = 160) -> int:
@@ -266,7 +297,7 @@ def _cut(text: str, width: int) -> str:
     return text + "…"
 
 
-def _cell(term, kg: KnowledgeGraph | None) -> str:
+def _cell(term, kg: Labels | None) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):

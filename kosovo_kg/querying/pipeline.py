@@ -26,8 +26,10 @@ from __future__ import annotations
 import math
 import re
 
+import pyoxigraph as ox
+
 from kosovo_kg.core.records import Record
-from kosovo_kg.errors import OptionError, QueryError
+from kosovo_kg.errors import EngineUnavailable, OptionError, QueryError
 from kosovo_kg.querying.catalogue import StoredQuery, bind_parameters, get_stored_query
 from kosovo_kg.querying.engines import ENGINES, WIKIDATA_SPARQL, Result, make_engine, normal_result, refuse_update
 from kosovo_kg.querying.output import render
@@ -266,6 +268,23 @@ def prepare(
     return PreparedQuery(text, stored, base_iri)
 
 
+def likely_typos(prepared: PreparedQuery, kg: KnowledgeGraph | None) -> list[str]:
+    """The terms of the project's namespaces that the query names and the graph does not declare,
+    each told with the closest it does (see :mod:`kosovo_kg.querying.terms`); none without a graph.
+
+    A stored question's text is ours and checked by the tests: only what a user wrote is read.
+    """
+    if kg is None or prepared.stored is not None:
+        return []
+    from kosovo_kg.namespaces import KKG, KKR
+
+    if not any(mark in prepared.text for mark in ("kkg:", "kkr:", KKG, KKR)):
+        return []  # no term of ours: the terms module is not even imported
+    from kosovo_kg.querying.terms import likely_typos as unknown_terms
+
+    return unknown_terms(prepared.text, kg)
+
+
 def evaluate(prepared: PreparedQuery, kg: KnowledgeGraph | None, options: QueryOptions) -> Result:
     """Run a prepared query on the options' engine.
 
@@ -275,14 +294,70 @@ def evaluate(prepared: PreparedQuery, kg: KnowledgeGraph | None, options: QueryO
     (:func:`kosovo_kg.querying.engines.normal_result`); any other query's terms are the engine's own.
     """
     engine = make_engine(options.engine, kg, options.timeout)
-    if options.timeout is None or options.remote:
-        result = engine.query(prepared.text, prepared.base_iri)
-    else:
-        from kosovo_kg.querying.deadline import run_with_deadline
+    try:
+        if options.timeout is None or options.remote:
+            result = engine.query(prepared.text, prepared.base_iri)
+        else:
+            from kosovo_kg.querying.deadline import run_with_deadline
 
-        result = run_with_deadline(lambda: engine.query(prepared.text, prepared.base_iri), options.timeout)
+            result = run_with_deadline(lambda: engine.query(prepared.text, prepared.base_iri), options.timeout)
+    except EngineUnavailable as error:
+        # whichever option named the endpoint, the message says which
+        option = {options.engine: "--engine", options.wikidata_endpoint: "--wikidata-endpoint"}.get(error.url or "")
+        if option is None or option in str(error):
+            raise
+        raise type(error)(f"{error} (given with {option})") from error
     # a stored question gives the same rows on every engine: its numbers in one lexical form
     return normal_result(result) if prepared.stored is not None else result
+
+
+class RemoteLabels:
+    """Labels of the resources in a remote engine's answer, as the endpoint gives them, for the
+    table (the embedded engines' tables read them from the loaded graph)."""
+
+    def __init__(self, labels: dict[str, str]):
+        self.labels = labels
+
+    def label(self, iri: str) -> str:
+        from kosovo_kg.namespaces import shorten
+
+        return self.labels.get(iri, shorten(iri))
+
+
+#: The most resources whose labels are asked of a remote endpoint in one query.
+MAX_REMOTE_LABELS = 2000
+
+
+def remote_labels(result: Result, options: QueryOptions) -> tuple[RemoteLabels | None, str | None]:
+    """The labels (``rdfs:label``: English, else without a language, else any) of the IRIs in a
+    remote engine's answer, asked of the same endpoint in one query; or no labels and why not."""
+    from kosovo_kg.namespaces import RDFS_LABEL
+
+    iris = sorted({t.value for row in result.rows for t in row if isinstance(t, ox.NamedNode)})
+    if not iris:
+        return RemoteLabels({}), None
+    if len(iris) > MAX_REMOTE_LABELS:
+        return (
+            None,
+            f"the answer names {len(iris):,} resources, more than the {MAX_REMOTE_LABELS:,} whose labels are asked",
+        )
+    values = " ".join(f"<{iri}>" for iri in iris)
+    query = f"SELECT ?s ?label WHERE {{ VALUES ?s {{ {values} }} ?s <{RDFS_LABEL}> ?label }}"
+    try:
+        answer = make_engine(options.engine, None, options.timeout).query(query)
+    except (QueryError, EngineUnavailable) as error:  # an endpoint that cannot answer this: the table shows names
+        return None, str(error)
+    from kosovo_kg.core.store import label_rank  # the graph's own choice of label, for the same table
+
+    ranked: dict[str, tuple[int, str]] = {}
+    for row in answer.rows:
+        iri, label = (row[0], row[1]) if len(row) == 2 else (None, None)
+        if not isinstance(iri, ox.NamedNode) or not isinstance(label, ox.Literal):
+            continue
+        rank = label_rank(label)
+        if iri.value not in ranked or rank < ranked[iri.value][0]:
+            ranked[iri.value] = (rank, label.value)
+    return RemoteLabels({iri: text for iri, (_, text) in ranked.items()}), None
 
 
 def execute(
@@ -303,10 +378,13 @@ def execute(
 __all__ = [
     "PreparedQuery",
     "QueryOptions",
+    "RemoteLabels",
     "check_url",
     "evaluate",
     "execute",
     "get_stored_query",
+    "likely_typos",
     "prepare",
+    "remote_labels",
     "render",
 ]

@@ -5,9 +5,10 @@ file, line, node and a did-you-mean, and fixtures that must pass."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
-from conftest import TESTS, invoke
+from conftest import ROOT, TESTS, invoke
 
 from kosovo_kg.curation.validation import run_validation
 
@@ -62,7 +63,7 @@ def test_a_mistake_is_one_error_with_file_line_and_fix(name):
     told = [text for text in result.stdout.splitlines() if message in text]
     assert len(told) == 1, result.stdout  # told once, by one layer
     assert told[0].strip().startswith(f"tests/fixtures/wellformed/{name}:{line}: ")
-    assert told[0].endswith(f"[{layer}]")
+    assert re.search(rf"\[{layer}(; also [^\]]+ until it is fixed)?\]$", told[0])
 
 
 @pytest.mark.parametrize("name", MUST_PASS)
@@ -83,3 +84,49 @@ def test_json_report_carries_the_line_and_layer():
     [problem] = [p for p in report["problems"] if p["layer"] == "vocabulary"]
     assert problem["line_number"] == 6 and problem["property"].endswith("#percentag")
     assert problem["file"] == "tests/fixtures/wellformed/misspelled-property.ttl"
+
+
+def test_a_misspelt_property_is_one_error_with_what_follows_from_it_on_its_line():
+    """kkg:percentag once: the vocabulary layer tells it, at its line; the shape that wants
+    kkg:percentage on the node and the check whose shares no longer add up are named on that
+    line, not told as errors of their own (they were three errors for one mistake)."""
+    report = run_validation([ROOT / "examples" / "poll-with-a-mistake.ttl"], reasoning=False)
+    errors = [p for p in report.problems if p.severity == "error"]
+    assert [(p.layer, p.line_number, p.also) for p in errors] == [("vocabulary", 41, ["shacl", "poll-answers-sum"])]
+    assert errors[0].node == "https://w3id.org/kosovo-kg/example/example-poll-2026-06-support"
+    assert (
+        errors[0]
+        .line()
+        .endswith("did you mean kkg:percentage? [vocabulary; also shacl, poll-answers-sum until it is fixed]")
+    )
+    # what does not follow from it is still told: the poll's only source is of unknown standing
+    assert [p.check for p in report.problems if p.severity == "warning"] == ["fact-only-on-copies"]
+
+
+def test_the_same_typo_on_three_nodes_is_told_at_each_node_and_its_line():
+    """It was told once, at the first line that held the term, labelled with another node."""
+    name = "misspelled-property-on-three-nodes.ttl"
+    report = run_validation([WELLFORMED / name], reasoning=False)
+    errors = [p for p in report.problems if p.severity == "error"]
+    assert [(p.layer, p.line_number, p.node.rsplit("-", 1)[-1]) for p in errors] == [
+        ("vocabulary", 38, "support"),
+        ("vocabulary", 43, "opposed"),
+        ("vocabulary", 48, "neutral"),
+    ]
+    lines = (WELLFORMED / name).read_text(encoding="utf-8").splitlines()
+    assert all("kkg:percentag " in lines[p.line_number - 1] for p in errors)
+    assert all(p.also == ["shacl"] for p in errors)
+
+
+def test_a_misspelt_class_takes_the_shapes_that_want_the_node_along(tmp_path):
+    """A pollster typed kkg:Organisation falls out of its shapes, and the poll's shape then finds
+    a pollster that is not an Organization: one mistake, told once, at the class."""
+    text = (ROOT / "examples" / "example-poll.ttl").read_text(encoding="utf-8")
+    mistaken = tmp_path / "poll.ttl"
+    mistaken.write_text(text.replace("a kkg:Organization", "a kkg:Organisation"), encoding="utf-8")
+    report = run_validation([mistaken], reasoning=False)
+    errors = [p for p in report.problems if p.severity == "error"]
+    assert [(p.layer, p.also) for p in errors] == [("vocabulary", ["shacl"])]
+    assert (
+        "the class kkg:Organisation is not declared in the ontology; did you mean kkg:Organization?" in errors[0].line()
+    )

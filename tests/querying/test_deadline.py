@@ -24,6 +24,9 @@ from kosovo_kg import query, sparql
 from kosovo_kg.errors import QueryTimeout
 from kosovo_kg.querying.engines import OXIGRAPH_CANCELLED
 
+#: starts servers, processes or sockets: tests/rerun runs these again (see .ci/run)
+pytestmark = pytest.mark.live
+
 #: Every triple times every label, twice: about a billion rows to count (3,678 x 515 x 515), far
 #: beyond any limit used here. Oxigraph server looks at its time limit between rows of the outer
 #: pattern, so the part inside must stay small: with all triples cubed it answered 1.0-1.6 s

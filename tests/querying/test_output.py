@@ -74,8 +74,24 @@ def test_table_wraps_at_word_boundaries_to_80_columns(kg, name):
     words = {word for row in result.rows for term in row for word in _cell(term, kg).split()}
     words |= set(" ".join(result.variables).split())
     for line in lines:
-        if line[0] in "┏┡└":  # a border
+        if line[0] in "┏┡└─":  # a border, or a record's rule
             continue
-        for cell in line.strip("│┃").split("│" if "│" in line else "┃"):
-            for word in cell.split():
-                assert word in words or (word.endswith("…") and any(w.startswith(word[:-1]) for w in words)), word
+        for word in line.replace("│", " ").replace("┃", " ").split():
+            assert word in words or (word.endswith("…") and any(w.startswith(word[:-1]) for w in words)), word
+
+
+def test_a_table_too_wide_for_the_terminal_is_printed_as_records(kg):
+    """statements-on-nato, the README's first command, has 8 columns: at 80 columns every header and
+    most words were cut ("wikida…", "Presid…"). Each row is a record instead, nothing cut."""
+    from kosovo_kg.querying.output import to_table
+
+    result = query("statements-on-nato", graph=kg)
+    text = to_table(result, kg, width=80)
+    assert "…" not in text and "┃" not in text
+    first = text.split("── 2 ")[0].splitlines()
+    assert first[0] == "── 1 " + "─" * 74
+    assert [line.split()[0] for line in first[1:] if not line.startswith(" ")] == result.variables
+    assert "role       President of the United States" in first
+    assert text.endswith(f"\n{len(result)} rows\n")
+    # wide enough, the same answer is a table
+    assert to_table(result, kg, width=160).startswith("┏")

@@ -13,6 +13,9 @@ from contextlib import contextmanager
 import pytest
 from conftest import invoke
 
+#: starts servers, processes or sockets: tests/rerun runs these again (see .ci/run)
+pytestmark = pytest.mark.live
+
 JSON_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\nConnection: close\r\n"
 
 
@@ -138,3 +141,59 @@ def test_a_good_answer_from_the_same_stand_in_is_read():
         result = invoke(["sparql", "SELECT ?x WHERE { ?s ?p ?x }", "--engine", url, "--format", "csv"])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == ["x", "ok"]
+
+
+# --- labels ---------------------------------------------------------------------------------------
+
+
+def test_a_remote_engines_table_shows_labels_as_the_embedded_ones_do(kg):
+    """It showed kkr:belgium where the embedded engines show Belgium."""
+    from conftest import kosovo_server
+
+    with kosovo_server(kg) as url:
+        remote = invoke(["query", "non-recognizing-nato-members", "--engine", f"{url}/sparql"])
+    embedded = invoke(["query", "non-recognizing-nato-members"])
+    assert remote.exit_code == 0 and remote.stderr == ""
+    assert remote.stdout == embedded.stdout and "│ Greece   │ Greece   │ Q41      │" in remote.stdout
+
+
+def test_a_remote_engine_that_gives_no_labels_says_why():
+    """An endpoint that answers the query and fails the label query: names, and a note saying why."""
+    import http.server
+    import json
+    import urllib.parse
+
+    answer = {"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "uri", "value": KOSOVO}}]}}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            form = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+            labels_asked = "VALUES ?s" in form["query"][0]
+            body = b"no labels here" if labels_asked else json.dumps(answer).encode()
+            self.send_response(500 if labels_asked else 200)
+            self.send_header("Content-Type", "text/plain" if labels_asked else "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    try:
+        result = invoke(["sparql", "SELECT ?x WHERE { ?x ?p ?o }", "--engine", url])
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    assert result.exit_code == 0 and "│ kkr:kosovo │" in result.stdout
+    assert result.stderr == (
+        f"note: the table shows resources by their names: no labels from {url} "
+        f"({url} answered HTTP 500: no labels here)\n"
+    )
+
+
+KOSOVO = "https://w3id.org/kosovo-kg/resource/kosovo"

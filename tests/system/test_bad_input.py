@@ -22,7 +22,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import TESTS, free_port, invoke
+from conftest import TESTS, invoke
 
 from kosovo_kg.core import paths
 
@@ -171,9 +171,8 @@ def run_case(case: dict, args: list[str], stdin: str | None) -> tuple[int, str, 
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
-def test_bad_input(case, tmp_path):
+def test_bad_input(case, tmp_path, closed_port):
     tmp = tmp_path.resolve()
-    closed_port = free_port()  # bound and released: nothing listens there
     if "setup" in case:
         make(case["setup"], tmp)
     args = [fill(arg, tmp, closed_port) for arg in case["args"]]
@@ -211,6 +210,7 @@ def folder_fingerprint(folder: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.live
 def test_serve_refuses_a_deeply_nested_query_and_keeps_serving(kg):
     """Oxigraph's parser overflows its stack on it (see test_serve_sandbox for the worker it would kill)."""
     import json
@@ -283,6 +283,7 @@ def exchange(address: tuple[str, int], request: bytes) -> tuple[int, bytes, byte
     return int(head.split(b" ", 2)[1]), head, body
 
 
+@pytest.mark.live
 @pytest.mark.parametrize("case", HTTP_CASES, ids=[case["id"] for case in HTTP_CASES])
 def test_bad_request(case, door):
     serving, log = door

@@ -8,9 +8,12 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import TESTS, invoke
+
+from kosovo_kg.querying.catalogue import catalogue
 
 FIXTURES = TESTS / "fixtures"
 
@@ -203,3 +206,158 @@ def test_without_java_a_missing_tool_is_exit_3(args, tmp_path):
     )
     assert "Traceback" not in done.stderr
     assert done.stdout == ""
+
+
+# --- one error style ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "allowed"),
+    [
+        (["query", "kfor-strength", "--format", "yaml"], "(choose from 'table', 'csv', 'tsv', 'json')"),
+        (["export", "--format", "yaml"], "(choose from 'turtle', 'jsonld', 'nt', 'xml', 'quickstatements')"),
+        (["validate", "--format", "xml"], "(choose from 'text', 'json')"),
+        (["completion", "tcsh"], "(choose from 'bash', 'zsh', 'fish')"),
+    ],
+)
+def test_a_bad_option_value_is_one_line_with_the_allowed_values(args, allowed):
+    """It was seven lines: the usage, then the error."""
+    result = invoke(args)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "usage:" not in result.stderr
+    assert result.stderr.startswith("error: argument ") and allowed in result.stderr
+    assert result.stderr.endswith(f"; see 'kosovo-kg {args[0]} --help'\n")
+
+
+def test_formats_are_read_in_any_case():
+    lower = invoke(["query", "kfor-strength", "--format", "csv"])
+    assert invoke(["query", "kfor-strength", "--format", "CSV"]) == lower
+    assert (
+        invoke(["sparql", "ASK {}", "--format", "Json"]).stdout
+        == invoke(["sparql", "ASK {}", "--format", "json"]).stdout
+    )
+
+
+EXAMPLE_POLL = Path(__file__).resolve().parents[2] / "examples" / "example-poll.ttl"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["query", "--data", EXAMPLE_POLL, "poll-trend", "--format", "csv"],
+        ["query", "--data", EXAMPLE_POLL, EXAMPLE_POLL, "poll-trend", "--format", "csv"],
+        ["query", "poll-trend", "--data", EXAMPLE_POLL, "--format", "csv"],
+        ["query", "poll-trend", "--format", "csv", "--data", EXAMPLE_POLL],
+        ["query", f"--data={EXAMPLE_POLL}", "poll-trend", "--format", "csv"],
+    ],
+)
+def test_data_takes_the_files_and_never_the_name(args):
+    """`query --data x.ttl poll-trend` said "required: NAME": --data took the name as a file."""
+    result = invoke(args)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.count("Example Pollster (fictional)") == 1
+
+
+def test_data_without_a_file_is_one_line():
+    result = invoke(["query", "poll-trend", "--data"])
+    assert result.exit_code == 2
+    assert result.stderr == "error: argument --data: expected one argument; see 'kosovo-kg query --help'\n"
+
+
+def test_a_name_after_data_that_is_no_file_is_the_commands():
+    result = invoke(["query", "--data", EXAMPLE_POLL, "poll-trnd"])
+    assert result.exit_code == 2 and "no stored query named 'poll-trnd'; did you mean poll-trend" in result.stderr
+
+
+def test_minus_v_is_the_version():
+    assert invoke(["-V"]) == invoke(["--version"])
+    assert invoke(["-V"]).stdout.startswith("kosovo-kg ")
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_prints_the_shells_code(shell):
+    result = invoke(["completion", shell])
+    assert result.exit_code == 0 and "kosovo-kg" in result.stdout and "_ARGCOMPLETE" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("kosovo-kg qu", {"queries", "query"}),
+        ("kosovo-kg query poll", {name for name in catalogue() if name.startswith("poll")}),
+        ("kosovo-kg query poll-trend --format ", {"table", "csv", "tsv", "json"}),
+        ("kosovo-kg completion ", {"bash", "zsh", "fish", "-h", "--help", "-q", "--quiet", "--progress"}),
+    ],
+)
+def test_completion_completes_commands_names_and_values(tmp_path, line, expected):
+    """What the shell code asks: the program, run with argcomplete's variables, answers the words."""
+    answer = tmp_path / "words"
+    env = {
+        **os.environ,
+        "_ARGCOMPLETE": "1",
+        "_ARGCOMPLETE_STDOUT_FILENAME": str(answer),
+        "COMP_LINE": line,
+        "COMP_POINT": str(len(line)),
+    }
+    done = subprocess.run([sys.executable, "-m", "kosovo_kg"], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert {word.strip() for word in answer.read_text().split("\v")} == expected
+
+
+def test_help_documents_name_lists_exit_code_3_and_repeats_no_default():
+    query_help = invoke(["query", "--help"]).stdout
+    assert "NAME" in query_help and "'kosovo-kg queries' lists them" in query_help
+    assert "3 a missing tool or an unreachable engine" in query_help
+    serve_help = " ".join(invoke(["serve", "--help"]).stdout.split())
+    assert "(default 2: the cores here)" in serve_help and "(default: 2)" not in serve_help
+    for command, verb in (("export", "Export"), ("release", "Release"), ("query", "Query")):
+        text = " ".join(invoke([command, "--help"]).stdout.split())
+        assert f"--only-data {verb} the --data files alone" in text
+
+
+# --- progress -------------------------------------------------------------------------------------
+
+VALIDATE_STEPS = [
+    "loading the graph…",
+    "well-formedness: literals and vocabulary…",
+    "SHACL shapes (pySHACL)…",
+    "21 quality checks…",
+]
+
+
+def test_validate_says_each_step_when_asked():
+    result = invoke(["validate", "--no-reasoning", "--progress"])
+    assert result.exit_code == 0
+    steps = [line for line in result.stderr.splitlines() if line.endswith("…") and not line.startswith("Validating")]
+    assert steps == VALIDATE_STEPS
+
+
+def test_progress_is_off_when_stderr_is_not_a_terminal():
+    result = invoke(["validate", "--no-reasoning"])
+    assert not any(line in result.stderr.splitlines() for line in VALIDATE_STEPS)
+
+
+def run_on_a_terminal(args: list[str]) -> str:
+    """What the command writes to stderr when stderr is a terminal (a pseudo-terminal here)."""
+    import pty
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "kosovo_kg", *args], stdout=subprocess.DEVNULL, stderr=follower)
+    os.close(follower)
+    said = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal is closed when the process ends
+            break
+        if not chunk:
+            break
+        said += chunk
+    process.wait(timeout=120)
+    os.close(leader)
+    return said.decode().replace("\r\n", "\n")
+
+
+def test_progress_is_on_at_a_terminal_and_quiet_with_q():
+    assert all(step in run_on_a_terminal(["validate", "--no-reasoning"]).splitlines() for step in VALIDATE_STEPS)
+    assert run_on_a_terminal(["validate", "--no-reasoning", "-q"]) == ""  # the report is on stdout

@@ -8,15 +8,16 @@ in for Wikidata, so the whole path runs with no internet. Expected rows live in
 from __future__ import annotations
 
 import os
-import socket
-import threading
 
 import pytest
-from conftest import FEDERATED_QUERIES, TESTS, free_port, invoke, oxigraph_server
+from conftest import FEDERATED_QUERIES, TESTS, invoke, oxigraph_server
 
 from kosovo_kg import query
 from kosovo_kg.errors import FederationRefused
 from kosovo_kg.querying.output import to_csv
+
+#: starts servers, processes or sockets: tests/rerun runs these again (see .ci/run)
+pytestmark = pytest.mark.live
 
 FIXTURE = TESTS / "fixtures" / "wikidata-standin.ttl"
 EXPECTED = TESTS / "expected" / "federated"
@@ -78,39 +79,11 @@ def test_federated_question_is_refused_without_allow_federation():
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
-def test_refused_service_makes_no_connection(kg, engine):
+def test_refused_service_makes_no_connection(kg, engine, listener):
     """A listener on 127.0.0.1 stands where the SERVICE points; it must see no connection."""
-    port = free_port()
-    connections = []
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", port))
-        listener.listen()
-        listener.settimeout(0.2)
-        stop = threading.Event()
-
-        def accept():
-            while not stop.is_set():
-                try:
-                    connection, _ = listener.accept()
-                    connections.append(connection)
-                    connection.close()
-                except TimeoutError:
-                    continue
-
-        thread = threading.Thread(target=accept)
-        thread.start()
-        try:
-            with pytest.raises(FederationRefused):
-                query(
-                    "other-memberships-of-kosovo",
-                    graph=kg,
-                    engine=engine,
-                    wikidata_endpoint=f"http://127.0.0.1:{port}/",
-                )
-        finally:
-            stop.set()
-            thread.join()
-    assert connections == []
+    with pytest.raises(FederationRefused):
+        query("other-memberships-of-kosovo", graph=kg, engine=engine, wikidata_endpoint=f"{listener.url}/")
+    assert listener.settled() == []
 
 
 def test_the_cli_points_service_at_the_given_endpoint(wikidata_standin):

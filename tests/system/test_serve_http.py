@@ -17,6 +17,9 @@ import pytest
 from kosovo_kg.web.server import Serving
 from kosovo_kg.web.settings import ServeSettings
 
+#: starts servers, processes or sockets: tests/rerun runs these again (see .ci/run)
+pytestmark = pytest.mark.live
+
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT
+
+#: starts servers, processes or sockets: tests/rerun runs these again (see .ci/run)
+pytestmark = pytest.mark.live
 
 SOAK = ROOT / "benchmarks" / "soak.py"
 

@@ -15,6 +15,9 @@ from conftest import TESTS, serve_client
 from kosovo_kg import load_graph
 from kosovo_kg.web.state import ServeState
 
+#: starts servers, processes or sockets: tests/rerun runs these again (see .ci/run)
+pytestmark = pytest.mark.live
+
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 

@@ -9,6 +9,9 @@ from conftest import serve_client
 
 from kosovo_kg.web.door import valid_host
 
+#: starts servers, processes or sockets: tests/rerun runs these again (see .ci/run)
+pytestmark = pytest.mark.live
+
 PUBLIC = "https://kg.example.org/kosovo"
 
 

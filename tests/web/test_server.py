@@ -12,17 +12,16 @@ import os
 import re
 import signal
 import socket
-import subprocess
-import sys
-import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
 import pyoxigraph as ox
 import pytest
-from conftest import alive, descendants, free_port, kosovo_server, visible_triples
+from conftest import alive, kosovo_server, start_serve, visible_triples, worker_processes
+
+#: starts servers, processes or sockets: tests/rerun runs these again (see .ci/run)
+pytestmark = pytest.mark.live
 
 
 @pytest.fixture(scope="module")
@@ -128,33 +127,11 @@ def test_updates_are_refused_and_the_graph_is_unchanged(server, kg, path, data, 
     assert count_triples(server) == before == visible_triples(kg)
 
 
-def test_service_to_a_local_listener_makes_no_connection(server):
-    port = free_port()
-    connections = []
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", port))
-        listener.listen()
-        listener.settimeout(0.2)
-        stop = threading.Event()
-
-        def accept():
-            while not stop.is_set():
-                try:
-                    connections.append(listener.accept()[0])
-                except TimeoutError:
-                    continue
-
-        thread = threading.Thread(target=accept)
-        thread.start()
-        try:
-            query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
-            status, _, body = get(f"{server}/sparql?" + urllib.parse.urlencode({"query": query}))
-            time.sleep(0.5)
-        finally:
-            stop.set()
-            thread.join()
+def test_service_to_a_local_listener_makes_no_connection(server, listener):
+    query = f"SELECT * WHERE {{ SERVICE <{listener.url}/sparql> {{ ?s ?p ?o }} }}"
+    status, _, body = get(f"{server}/sparql?" + urllib.parse.urlencode({"query": query}))
     assert status == 403 and "--allow-federation" in json.loads(body)["error"]
-    assert connections == []
+    assert listener.settled() == []
 
 
 def test_a_pathological_query_times_out_with_the_stated_limit(server):
@@ -273,18 +250,13 @@ def test_entity_page_html_turtle_and_jsonld(server):
 
 @pytest.mark.parametrize(("stop", "workers"), [(signal.SIGINT, 2), (signal.SIGTERM, 3)])
 def test_serve_command_stops_cleanly_and_logs_each_request(tmp_path, stop, workers):
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kosovo_kg", "serve", "--port", str(port), "--workers", str(workers)],
-        stderr=subprocess.PIPE, text=True, env=dict(os.environ, TMPDIR=str(tmp_path)),
-    )  # fmt: skip
+    process, url, line = start_serve("--workers", str(workers), env=dict(os.environ, TMPDIR=str(tmp_path)))
     try:
-        line = process.stderr.readline()
-        assert f"serving at http://127.0.0.1:{port}/" in line and f"{workers} query workers" in line
-        children = [pid for pid in descendants(process.pid) if alive(pid)]
+        assert f"{workers} query workers" in line
+        children = worker_processes(process.pid, workers)
         assert len(children) == workers
-        assert get(f"http://127.0.0.1:{port}/api/queries")[0] == 200
-        assert get(f"http://127.0.0.1:{port}/resource/nowhere")[0] == 404
+        assert get(f"{url}/api/queries")[0] == 200
+        assert get(f"{url}/resource/nowhere")[0] == 404
         process.send_signal(stop)
         assert process.wait(timeout=20) == 0
         rest = process.stderr.read().splitlines()
@@ -301,7 +273,7 @@ def test_serve_command_stops_cleanly_and_logs_each_request(tmp_path, stop, worke
     assert not any(alive(pid) for pid in children)
     assert list(tmp_path.iterdir()) == []  # nothing left behind
     with pytest.raises(OSError):
-        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+        urllib.request.urlopen(f"{url}/", timeout=1)
 
 
 @pytest.mark.parametrize("name", ["polls", "timeline", "recognition", "kfor"])

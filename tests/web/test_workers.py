@@ -22,6 +22,9 @@ from kosovo_kg.querying.pipeline import PreparedQuery, QueryOptions, evaluate, p
 from kosovo_kg.web import workers as module
 from kosovo_kg.web.workers import AnswerCache, QueryWorkers, answer_in_worker, rows_in_worker
 
+#: starts servers, processes or sockets: tests/rerun runs these again (see .ci/run)
+pytestmark = pytest.mark.live
+
 NON_RECOGNIZING = (
     "SELECT ?label WHERE { ?r kkg:recognitionStatus kkg:DoesNotRecognize ; kkg:recognizer/rdfs:label ?label } "
     "ORDER BY ?label"
