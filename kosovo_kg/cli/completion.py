@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from kosovo_kg.cli.options import in_any_case
+
 SUMMARY = "Print the shell code that completes kosovo-kg's commands, options and stored questions."
 DETAILS = (
     "Load it in the shell's start-up file, for example:\n"
@@ -17,7 +19,7 @@ SHELLS = ("bash", "zsh", "fish")
 
 
 def add_arguments(command: argparse.ArgumentParser) -> None:
-    command.add_argument("shell", type=str.lower, choices=SHELLS, metavar="SHELL", help="bash, zsh or fish.")
+    command.add_argument("shell", type=in_any_case(SHELLS), choices=SHELLS, metavar="SHELL", help="bash, zsh or fish.")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kosovo_kg.cli.options import add_data_options, progress, query_options, say
+from kosovo_kg.cli.options import add_data_options, in_any_case, progress, query_options, say
 
 TYPE_CHECKING = False  # typing is not imported at run time: see core/records.py
 if TYPE_CHECKING:
@@ -21,7 +21,11 @@ DETAILS = ""
 
 def add_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument(
-        "--format", type=str.lower, choices=EXPORT_FORMATS, default="turtle", help="The format to write."
+        "--format",
+        type=in_any_case(EXPORT_FORMATS),
+        choices=EXPORT_FORMATS,
+        default="turtle",
+        help="The format to write.",
     )
     command.add_argument("-o", "--output", type=str, help="Write to this file (atomically) instead of stdout.")
     command.add_argument(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from kosovo_kg.cli.options import write_report
+from kosovo_kg.cli.options import in_any_case, write_report
 from kosovo_kg.errors import EXIT_VIOLATIONS
 
 SUMMARY = (
@@ -16,7 +16,11 @@ DETAILS = "Exit 1 when an identifier is used by two entities."
 
 def add_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument(
-        "--format", type=str.lower, choices=("text", "json"), default="text", help="How to print the report."
+        "--format",
+        type=in_any_case(("text", "json")),
+        choices=("text", "json"),
+        default="text",
+        help="How to print the report.",
     )
 
 

@@ -189,10 +189,10 @@ def data_files_apart(argv: list[str]) -> list[str]:
     >>> data_files_apart(["query", "--data", "a.ttl", "--data", "--format", "csv"])
     ['query', '--data', 'a.ttl', '--data', '--format', 'csv']
     """
-    from kosovo_kg.core.reading import _FORMATS_BY_SUFFIX as rdf_suffixes
+    from kosovo_kg.core.reading import RDF_FORMATS_BY_SUFFIX
 
     def is_file(word: str) -> bool:
-        return os.path.splitext(word)[1].lower() in rdf_suffixes or os.path.exists(word)
+        return os.path.splitext(word)[1].lower() in RDF_FORMATS_BY_SUFFIX or os.path.exists(word)
 
     out: list[str] = []
     words = iter(argv)

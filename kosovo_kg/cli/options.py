@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from kosovo_kg.errors import UsageError
 
@@ -110,6 +110,21 @@ def parse_params(values: Sequence[str]) -> dict[str, str]:
     return params
 
 
+def in_any_case(choices: Iterable[str]) -> Callable[[str], str]:
+    """An option's ``type`` for its ``choices`` in any case ("CSV" is csv). A value that is none of
+    them is passed on as typed, so argparse's error shows what the user wrote, not its lower case.
+
+    >>> in_any_case(("table", "csv"))("CSV"), in_any_case(("table", "csv"))("XML")
+    ('csv', 'XML')
+    """
+    by_lower = {choice.lower(): choice for choice in choices}
+
+    def chosen(value: str) -> str:
+        return by_lower.get(value.lower(), value)
+
+    return chosen
+
+
 def add_data_options(command: argparse.ArgumentParser, *, only: str = "") -> None:
     """``--data FILE ...`` and, when ``only`` says what the command does with them ("Query",
     "Export"), ``--only-data``."""
@@ -150,7 +165,11 @@ class _NoCache(argparse.Action):
 
 def add_query_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
-        "--format", type=str.lower, choices=OUTPUT_FORMATS, default="table", help="How to print the answer."
+        "--format",
+        type=in_any_case(OUTPUT_FORMATS),
+        choices=OUTPUT_FORMATS,
+        default="table",
+        help="How to print the answer.",
     )
     command.add_argument(
         "--engine",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from kosovo_kg.cli.options import add_data_options, progress, say, write_report
+from kosovo_kg.cli.options import add_data_options, in_any_case, progress, say, write_report
 from kosovo_kg.errors import EXIT_VIOLATIONS
 
 SUMMARY = "SHACL shapes, OWL reasoning and quality checks over the graph plus any extra FILES."
@@ -18,7 +18,11 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
         "--no-reasoning", action="store_true", help="Skip the OWL consistency check (HermiT needs Java)."
     )
     command.add_argument(
-        "--format", type=str.lower, choices=("text", "json"), default="text", help="How to print the report."
+        "--format",
+        type=in_any_case(("text", "json")),
+        choices=("text", "json"),
+        default="text",
+        help="How to print the report.",
     )
 
 

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from kosovo_kg.core.paths import display_path, file_uri
 from kosovo_kg.errors import LoadError
 
-_FORMATS_BY_SUFFIX = {
+RDF_FORMATS_BY_SUFFIX = {
     ".ttl": ox.RdfFormat.TURTLE,
     ".nt": ox.RdfFormat.N_TRIPLES,
     ".rdf": ox.RdfFormat.RDF_XML,
@@ -106,9 +106,9 @@ def read_query_file(path: Path | str) -> tuple[str, str]:
 
 
 def _rdf_format(path: Path) -> ox.RdfFormat:
-    rdf_format = _FORMATS_BY_SUFFIX.get(path.suffix.lower())
+    rdf_format = RDF_FORMATS_BY_SUFFIX.get(path.suffix.lower())
     if rdf_format is None:
-        known = ", ".join(sorted(_FORMATS_BY_SUFFIX))
+        known = ", ".join(sorted(RDF_FORMATS_BY_SUFFIX))
         raise LoadError(display_path(path), f"unknown file type {path.suffix or '(none)'!r}; expected one of {known}")
     return rdf_format
 

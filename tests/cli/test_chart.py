@@ -10,7 +10,7 @@ from conftest import invoke
 def test_the_help_lists_the_charts_and_their_queries():
     result = invoke(["chart", "--help"])
     assert result.exit_code == 0
-    assert "usage: kosovo-kg chart [-h] -o OUTPUT NAME" in result.stdout
+    assert "usage: kosovo-kg chart [-h] -o OUTPUT [-q] [--progress] NAME" in result.stdout
     for line in ("polls        support, opposed and neutral", "recognition  NATO members by date of recognition"):
         assert line in result.stdout
     assert "The image to write: FILE.png or FILE.svg." in result.stdout

@@ -93,13 +93,26 @@ def test_parameters_are_name_value_each_name_once():
 
 def parser(query: bool = True) -> argparse.ArgumentParser:
     command = argparse.ArgumentParser()
-    add_query_options(command) if query else add_data_options(command)
+    add_query_options(command) if query else add_data_options(command, only="Export")
     return command
 
 
 def test_the_query_options_become_checked_query_options():
     args = parser().parse_args(
-        ["--engine", "rdflib", "--timeout", "2.5", "--allow-federation", "--data", "a.ttl", "b.ttl", "--data", "c.ttl"]
+        # the parser takes a file per --data: "--data a.ttl b.ttl" reaches it as two (main.data_files_apart)
+        [
+            "--engine",
+            "rdflib",
+            "--timeout",
+            "2.5",
+            "--allow-federation",
+            "--data",
+            "a.ttl",
+            "--data",
+            "b.ttl",
+            "--data",
+            "c.ttl",
+        ]
     )
     assert query_options(args) == QueryOptions(
         engine="rdflib", timeout=2.5, allow_federation=True, data=("a.ttl", "b.ttl", "c.ttl")

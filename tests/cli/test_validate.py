@@ -13,8 +13,10 @@ INVALID = TESTS / "fixtures" / "invalid" / "poll-percentage-120.ttl"
 
 def test_the_help_gives_the_exit_codes():
     result = invoke(["validate", "--help"])
-    assert result.exit_code == 0 and "usage: kosovo-kg validate [-h] [--data FILE [FILE ...]]" in result.stdout
-    assert "Exit 0 when it conforms, 1 when it has errors, 2 when a file cannot be loaded." in result.stdout
+    assert result.exit_code == 0 and "usage: kosovo-kg validate [-h] [--data FILE ...]" in result.stdout
+    assert (
+        "Exit 0 when it conforms, 1 when it has errors, 2 when a file cannot be loaded, 3 without Java" in result.stdout
+    )
 
 
 def test_an_extra_file_that_conforms_passes_given_as_a_file_or_with_data(tmp_path):

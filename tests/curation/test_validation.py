@@ -170,7 +170,9 @@ def test_a_literal_of_the_wrong_form_is_told_once_not_again_by_a_shape_or_a_chec
     other_shape = Problem("shacl", "error", "needs a source", node=KKR + "a", property=KKG + "source")
     order = Problem("check", "error", "out of order", node=KKR + "a", value="start=2025-13, end=2025-01")
     twice = Problem("check", "warning", "orphan", node=KKR + "z", check="orphan-node")
-    assert once_each([literal, shape, other_shape, order, twice, twice]) == [literal, other_shape, twice]
+    kg = graph('kkr:a rdfs:label "A"@en .')
+    assert once_each([literal, shape, other_shape, order, twice, twice], kg) == [literal, other_shape, twice]
+    assert literal.also == ["shacl", "check"]  # named on the literal's line instead
 
 
 def test_shacl_problems_name_the_node_property_and_value_sorted_by_file_and_node(tmp_path):

@@ -13,8 +13,6 @@ from pathlib import Path
 import pytest
 from conftest import TESTS, invoke
 
-from kosovo_kg.querying.catalogue import catalogue
-
 FIXTURES = TESTS / "fixtures"
 
 CONTRACT_COLUMNS = {
@@ -274,42 +272,12 @@ def test_minus_v_is_the_version():
     assert invoke(["-V"]).stdout.startswith("kosovo-kg ")
 
 
-@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
-def test_completion_prints_the_shells_code(shell):
-    result = invoke(["completion", shell])
-    assert result.exit_code == 0 and "kosovo-kg" in result.stdout and "_ARGCOMPLETE" in result.stdout
-
-
-@pytest.mark.parametrize(
-    ("line", "expected"),
-    [
-        ("kosovo-kg qu", {"queries", "query"}),
-        ("kosovo-kg query poll", {name for name in catalogue() if name.startswith("poll")}),
-        ("kosovo-kg query poll-trend --format ", {"table", "csv", "tsv", "json"}),
-        ("kosovo-kg completion ", {"bash", "zsh", "fish", "-h", "--help", "-q", "--quiet", "--progress"}),
-    ],
-)
-def test_completion_completes_commands_names_and_values(tmp_path, line, expected):
-    """What the shell code asks: the program, run with argcomplete's variables, answers the words."""
-    answer = tmp_path / "words"
-    env = {
-        **os.environ,
-        "_ARGCOMPLETE": "1",
-        "_ARGCOMPLETE_STDOUT_FILENAME": str(answer),
-        "COMP_LINE": line,
-        "COMP_POINT": str(len(line)),
-    }
-    done = subprocess.run([sys.executable, "-m", "kosovo_kg"], env=env, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert {word.strip() for word in answer.read_text().split("\v")} == expected
-
-
 def test_help_documents_name_lists_exit_code_3_and_repeats_no_default():
     query_help = invoke(["query", "--help"]).stdout
     assert "NAME" in query_help and "'kosovo-kg queries' lists them" in query_help
     assert "3 a missing tool or an unreachable engine" in query_help
     serve_help = " ".join(invoke(["serve", "--help"]).stdout.split())
-    assert "(default 2: the cores here)" in serve_help and "(default: 2)" not in serve_help
+    assert "(default: one per core, " in serve_help and "(default: 2)" not in serve_help
     for command, verb in (("export", "Export"), ("release", "Release"), ("query", "Query")):
         text = " ".join(invoke([command, "--help"]).stdout.split())
         assert f"--only-data {verb} the --data files alone" in text

@@ -22,6 +22,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -81,10 +82,14 @@ def clone(tmp_path_factory) -> Path:
     """A fresh clone, with the working tree's uncommitted changes (and new files) laid over it."""
     folder = tmp_path_factory.mktemp("readme") / "kosovo-kg"
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(folder)], check=True)
-    changed = subprocess.run(
-        ["git", "ls-files", "--modified", "--others", "--exclude-standard", "-z"],
-        cwd=ROOT, capture_output=True, check=True,
-    ).stdout.decode().split("\0")  # fmt: skip
+
+    def listed(*command: str) -> list[str]:
+        done = subprocess.run(["git", *command, "-z"], cwd=ROOT, capture_output=True, check=True)
+        return done.stdout.decode().split("\0")
+
+    # changed since the commit, staged or not (ls-files --modified misses a new file once staged),
+    # and the files git does not know yet
+    changed = listed("diff", "--name-only", "HEAD") + listed("ls-files", "--others", "--exclude-standard")
     for name in filter(None, changed):
         source, target = ROOT / name, folder / name
         if source.is_file():
@@ -114,20 +119,25 @@ def with_free_ports(text: str) -> str:
 
 
 def run(command: str, clone: Path) -> subprocess.CompletedProcess:
-    """A command line in its own process group, which is ended after it (servers it left in the background too)."""
-    process = subprocess.Popen(
-        ["bash", "-e", "-c", command], cwd=clone, env=environment(clone),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-    )  # fmt: skip
-    try:
-        out, err = process.communicate(timeout=BLOCK_TIMEOUT)
-    finally:
+    """A command line in its own process group, which is ended after it (servers it left in the
+    background too). Its output goes to files, not pipes: a server left in the background would
+    hold a pipe open, and reading it to its end would wait for the server."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(
+            ["bash", "-e", "-c", command], cwd=clone, env=environment(clone),
+            stdout=out, stderr=err, text=True, start_new_session=True,
+        )  # fmt: skip
         try:
-            os.killpg(process.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        process.wait()
-    return subprocess.CompletedProcess(command, process.returncode, out, err)
+            process.wait(timeout=BLOCK_TIMEOUT)
+        finally:
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            process.wait()
+        out.seek(0)
+        err.seek(0)
+        return subprocess.CompletedProcess(command, process.returncode, out.read(), err.read())
 
 
 def console_commands(block: Block) -> Iterator[tuple[str, str]]:
