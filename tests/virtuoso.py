@@ -2,7 +2,7 @@
 engine for the tests: a database of its own in a temporary folder, both listeners on free
 loopback ports, loaded with Virtuoso's bulk loader, stopped by the test that started it.
 
-The steps are the README's ("When one machine is not enough"), so the tests hold them too.
+The steps are docs/performance.md's ("When one machine is not enough"), so the tests hold them too.
 """
 
 from __future__ import annotations

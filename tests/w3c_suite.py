@@ -10,7 +10,7 @@ rdflib version of the virtual environment, and unpacks the two query suites into
 
 Nothing else here reaches the network: the test module (tests/system/test_w3c_sparql.py) reads
 what was unpacked. ``python tests/w3c_suite.py conformance`` writes docs/conformance.md and the
-README's totals from the suites and tests/w3c-deviations.toml.
+totals in docs/performance.md from the suites and tests/w3c-deviations.toml.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ SUMMARY = (
     "Report the Wikidata links: coverage by kind, entities without a link and why, identifiers used twice, "
     "and links whose recorded Wikidata label differs from ours."
 )
-DETAILS = "Exit 1 when an identifier is used by two entities."
+DETAILS = "Exit 1 when an identifier is used by two entities or a link does not meet its evidence grade's rule."
 
 
 def add_arguments(command: argparse.ArgumentParser) -> None:

@@ -9,8 +9,9 @@ from kosovo_kg.cli.options import say
 from kosovo_kg.errors import EXIT_VIOLATIONS
 
 SUMMARY = (
-    "Print graph/names.ttl as CLDR (through Babel) gives it: state and organization names in Albanian (sq), "
-    "Serbian Cyrillic (sr) and Serbian Latin (sr-Latn). A maintainer's command; needs Babel."
+    "Print graph/names.ttl as its sources give it: names in the languages of NATO's members and of the region "
+    "from CLDR (through Babel), Albanian and Serbian names from encyclopedia entries. A maintainer's command; "
+    "needs Babel."
 )
 DETAILS = ""
 

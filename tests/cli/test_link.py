@@ -13,7 +13,7 @@ from kosovo_kg.core import store
 def test_the_help_says_when_it_fails():
     result = invoke(["link", "--help"])
     assert result.exit_code == 0 and "usage: kosovo-kg link [-h] [--format {text,json}]" in result.stdout
-    assert "Exit 1 when an identifier is used by two entities." in result.stdout
+    assert "Exit 1 when an identifier is used by two entities or a link does not meet its" in result.stdout
 
 
 def test_an_identifier_used_twice_is_exit_1_with_the_entities_named(tmp_path, monkeypatch):

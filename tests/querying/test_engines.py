@@ -46,8 +46,8 @@ def test_remote_endpoint_gives_identical_rows(kg, oxigraph_endpoint, name):
 
 
 def test_users_data_in_oxigraph_server_answers_every_stored_question_as_in_process(tmp_path):
-    """The path for users whose data outgrows one process (README, "When one machine is not
-    enough"): the graph exported with their files, loaded into Oxigraph server and queried with
+    """The path for users whose data outgrows one process (docs/performance.md, "When one machine is
+    not enough"): the graph exported with their files, loaded into Oxigraph server and queried with
     --engine URL, gives each stored question's rows as `--data FILE` does in process."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from synthetic import write_copies
@@ -76,7 +76,7 @@ def test_remote_endpoint_reports_http_errors(oxigraph_endpoint):
 
 @pytest.fixture(scope="module")
 def virtuoso_endpoint(kg, tmp_path_factory):
-    """Virtuoso loaded by its bulk loader with a release's stated graph, as the README says, then
+    """Virtuoso loaded by its bulk loader with a release's stated graph, as docs/performance.md says, then
     restarted (see virtuoso_server)."""
     from kosovo_kg.publish.release.build import build_release
 

@@ -1,6 +1,7 @@
-"""The README runs as written: every shell block of it, in a fresh clone of the repository.
+"""The README and the docs pages it links to run as written: every shell block of them, in a fresh
+clone of the repository; the README stays short, and every link between the pages leads somewhere.
 
-How a block is run (and how the README says it is not):
+How a block is run (and how a page says it is not):
 
 - a ``console`` block: each ``$ command`` line runs, and what it prints must be the lines under it;
 - an ``sh`` block: runs as one script with ``bash -e``, and must succeed; a command it starts in the
@@ -9,8 +10,8 @@ How a block is run (and how the README says it is not):
   installs from PyPI, takes minutes, needs a service or the internet).
 
 The clone is ``git clone`` of this repository with the working tree's changes laid over it, so
-the README is tested as the next commit will have it. Blocks run in the README's order, in that
-one clone, with ``kosovo-kg`` (this environment's) on PATH running the clone's code. The ports a
+the pages are tested as the next commit will have them. Blocks run in order, the README's first and
+then each page of ``docs/`` (:data:`PAGES`), in that one clone, with ``kosovo-kg`` (this environment's) on PATH running the clone's code. The ports a
 block names (8000, 7878) are replaced by free ones, so a server of another program is never asked.
 """
 
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 from typing import NamedTuple
 
@@ -31,6 +33,10 @@ import pytest
 from conftest import ROOT, free_port
 
 README = ROOT / "README.md"
+#: The pages whose blocks run: the README, then the reference it links to.
+PAGES = [README, *sorted((ROOT / "docs").glob("*.md"))]
+#: What a newcomer reads in five minutes.
+README_MOST_LINES = 300
 SHELLS = ("sh", "bash", "console")
 NOT_RUN = re.compile(r"<!-- not run: (?P<reason>[^>]*\S) -->\n$")
 #: What a block may take to run: two releases with their sites, on a busy machine.
@@ -38,20 +44,29 @@ BLOCK_TIMEOUT = 600
 
 
 class Block(NamedTuple):
-    line: int  # where it opens in the README
+    line: int  # where it opens in its page
     language: str
     text: str
     not_run: str | None  # the reason, for a block marked not to be run
+    page: str = "README.md"
 
     @property
     def name(self) -> str:
         first = self.text.strip().splitlines()[0].removeprefix("$ ")
-        return f"line {self.line}: {first[:60]}"
+        return f"{self.page}:{self.line}: {first[:60]}"
 
 
-def blocks(text: str | None = None) -> list[Block]:
-    """Every fenced block of the README (or ``text``) in a shell language, in order."""
-    text = README.read_text(encoding="utf-8") if text is None else text
+def page_name(page: Path) -> str:
+    return page.relative_to(ROOT).as_posix()
+
+
+def all_blocks() -> list[Block]:
+    """Every shell block of every page, the README's first."""
+    return [block for page in PAGES for block in blocks(page.read_text(encoding="utf-8"), page_name(page))]
+
+
+def blocks(text: str, page: str = "README.md") -> list[Block]:
+    """Every fenced block of ``text`` (a page) in a shell language, in order."""
     found = []
     for match in re.finditer(r"^```(\w*)\n(.*?)^```$", text, re.DOTALL | re.MULTILINE):
         language, body = match.group(1), match.group(2)
@@ -59,7 +74,7 @@ def blocks(text: str | None = None) -> list[Block]:
             continue
         marker = NOT_RUN.search(text, 0, match.start())
         reason = marker.group("reason") if marker and marker.end() == match.start() else None
-        found.append(Block(text.count("\n", 0, match.start()) + 1, language, body, reason))
+        found.append(Block(text.count("\n", 0, match.start()) + 1, language, body, reason, page))
     return found
 
 
@@ -70,8 +85,8 @@ def test_blocks_finds_the_markers_and_the_languages():
 
 def test_every_shell_block_runs_or_says_why_not():
     """Nothing is skipped in silence: a block is run, or its marker gives a reason."""
-    found = blocks()
-    assert len(found) >= 20
+    found = all_blocks()
+    assert len(found) >= 20 and len(blocks(README.read_text(encoding="utf-8"))) >= 8
     assert all(block.not_run is None or len(block.not_run) > 10 for block in found)
     run = [block for block in found if block.not_run is None]
     assert len(run) >= 2 * len(found) // 3, [block.name for block in found if block.not_run]
@@ -147,7 +162,7 @@ def console_commands(block: Block) -> Iterator[tuple[str, str]]:
         yield command, output.rstrip("\n")
 
 
-RUN = [block for block in blocks() if block.not_run is None]
+RUN = [block for block in all_blocks() if block.not_run is None]
 
 
 @pytest.mark.parametrize("block", RUN, ids=[block.name for block in RUN])
@@ -155,36 +170,108 @@ def test_the_block_runs_in_a_fresh_clone(block, clone):
     if block.language == "console":
         for command, shown in console_commands(block):
             done = run(with_free_ports(command), clone)
-            assert done.returncode == 0, f"{command}: {done.stderr}"
+            assert done.returncode == 0, f"{block.page}:{block.line}: {command}: {done.stderr}"
             assert done.stdout.rstrip("\n") == shown, command
     else:
         done = run(with_free_ports(block.text), clone)
-        assert done.returncode == 0, f"README line {block.line}: {done.stderr[-3000:]}"
+        assert done.returncode == 0, f"{block.page}:{block.line}: {done.stderr[-3000:]}"
 
 
-def test_readme_python_example_runs(capsys):
-    found = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
-    assert found, "the README has no Python example"
-    for block in found:
-        exec(compile(block, "README.md", "exec"), {})
+def test_the_python_examples_run(capsys):
+    found = [
+        (page_name(page), block)
+        for page in PAGES
+        for block in re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), re.DOTALL)
+    ]
+    assert "docs/python.md" in {name for name, _ in found}, "the Python API's page has no example"
+    for name, block in found:
+        exec(compile(block, name, "exec"), {})
     printed = capsys.readouterr().out
     assert "Albania 2008-02-18" in printed
 
 
-def test_the_tour_has_six_questions():
+# --- what the README holds, and the links between the pages -----------------------------------------
+
+#: The README's sections, in order: set-up, a quick start, the five common tasks, the reference.
+README_SECTIONS = [
+    "Contents", "Set-up", "Quick start", "Ask a question", "Export the graph", "Serve it", "Add a fact",
+    "Link to Wikidata", "Reference", "Licence",
+]  # fmt: skip
+
+
+def headings(text: str) -> list[str]:
+    """The text of every heading outside fenced blocks, in order."""
+    return re.findall(r"^#{1,6} +(.+?) *$", outside_blocks(text), re.MULTILINE)
+
+
+def outside_blocks(text: str) -> str:
+    return re.sub(r"^```.*?^```$", "", text, flags=re.DOTALL | re.MULTILINE)
+
+
+def anchor(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation (backticks, dashes of other kinds,
+    colons …) dropped, each space a hyphen."""
+    return re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
+
+
+def test_anchor_is_githubs():
+    assert anchor("`kosovo-kg query NAME` — a stored question") == "kosovo-kg-query-name--a-stored-question"
+    assert anchor("Performance, and other engines") == "performance-and-other-engines"
+
+
+def test_the_readme_is_short_with_its_contents_first():
+    """A newcomer's five minutes: the contents, the set-up, a quick start, the five common tasks, then
+    the reference; everything else is in docs/."""
     text = README.read_text(encoding="utf-8")
-    tour = text[text.index("## A tour") : text.index("## Commands")]
-    assert len(re.findall(r"^\*\*\d\. ", tour, re.MULTILINE)) == 6
-    assert sum(len(list(console_commands(b))) for b in blocks(tour)) >= 5
+    assert text.count("\n") <= README_MOST_LINES
+    assert [h for h in headings(text) if h in README_SECTIONS] == README_SECTIONS
+    assert headings(text)[1:] == README_SECTIONS, "a section of its own belongs in docs/"
+    contents = text[text.index("## Contents") : text.index("## Set-up")]
+    for section in README_SECTIONS[1:]:
+        assert f"](#{anchor(section)})" in contents, section
+    for page in PAGES[1:]:
+        assert f"](docs/{page.name})" in contents, f"the contents do not link to docs/{page.name}"
+
+
+def test_the_quick_start_and_the_tasks_show_real_answers():
+    text = README.read_text(encoding="utf-8")
+    for start, end in pairwise(README_SECTIONS[2:9]):
+        section = text[text.index(f"## {start}\n") : text.index(f"## {end}\n")]
+        assert blocks(section), f"{start}: no example to run"
+
+
+def test_every_link_between_the_pages_leads_somewhere():
+    """Each relative link of the README and the docs pages names a file that exists, and each #anchor
+    a heading of its page."""
+    broken = []
+    for page in PAGES:
+        text = outside_blocks(page.read_text(encoding="utf-8"))
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if re.match(r"[a-z]+:", target):
+                continue
+            path, _, fragment = target.partition("#")
+            linked = (page.parent / path).resolve() if path else page
+            if not linked.exists():
+                broken.append(f"{page_name(page)}: {target}: no such file")
+            elif fragment and fragment not in {anchor(h) for h in headings(linked.read_text(encoding="utf-8"))}:
+                broken.append(f"{page_name(page)}: {target}: no such heading")
+    assert not broken, "\n".join(broken)
+
+
+def test_every_command_has_its_section_in_the_commands_page():
+    from kosovo_kg.cli.main import COMMANDS
+
+    sections = headings((ROOT / "docs" / "commands.md").read_text(encoding="utf-8"))
+    assert [name for name in COMMANDS if f"kosovo-kg {name}" not in sections] == []
 
 
 def test_the_gallery_shows_every_chart():
     from kosovo_kg.publish.charts.data import CHARTS
 
-    text = README.read_text(encoding="utf-8")
+    text = (ROOT / "docs" / "pictures.md").read_text(encoding="utf-8")
     regenerate = re.search(r"for chart in ([a-z ]+); do kosovo-kg chart \$chart -o docs/images/\$chart\.png", text)
     assert regenerate and regenerate.group(1).split() == list(CHARTS)
     for name in CHARTS:
-        image = README.parent / "docs" / "images" / f"{name}.png"
-        assert f"](docs/images/{name}.png)" in text
+        image = ROOT / "docs" / "images" / f"{name}.png"
+        assert f"](images/{name}.png)" in text
         assert image.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") and image.stat().st_size > 10_000

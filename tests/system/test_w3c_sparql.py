@@ -336,10 +336,11 @@ def test_serve_names_no_dataset_it_does_not_hold(suite_server):
     assert "names no graph of this dataset" in json.loads(response.content)["error"]
 
 
-# --- the conformance table (docs/conformance.md, summed up in the README) --------------------------
+# --- the conformance table (docs/conformance.md, summed up in docs/performance.md) ------------------
 
 CONFORMANCE = TESTS.parent / "docs" / "conformance.md"
-README = TESTS.parent / "README.md"
+#: The page that sums the table up, suite by suite.
+SUMMARY = TESTS.parent / "docs" / "performance.md"
 
 
 def conformance_rows() -> list[tuple[str, list[int]]]:
@@ -401,8 +402,8 @@ def conformance_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
-def readme_totals() -> str:
-    """The README's rows: the totals of each suite and of both."""
+def summary_totals() -> str:
+    """The summary's rows: the totals of each suite and of both."""
     rows = conformance_rows()
     names = {"sparql11": "SPARQL 1.1 (`sparql11/`)", "dawg-data-r2": "DAWG, SPARQL 1.0 (`dawg-data-r2/`)"}
     lines = []
@@ -418,15 +419,15 @@ def test_the_conformance_table_is_current():
     assert CONFORMANCE.read_text(encoding="utf-8") == conformance_markdown(), (
         "run: python tests/w3c_suite.py conformance"
     )
-    assert readme_totals() in README.read_text(encoding="utf-8"), "run: python tests/w3c_suite.py conformance"
+    assert summary_totals() in SUMMARY.read_text(encoding="utf-8"), "run: python tests/w3c_suite.py conformance"
 
 
 def write_conformance() -> None:
-    """Write docs/conformance.md and the README's totals (``python tests/w3c_suite.py conformance``)."""
+    """Write docs/conformance.md and the totals in docs/performance.md (``python tests/w3c_suite.py conformance``)."""
     CONFORMANCE.write_text(conformance_markdown(), encoding="utf-8")
-    readme = README.read_text(encoding="utf-8")
-    start = readme.index("| suite | tests | CLI oxigraph | CLI rdflib | serve |")
-    start = readme.index("\n", readme.index("\n", start) + 1) + 1  # after the header and its rule
-    end = readme.index("\n\n", start)
-    README.write_text(readme[:start] + readme_totals() + readme[end:], encoding="utf-8")
-    print(f"wrote {CONFORMANCE.relative_to(TESTS.parent)} and the README's totals")
+    summary = SUMMARY.read_text(encoding="utf-8")
+    start = summary.index("| suite | tests | CLI oxigraph | CLI rdflib | serve |")
+    start = summary.index("\n", summary.index("\n", start) + 1) + 1  # after the header and its rule
+    end = summary.index("\n\n", start)
+    SUMMARY.write_text(summary[:start] + summary_totals() + summary[end:], encoding="utf-8")
+    print(f"wrote {CONFORMANCE.relative_to(TESTS.parent)} and the totals in {SUMMARY.relative_to(TESTS.parent)}")
