@@ -37,15 +37,15 @@ if TYPE_CHECKING:
         QueryError,
         QueryTimeout,
     )
-    from kosovo_kg.querying.engines import Result, Row
     from kosovo_kg.querying.pipeline import QueryOptions
+    from kosovo_kg.querying.results import Result, Row
 
 #: Where each name of the public API is defined. They are imported on first use (PEP 562), so
 #: that importing a submodule, as the console script does, does not import them all: the
 #: console script starts loading the graph before it imports the rest (see console.py).
 _DEFINED_IN = {
-    "Result": "querying.engines",
-    "Row": "querying.engines",
+    "Result": "querying.results",
+    "Row": "querying.results",
     **dict.fromkeys(
         (
             "EngineError",

@@ -81,8 +81,8 @@ def table(found) -> str:
     """The results as the command line's table (label, type, score, the name matched and its language)."""
     import pyoxigraph as ox
 
-    from kosovo_kg.querying.engines import Result
     from kosovo_kg.querying.output import to_table
+    from kosovo_kg.querying.results import Result
 
     rows: list[tuple[ox.NamedNode | ox.BlankNode | ox.Literal | None, ...]] = [
         (

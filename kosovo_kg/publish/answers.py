@@ -25,7 +25,7 @@ from kosovo_kg.namespaces import KKG, KKR, WD, XSD
 if TYPE_CHECKING:
     from kosovo_kg.publish.links import Links
     from kosovo_kg.publish.lookup import Doubt, Lookup
-    from kosovo_kg.querying.engines import Result
+    from kosovo_kg.querying.results import Result
 
 WIKIDATA_PAGE = "https://www.wikidata.org/wiki/"
 _WIKIDATA_ID = re.compile(r"Q[1-9][0-9]*")

@@ -47,7 +47,7 @@ from kosovo_kg.querying.sparqltext import insert_values, tokens
 if TYPE_CHECKING:
     from kosovo_kg.core.store import KnowledgeGraph
     from kosovo_kg.publish.profiles import Entry, PanelSpec
-    from kosovo_kg.querying.engines import Result
+    from kosovo_kg.querying.results import Result
 
 TEMPLATES = Path(__file__).with_name("templates")
 SITE_NAME = "kosovo-kg"

@@ -1,28 +1,25 @@
-"""Query engines behind one interface: embedded Oxigraph (default), embedded rdflib, remote endpoint.
-
-Every engine returns a :class:`Result` whose terms are pyoxigraph terms. The embedded engines give
-the terms as they computed them (as pyoxigraph and rdflib do when used directly, which is what the
-W3C test suite holds them to); a remote endpoint's numbers and booleans are put in normal form,
-and so are a stored query's answers on every engine (:func:`normal_result`), so that a stored
-query gives equal rows on each.
+"""The engines behind one interface: embedded Oxigraph (the default), embedded rdflib, and (see
+:mod:`kosovo_kg.querying.remote`) a SPARQL endpoint over HTTP; :func:`make_engine` picks one by
+its ``--engine`` name. Every engine returns a :class:`~kosovo_kg.querying.results.Result` of
+pyoxigraph terms. Also the words of the embedded engines' failures, and the read-only screen.
 """
 
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Sequence
 
 import pyoxigraph as ox
 
-from kosovo_kg.errors import EngineError, EngineUnavailable, OptionError, QueryError, QueryRefused, QueryTimeout
-from kosovo_kg.namespaces import PREFIXES, XSD, XSD_STRING
+from kosovo_kg.errors import OptionError, QueryError, QueryRefused
+from kosovo_kg.namespaces import PREFIXES
+from kosovo_kg.querying.remote import RemoteEngine, one_line_reason, plain_reason, service_failure
+from kosovo_kg.querying.results import Result
 from kosovo_kg.querying.sparqltext import code_lines, keywords, operation_keyword, tokens
 
 TYPE_CHECKING = False  # typing is not imported at run time: see records.py
 if TYPE_CHECKING:
-    import http.client
-    from typing import Any, Literal, Protocol
+    from typing import Any, Protocol
 
     from kosovo_kg.core.store import KnowledgeGraph
 
@@ -31,176 +28,9 @@ if TYPE_CHECKING:
 
         def query(self, query: str, base_iri: str | None = None) -> Result: ...
 
-    RowBase = Mapping[str, Any]
-else:
-    RowBase = Mapping  # subscripted only for the type checker: typing is not imported here
-
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 ENGINES = ("oxigraph", "rdflib")
-#: The last words of the body Oxigraph server sends, with HTTP 200, when it cancels a query.
-OXIGRAPH_CANCELLED = "The SPARQL operation has been cancelled"
-#: The endpoint federated queries name in their SERVICE clauses; ``wikidata_endpoint`` replaces it.
-WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
-#: Seconds a remote endpoint may take to connect or send data when no --timeout is given.
-DEFAULT_REMOTE_TIMEOUT = 60.0
-#: The largest answer read from a remote endpoint: a server that never stops sending cannot fill memory.
-MAX_REMOTE_ANSWER = 1 << 30
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
-_INTEGER_TYPES = {
-    XSD + t
-    for t in (
-        "integer",
-        "int",
-        "long",
-        "short",
-        "byte",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "nonPositiveInteger",
-        "negativeInteger",
-        "unsignedLong",
-        "unsignedInt",
-        "unsignedShort",
-        "unsignedByte",
-    )
-}
-
-
-class Row(RowBase):
-    """One solution: ``row["name"]`` is the value as Python, ``row.term("name")`` the RDF term.
-
-    Values are typed by their datatype (``str``, ``int``, ``Decimal``, ``float``, ``bool``,
-    ``datetime.date`` or ``None`` when unbound), so they are ``Any`` to a type checker, as a
-    database row's are.
-    """
-
-    def __init__(self, variables: list[str], terms: tuple[Term | None, ...]):
-        self._variables, self._terms = variables, terms
-
-    def term(self, name: str) -> Term | None:
-        return self._terms[self._variables.index(name)]
-
-    def __getitem__(self, name: str) -> Any:
-        if name not in self._variables:
-            raise KeyError(name)
-        return to_python(self.term(name))
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._variables)
-
-    def __len__(self) -> int:
-        return len(self._variables)
-
-    def __repr__(self) -> str:
-        return f"Row({dict(self)!r})"
-
-
-class Result:
-    """What a query returned: solutions (SELECT), a boolean (ASK) or triples (CONSTRUCT/DESCRIBE)."""
-
-    def __init__(
-        self,
-        kind: Literal["select", "ask", "graph"],
-        variables: list[str] | None = None,
-        rows: list[tuple[Term | None, ...]] | None = None,
-        boolean: bool | None = None,
-        triples: list[ox.Triple] | None = None,
-    ):
-        self.kind = kind
-        self.variables = variables if variables is not None else []
-        self.rows = rows if rows is not None else []
-        self.boolean = boolean
-        self.triples = triples if triples is not None else []
-
-    def __repr__(self) -> str:
-        size = f"{len(self)} rows" if self.kind == "select" else f"{len(self.triples)} triples"
-        return f"<Result {self.kind}: {self.boolean if self.kind == 'ask' else size}>"
-
-    def __iter__(self) -> Iterator[Row]:
-        return (Row(self.variables, terms) for terms in self.rows)
-
-    def __len__(self) -> int:
-        return len(self.rows) if self.kind == "select" else len(self.triples)
-
-
-def to_python(term: Term | None) -> object:
-    """An RDF term as a plain Python value: IRIs as strings, numbers, dates and booleans typed.
-
-    >>> to_python(ox.Literal("4500", datatype=ox.NamedNode(XSD + "integer")))
-    4500
-    >>> to_python(ox.Literal("2012-07", datatype=ox.NamedNode(XSD + "gYearMonth")))
-    '2012-07'
-    """
-    if term is None:
-        return None
-    if isinstance(term, (ox.NamedNode, ox.BlankNode)):
-        return term.value
-    datatype = term.datatype.value
-    # decimal and datetime are imported where a value needs them: a one-off query may not
-    try:
-        if datatype in _INTEGER_TYPES:
-            return int(term.value)
-        if datatype == XSD + "decimal":
-            from decimal import Decimal
-
-            return Decimal(term.value)
-        if datatype in (XSD + "double", XSD + "float"):
-            return float(term.value)
-        if datatype == XSD + "boolean":
-            return term.value in ("true", "1")
-        if datatype == XSD + "date" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", term.value):
-            import datetime
-
-            return datetime.date.fromisoformat(term.value)
-    except (ValueError, ArithmeticError):  # decimal.InvalidOperation is an ArithmeticError
-        pass
-    return term.value
-
-
-def normal_term(term: Term | None) -> Term | None:
-    """Numbers and booleans in one lexical form (their normal form, not RDFC-1.0's canonical labels), so engines that print 4.0 and 4.00 give equal rows.
-
-    Virtuoso writes every boolean as ``"1"`` or ``"0"``, lexical forms XSD allows for true and false:
-
-    >>> normal_term(ox.Literal("1", datatype=ox.NamedNode(XSD + "boolean"))).value
-    'true'
-    """
-    if not isinstance(term, ox.Literal):
-        return term
-    datatype = term.datatype.value
-    if datatype == XSD_STRING:  # most cells: nothing to do
-        return term
-    if datatype == XSD + "boolean":
-        if term.value in ("1", "0"):
-            return ox.Literal("true" if term.value == "1" else "false", datatype=term.datatype)
-        return term
-    try:
-        if datatype in _INTEGER_TYPES:
-            return ox.Literal(str(int(term.value)), datatype=term.datatype)
-        if datatype == XSD + "decimal":
-            from decimal import Decimal
-
-            value = Decimal(term.value).normalize()
-            text = format(value, "f")
-            return ox.Literal(text if "." in text else text + ".0", datatype=term.datatype)
-    except (ValueError, ArithmeticError):  # decimal.InvalidOperation is an ArithmeticError
-        pass
-    return term
-
-
-def normal_result(result: Result) -> Result:
-    """The result with every number and boolean in :func:`normal_term` form (a stored query's answer)."""
-    if result.kind == "select":
-        result.rows = [tuple(map(normal_term, row)) for row in result.rows]
-    elif result.kind == "graph":
-        result.triples = [
-            ox.Triple(t.subject, t.predicate, normal_term(t.object) or t.object)
-            if isinstance(t.object, ox.Literal)
-            else t
-            for t in result.triples
-        ]
-    return result
 
 
 class OxigraphEngine:
@@ -324,7 +154,7 @@ class RdflibEngine:
             import urllib.error
 
             answered = isinstance(error, urllib.error.HTTPError)
-            raise service_failure(query, _reason(getattr(error, "reason", error)), answered) from error
+            raise service_failure(query, plain_reason(getattr(error, "reason", error)), answered) from error
         except RecursionError as error:
             raise QueryError("query failed on rdflib: it nests too deeply for rdflib's evaluator") from error
         except Exception as error:  # rdflib's own failures: a bad regex (re.error), COALESCE(), ...
@@ -367,142 +197,6 @@ def rdflib_failure(error: Exception) -> str:
         if text
         else f"query failed on rdflib: {type(error).__name__}"
     )
-
-
-class RemoteEngine:
-    """Any SPARQL 1.1 endpoint over HTTP; the default prefixes are declared in the text it sends.
-
-    ``timeout`` is the HTTP client's: it bounds the connection and each wait for data, and the
-    whole exchange is cut at the same limit once the answer starts (a slow trickle cannot last).
-    """
-
-    def __init__(self, url: str, timeout: float | None = None):
-        self.name = self.url = url
-        self.timeout = timeout
-
-    def query(self, query: str, base_iri: str | None = None) -> Result:
-        import http.client
-        import urllib.error
-        import urllib.parse
-        import urllib.request
-
-        declared = {t.text[:-1].lower() for t in tokens(query) if t.kind == "word" and t.text.endswith(":")}
-        prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p not in declared)
-        if base_iri is not None:  # the query's own BASE, if it has one, comes later and wins
-            prologue = f"BASE <{base_iri}>\n" + prologue
-        text = prologue + query
-        body = urllib.parse.urlencode({"query": text}).encode()
-        request = urllib.request.Request(
-            self.url,
-            data=body,
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Accept": "application/sparql-results+json, application/n-triples;q=0.9",
-            },
-        )
-        started = time.monotonic()
-        limit = self.timeout or DEFAULT_REMOTE_TIMEOUT
-        try:
-            with urllib.request.urlopen(request, timeout=limit) as response:
-                content_type = response.headers.get("Content-Type", "")
-                payload = self._read(response, started)
-        except urllib.error.HTTPError as error:
-            detail = error.read(2000).decode("utf-8", "replace").strip()[:500]
-            raise QueryError(f"{self.url} answered HTTP {error.code}: {detail or error.reason}") from error
-        except (TimeoutError, urllib.error.URLError, OSError) as error:
-            reason = getattr(error, "reason", error)
-            if isinstance(reason, TimeoutError):
-                raise QueryTimeout(f"{self.url} did not answer within {_seconds(limit)}") from error
-            raise unreachable(self.url, _reason(reason)) from error
-        except http.client.HTTPException as error:  # a broken status line, a body cut short
-            raise EngineError(f"{self.url} sent a broken HTTP answer: {type(error).__name__} {error}") from error
-        except ValueError as error:  # http.client's InvalidURL: a port out of range, a bad host
-            raise OptionError(f"--engine {self.url!r} is not a usable URL: {error}") from error
-        return self._parse(payload, content_type)
-
-    def _parse(self, payload: bytes, content_type: str) -> Result:
-        """The endpoint's answer as a :class:`Result`, or :class:`EngineError` when it cannot be read.
-
-        Both parsers are lazy: rows and triples are read inside the ``try`` so that a body
-        that goes wrong halfway is reported, not raised as a parser's own error.
-        """
-        if payload.rstrip().endswith(OXIGRAPH_CANCELLED.encode()):
-            raise QueryTimeout(f"{self.url} cancelled the query: it ran past that server's own time limit")
-        try:
-            if "n-triples" in content_type or "turtle" in content_type:
-                fmt = ox.RdfFormat.N_TRIPLES if "n-triples" in content_type else ox.RdfFormat.TURTLE
-                return Result("graph", triples=[q.triple for q in ox.parse(payload, fmt)])
-            answer = ox.parse_query_results(payload, ox.QueryResultsFormat.JSON)
-            if isinstance(answer, ox.QueryBoolean):
-                return Result("ask", boolean=bool(answer))
-            variables = [v.value for v in answer.variables]
-            return Result("select", variables, [tuple(map(normal_term, solution)) for solution in answer])
-        except (SyntaxError, ValueError) as error:  # UnicodeDecodeError is a ValueError
-            kind = content_type.split(";")[0].strip() or "no content type"
-            detail = " ".join(str(error).split())[:300]
-            raise EngineError(f"{self.url} sent results that cannot be read ({kind}): {detail}") from error
-
-    def _read(self, response: http.client.HTTPResponse, started: float) -> bytes:
-        """The body, no larger than :data:`MAX_REMOTE_ANSWER` and, with a time limit, no slower."""
-        chunks, size = [], 0
-        while chunk := response.read(1 << 16):
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > MAX_REMOTE_ANSWER:
-                raise EngineError(f"{self.url} sent more than {MAX_REMOTE_ANSWER >> 20} MiB; add a LIMIT to the query")
-            if self.timeout is not None and time.monotonic() - started > self.timeout:
-                raise QueryTimeout(f"{self.url} did not finish its answer within {_seconds(self.timeout)}")
-        declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and size < int(declared):  # http.client's read(n) does not say so itself
-            raise EngineError(f"{self.url} sent a broken HTTP answer: cut short at {size} of {declared} bytes")
-        return b"".join(chunks)
-
-
-def unreachable(url: str, reason: str) -> EngineUnavailable:
-    """The error for an endpoint that cannot be reached, with its address (exit 3)."""
-    error = EngineUnavailable(f"cannot reach the SPARQL endpoint {url}: {reason}")
-    error.url = url
-    return error
-
-
-def service_iris(query: str) -> list[str]:
-    """The IRIs that the query's SERVICE clauses name, as written (``<…>`` removed)."""
-    found, words = [], [t for t in tokens(query) if t.kind in ("word", "iri")]
-    for index, token in enumerate(words[:-1]):
-        if token.kind == "word" and token.text.upper() == "SERVICE":
-            target = words[index + 1]
-            if target.kind == "word" and target.text.upper() == "SILENT" and index + 2 < len(words):
-                target = words[index + 2]
-            if target.kind == "iri":
-                found.append(target.text[1:-1])
-    return found
-
-
-def service_failure(query: str, reason: str, answered: bool) -> QueryError | EngineUnavailable:
-    """A SERVICE clause that failed: an endpoint that answered with an error is the query's
-    failure (exit 2); one that could not be reached is a missing engine (exit 3), named by URL."""
-    if answered:
-        return QueryError(f"query failed: {reason}")
-    endpoints = list(dict.fromkeys(service_iris(query)))
-    if len(endpoints) == 1:
-        return unreachable(endpoints[0], reason)
-    named = f" ({', '.join(endpoints)})" if endpoints else ""
-    return EngineUnavailable(f"cannot reach the SPARQL endpoint of a SERVICE clause{named}: {reason}")
-
-
-def one_line_reason(text: str) -> str:
-    """Oxigraph's message on one line, without the error number it adds ("(os error 111)"), as
-    urllib's reason reads for the other engines."""
-    return re.sub(r" \(os error \d+\)$", "", " ".join(text.split()))
-
-
-def _reason(reason: object) -> str:
-    """An OS error's words without its number: 'Connection refused', not '[Errno 111] ...'."""
-    return getattr(reason, "strerror", None) or str(reason)
-
-
-def _seconds(value: float) -> str:
-    return f"{value:g} second" + ("" if value == 1 else "s")
 
 
 def make_engine(engine: str, kg: KnowledgeGraph | None, timeout: float | None = None) -> Engine:

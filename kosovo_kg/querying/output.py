@@ -8,7 +8,7 @@ import pyoxigraph as ox
 
 from kosovo_kg.core.terminal import terminal_text
 from kosovo_kg.namespaces import XSD_STRING, shorten
-from kosovo_kg.querying.engines import Result
+from kosovo_kg.querying.results import Result
 
 TYPE_CHECKING = False  # typing is not imported at run time: see records.py
 if TYPE_CHECKING:

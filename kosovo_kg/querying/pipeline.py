@@ -31,8 +31,10 @@ import pyoxigraph as ox
 from kosovo_kg.core.records import Record
 from kosovo_kg.errors import EngineUnavailable, OptionError, QueryError
 from kosovo_kg.querying.catalogue import StoredQuery, bind_parameters, get_stored_query
-from kosovo_kg.querying.engines import ENGINES, WIKIDATA_SPARQL, Result, make_engine, normal_result, refuse_update
+from kosovo_kg.querying.engines import ENGINES, make_engine, refuse_update
 from kosovo_kg.querying.output import render
+from kosovo_kg.querying.remote import WIKIDATA_SPARQL
+from kosovo_kg.querying.results import Result, normal_result
 from kosovo_kg.querying.sparqltext import (
     insert_values,
     operation_keyword,
@@ -291,7 +293,7 @@ def evaluate(prepared: PreparedQuery, kg: KnowledgeGraph | None, options: QueryO
     With a ``timeout``, an embedded query runs in a forked child that is killed at the limit
     (see :mod:`kosovo_kg.querying.deadline`) and a remote one under the HTTP client's timeout. Without
     one nothing extra is started. A stored query's numbers come in normal form
-    (:func:`kosovo_kg.querying.engines.normal_result`); any other query's terms are the engine's own.
+    (:func:`kosovo_kg.querying.results.normal_result`); any other query's terms are the engine's own.
     """
     engine = make_engine(options.engine, kg, options.timeout)
     try:

@@ -22,7 +22,7 @@ from conftest import invoke, kosovo_server, visible_triples
 
 from kosovo_kg import query, sparql
 from kosovo_kg.errors import QueryTimeout
-from kosovo_kg.querying.engines import OXIGRAPH_CANCELLED
+from kosovo_kg.querying.remote import OXIGRAPH_CANCELLED
 
 #: starts servers, processes or sockets: tests/rerun runs these again (see .ci/run)
 pytestmark = pytest.mark.live

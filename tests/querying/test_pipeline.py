@@ -8,8 +8,8 @@ import pytest
 
 from kosovo_kg.errors import FederationRefused, OptionError, ParameterError, QueryError, QueryRefused
 from kosovo_kg.querying.catalogue import get_stored_query
-from kosovo_kg.querying.engines import WIKIDATA_SPARQL
 from kosovo_kg.querying.pipeline import PreparedQuery, QueryOptions, check_url, evaluate, execute, prepare
+from kosovo_kg.querying.remote import WIKIDATA_SPARQL
 
 KFOR = "SELECT ?troops WHERE { ?c kkg:troops ?troops } ORDER BY ?troops"
 

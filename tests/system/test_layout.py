@@ -73,14 +73,12 @@ def test_the_exemptions_are_what_they_say():
 
 def test_no_test_file_under_a_layer_names_a_module_that_does_not_exist():
     """A test file of a layer folder is a module's (test_<module>.py), so a renamed module
-    leaves no test file behind under its old name. Files that test a concern across a module
-    (test_remote_engine.py: the remote engine of engines.py, against a real server) are listed."""
-    across = {Path("querying/test_remote_engine.py")}
+    leaves no test file behind under its old name."""
     stale = []
     for layer in ("core", "querying", "curation", "publish", "web", "cli"):
         for test_file in sorted((TESTS / layer).rglob("test_*.py")):
             relative = test_file.relative_to(TESTS)
             module = PACKAGE / relative.parent / (relative.name.removeprefix("test_"))
-            if relative not in across and not module.is_file():
+            if not module.is_file():
                 stale.append(str(relative))
     assert stale == []

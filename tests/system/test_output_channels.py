@@ -24,8 +24,8 @@ from kosovo_kg.core.store import KnowledgeGraph
 from kosovo_kg.core.terminal import terminal_text
 from kosovo_kg.namespaces import KKR, RDFS_LABEL
 from kosovo_kg.publish.changes import Release, render_changes
-from kosovo_kg.querying.engines import Result
 from kosovo_kg.querying.output import to_table
+from kosovo_kg.querying.results import Result
 
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

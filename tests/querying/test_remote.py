@@ -1,20 +1,114 @@
-"""A remote engine that answers badly: every answer is one ``error:`` line, never a traceback.
+"""querying/remote.py: a SPARQL endpoint over HTTP as an engine.
 
-A stand-in endpoint on 127.0.0.1 sends, for each case, the raw bytes of one broken HTTP answer.
+Real servers loaded from the plain export (without the RDFS entailments the embedded engines
+see) give every stored query the embedded engines' rows: Oxigraph server (the PyPI package
+``oxigraph``) and Virtuoso 7 (Debian's package, loaded with its bulk loader; see tests/virtuoso.py).
+A stand-in endpoint on 127.0.0.1 that answers badly (the raw bytes of one broken HTTP answer per
+case) gives one ``error:`` line, never a traceback; a remote engine's table shows labels as the
+embedded engines' do.
 """
 
 from __future__ import annotations
 
 import socket
+import sys
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from conftest import invoke
+from conftest import LOCAL_QUERIES, ROOT, invoke, oxigraph_server
+from virtuoso import virtuoso_server
 
-#: starts servers, processes or sockets: tests/rerun runs these again (see .ci/run)
-pytestmark = pytest.mark.live
+from kosovo_kg import query, sparql
+from kosovo_kg.errors import EngineUnavailable, QueryError
+from kosovo_kg.publish.export import serialize_graph
+from kosovo_kg.querying.remote import one_line_reason, plain_reason, service_failure, service_iris
+
+STORED = LOCAL_QUERIES
+
+
+@pytest.fixture(scope="module")
+def oxigraph_endpoint(kg, tmp_path_factory):
+    """A real Oxigraph server loaded with the exported graph."""
+    folder = tmp_path_factory.mktemp("oxigraph")
+    export = folder / "graph.nt"
+    export.write_bytes(serialize_graph(kg, "nt"))
+    with oxigraph_server(export, folder) as url:
+        yield url
+
+
+@pytest.mark.parametrize("name", STORED)
+def test_remote_endpoint_gives_identical_rows(kg, oxigraph_endpoint, name):
+    embedded = query(name, graph=kg, engine="oxigraph")
+    remote = query(name, engine=oxigraph_endpoint)
+    assert remote.variables == embedded.variables
+    assert remote.rows == embedded.rows
+
+
+def test_users_data_in_oxigraph_server_answers_every_stored_question_as_in_process(tmp_path):
+    """The path for users whose data outgrows one process (docs/performance.md, "When one machine is
+    not enough"): the graph exported with their files, loaded into Oxigraph server and queried with
+    --engine URL, gives each stored question's rows as `--data FILE` does in process."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from synthetic import write_copies
+
+    data = tmp_path / "mine.nt"
+    write_copies(1, data)  # the data once more, renamed: every listing grows
+    dump = tmp_path / "all.nt"
+    exported = invoke(["export", "--data", str(data), "--format", "nt", "-o", str(dump)])
+    assert exported.exit_code == 0, exported.stderr
+    with oxigraph_server(dump, tmp_path) as url:
+        grew = 0
+        for name in LOCAL_QUERIES:
+            embedded = query(name, data=[data])
+            # the copies tie with the originals on every ORDER BY key: compare the rows, not their order
+            assert Counter(query(name, engine=url).rows) == Counter(embedded.rows), name
+            grew += len(embedded) > len(query(name))
+        assert grew > 10
+
+
+def test_remote_endpoint_reports_http_errors(oxigraph_endpoint):
+    with pytest.raises(QueryError, match="answered HTTP 400"):
+        sparql("SELECT * WHERE { ?s ?p }", engine=oxigraph_endpoint)
+
+
+@pytest.fixture(scope="module")
+def virtuoso_endpoint(kg, tmp_path_factory):
+    """Virtuoso loaded by its bulk loader with a release's stated graph, as docs/performance.md says, then
+    restarted (see virtuoso_server)."""
+    from kosovo_kg.publish.release.build import build_release
+
+    folder = tmp_path_factory.mktemp("virtuoso")
+    build_release(kg, folder / "release", date="2026-11-30", inferred=False)
+    with virtuoso_server(folder / "release" / "kosovo-kg.nt", folder) as url:
+        yield url
+
+
+@pytest.mark.parametrize("name", STORED)
+def test_virtuoso_gives_identical_rows(kg, virtuoso_endpoint, name):
+    embedded = query(name, graph=kg, engine="oxigraph")
+    remote = query(name, engine=virtuoso_endpoint)
+    assert remote.variables == embedded.variables
+    assert remote.rows == embedded.rows
+
+
+def test_virtuoso_holds_exactly_the_release(kg, virtuoso_endpoint):
+    """What the bulk loader put in the graph is the release's stated graph: the export and the
+    release's description of itself (its version and date)."""
+    from virtuoso import GRAPH
+
+    from kosovo_kg.namespaces import DATASET
+
+    stated = sparql(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}", engine=virtuoso_endpoint)
+    about = sparql(f"SELECT (COUNT(*) AS ?n) WHERE {{ <{DATASET}> ?p ?o }}", engine=virtuoso_endpoint)
+    assert int(stated.rows[0][0].value) == len(kg.triples) + int(about.rows[0][0].value)
+    version = sparql(f"SELECT ?v WHERE {{ <{DATASET}> owl:versionInfo ?v }}", engine=virtuoso_endpoint)
+    assert [row["v"] for row in version] == ["2026.11.30"]
+
+
+# --- an endpoint that answers badly ------------------------------------------------------------
 
 JSON_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\nConnection: close\r\n"
 
@@ -122,6 +216,7 @@ def endpoint(raw: bytes) -> Iterator[str]:
         server.close()
 
 
+@pytest.mark.live
 @pytest.mark.parametrize("case", sorted(BROKEN_ANSWERS))
 def test_a_broken_answer_is_one_error_line(case):
     raw, expected = BROKEN_ANSWERS[case]
@@ -134,6 +229,7 @@ def test_a_broken_answer_is_one_error_line(case):
     assert expected in lines[0]
 
 
+@pytest.mark.live
 def test_a_good_answer_from_the_same_stand_in_is_read():
     """The positive control: the stand-in's framing is right, so the failures above are the answers'."""
     body = b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "ok"}}]}}'
@@ -146,6 +242,7 @@ def test_a_good_answer_from_the_same_stand_in_is_read():
 # --- labels ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.live
 def test_a_remote_engines_table_shows_labels_as_the_embedded_ones_do(kg):
     """It showed kkr:belgium where the embedded engines show Belgium."""
     from conftest import kosovo_server
@@ -157,6 +254,7 @@ def test_a_remote_engines_table_shows_labels_as_the_embedded_ones_do(kg):
     assert remote.stdout == embedded.stdout and "│ Greece   │ Greece   │ Q41      │" in remote.stdout
 
 
+@pytest.mark.live
 def test_a_remote_engine_that_gives_no_labels_says_why():
     """An endpoint that answers the query and fails the label query: names, and a note saying why."""
     import http.server
@@ -197,3 +295,28 @@ def test_a_remote_engine_that_gives_no_labels_says_why():
 
 
 KOSOVO = "https://w3id.org/kosovo-kg/resource/kosovo"
+
+
+# --- the words for an endpoint that fails ---------------------------------------------------------
+
+
+def test_a_service_that_answered_with_an_error_is_the_querys_failure():
+    error = service_failure("SELECT * { SERVICE <http://a.example/sparql> { ?s ?p ?o } }", "HTTP 500", answered=True)
+    assert isinstance(error, QueryError) and str(error) == "query failed: HTTP 500"
+
+
+def test_a_service_that_cannot_be_reached_is_named_by_its_url():
+    one = "SELECT * { SERVICE SILENT <http://a.example/sparql> { ?s ?p ?o } }"
+    error = service_failure(one, "Connection refused", answered=False)
+    assert isinstance(error, EngineUnavailable) and error.url == "http://a.example/sparql"
+    assert str(error) == "cannot reach the SPARQL endpoint http://a.example/sparql: Connection refused"
+    two = "SELECT * { SERVICE <http://a.example/q> {} SERVICE <http://b.example/q> {} }"
+    assert service_iris(two) == ["http://a.example/q", "http://b.example/q"]
+    assert str(service_failure(two, "timed out", answered=False)) == (
+        "cannot reach the SPARQL endpoint of a SERVICE clause (http://a.example/q, http://b.example/q): timed out"
+    )
+
+
+def test_an_os_errors_reason_is_told_without_its_number():
+    assert plain_reason(ConnectionRefusedError(111, "Connection refused")) == "Connection refused"
+    assert one_line_reason("Connection refused\n (os error 111)") == "Connection refused"
