@@ -1,7 +1,7 @@
 """The console script ``kosovo-kg`` (and ``python -m kosovo_kg``).
 
 For the commands that query the packaged graph in this process, it starts reading the graph
-back from the cache on a thread of its own (see :func:`kosovo_kg.core.store.preload_packaged_graph`)
+back from the cache on a thread of its own (see :func:`kosovo_kg.core.loading.preload_packaged_graph`)
 before it imports the command line and its dependencies, which run meanwhile on the other core.
 """
 
@@ -23,12 +23,12 @@ _LOADING_DATA = ("query", "sparql", "export", "serve", "validate", "release")
 
 def main() -> None:
     argv = sys.argv[1:]
-    if argv[:1] and argv[0] in _LOADING_DATA:  # the store module is one these commands import anyway
-        from kosovo_kg.core import store
+    if argv[:1] and argv[0] in _LOADING_DATA:  # the loading module is one these commands import anyway
+        from kosovo_kg.core import loading
 
-        store.BUILD_IN_BACKGROUND = True
+        loading.BUILD_IN_BACKGROUND = True
     if argv[:1] and argv[0] in PRELOADING and not any(word.split("=")[0] in _NO_PRELOAD for word in argv):
-        from kosovo_kg.core.store import preload_packaged_graph
+        from kosovo_kg.core.loading import preload_packaged_graph
 
         # a stored question needs no RDFS entailments (see kosovo_kg.core.entailment)
         preload_packaged_graph(rdfs=argv[0] != "query")

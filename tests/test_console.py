@@ -9,14 +9,14 @@ import pytest
 
 from kosovo_kg import console
 from kosovo_kg.cli import main as cli_main
-from kosovo_kg.core import store
+from kosovo_kg.core import loading
 
 
 @pytest.fixture
 def calls(monkeypatch):
     """What console.main() did: whether it preloaded, and the argv it passed on (nothing runs)."""
     seen: dict[str, object] = {"preloaded": False}
-    monkeypatch.setattr(store, "preload_packaged_graph", lambda rdfs=True: seen.update(preloaded=True, rdfs=rdfs))
+    monkeypatch.setattr(loading, "preload_packaged_graph", lambda rdfs=True: seen.update(preloaded=True, rdfs=rdfs))
     monkeypatch.setattr(cli_main, "main", lambda argv: seen.update(argv=argv))
 
     def run(*argv: str) -> dict[str, object]:

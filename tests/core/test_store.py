@@ -1,6 +1,6 @@
 """core/store.py: the loaded graph (the KnowledgeGraph's triples, files, labels and rdflib view)
 and load_graph with extra files. The cache of the packaged graph and its preload are
-tests/core/test_cache.py's."""
+tests/core/test_loading.py's."""
 
 from __future__ import annotations
 

@@ -179,7 +179,7 @@ def test_a_one_off_command_imports_only_what_it_uses(args):
         f"code = command_line({args!r})\n"
         f"print('LOADED', code, [name for name in {heavy!r} if name in sys.modules])\n"
     )
-    # The first run parses the Turtle strictly and fills the graph cache (store.py); a one-off
+    # The first run parses the Turtle strictly and fills the graph cache (core/loading.py); a one-off
     # query after it is what this holds.
     subprocess.run([sys.executable, "-m", "kosovo_kg", "query", "kfor-strength"], capture_output=True, check=True)
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
