@@ -1,10 +1,9 @@
 """The HTML pages, one set of Jinja2 templates (``templates/``) for ``serve`` and for the static site.
 
 :class:`Pages` holds what every page shares (the graph's names, the links, the release, what is the
-same on every request, made once) and renders the home page (headline answers, the questions by
-topic, the charts), the error pages and the SPARQL editor (served only). A page per stored question
-is :mod:`kosovo_kg.publish.questions`'s, an entity's profile :mod:`kosovo_kg.publish.profiles`'s;
-they render through :meth:`Pages.render` from answers they are given (``serve`` runs queries in its
+same on every request, made once) and renders the error pages. The home page is :mod:`kosovo_kg.publish.home`'s, a
+page per stored question and the SPARQL editor :mod:`kosovo_kg.publish.questions`'s, an entity's
+profile :mod:`kosovo_kg.publish.profiles`'s; they render through :meth:`Pages.render` from answers they are given (``serve`` runs queries in its
 workers, the site in the release's own process).
 """
 
@@ -26,8 +25,6 @@ from kosovo_kg.publish.answers import AnswerTable, Reader, Value, answer_table, 
 from kosovo_kg.publish.citing import Release
 from kosovo_kg.publish.links import Links, safe_url
 from kosovo_kg.publish.lookup import Doubt, Lookup
-from kosovo_kg.publish.profiles import timeline
-from kosovo_kg.publish.questions import editor_questions, gallery
 from kosovo_kg.querying.catalogue import StoredQuery, catalogue, get_stored_query
 from kosovo_kg.querying.pipeline import QueryOptions, evaluate, prepare
 
@@ -41,8 +38,6 @@ SITE_DESCRIPTION = (
     "Kosovo–NATO relations as a knowledge graph: which NATO members recognize Kosovo, polls on membership, "
     "KFOR's strength, who said what about NATO — every fact dated and linked to its source."
 )
-#: The question the SPARQL editor opens on when none is named.
-FIRST_QUESTION = "non-recognizing-nato-members"
 #: What the search box's label says, on every page.
 SEARCH_LABEL = "Search the graph"
 
@@ -185,58 +180,7 @@ class Pages:
 
         return next((name for name, (drawn, _) in CHARTS.items() if drawn == query), None)
 
-    # --- the home page -------------------------------------------------------------------
-
-    def headlines(self) -> dict[str, object]:
-        """The answers the home page gives on arrival, each from its stored question, with its sources."""
-        status = self.table(self.run("recognition-status"))
-        position = {name: i for i, name in enumerate(status.columns)}
-        refusing: list[Value] = []
-        recognizing: dict[str, list[Value]] = {}
-        for row in status.rows:
-            state = row.cells[position["state"]][0]
-            if row.cells[position["recognizes"]] and row.cells[position["recognizes"]][0].text == "yes":
-                date = row.cells[position["date"]][0].text if row.cells[position["date"]] else "date unknown"
-                recognizing.setdefault(date, []).append(state)
-            else:
-                refusing.append(state)
-        recognition = {
-            "refusing": refusing,
-            "recognizing": sorted(recognizing.items()),
-            "members": len(status.rows),
-            "sources": status.sources,
-            "doubts": status.doubts,
-        }
-        return {
-            "recognition": recognition,
-            "polls": self.table(
-                self.run("poll-trend"),
-                only=("pollster", "start", "end", "sample_size", "support", "opposed", "neutral", "poll"),
-            ),
-            "kfor": self.table(self.run("kfor-strength"), only=("date", "troops")),
-            "statements": self.table(
-                self.run("statements-on-nato"), only=("date", "speaker", "role", "stance", "statement", "source")
-            ),
-            "timeline": timeline(self.table(self.run("timeline"), only=("date", "fact", "kind", "source")), limit=None)[
-                0
-            ],
-        }
-
-    def home(self, template: str = "home.html", **extra: Any) -> str:
-        def make() -> str:
-            return self.render(
-                template,
-                title="Kosovo–NATO relations, every fact sourced",
-                headlines=self.headlines(),
-                gallery=gallery(self),
-                figures={name: self.figure(name) for name in self.charts()},
-                allow_federation=self.allow_federation,
-                **extra,
-            )
-
-        return make() if extra else self.once("home " + template, make)
-
-    # --- errors, the editor ------------------------------------------------------------------
+    # --- the error pages ----------------------------------------------------------------------
 
     def suggestions(self, path: str) -> list[Value]:
         """Pages close to an address that names none: resources by name or label, stored questions by name."""
@@ -262,19 +206,5 @@ class Pages:
             suggestions=self.suggestions(path) if status == 404 else [],
         )
 
-    def editor(self) -> str:
-        def make() -> str:
-            questions = editor_questions(self)
-            return self.render(
-                "editor.html",
-                title="SPARQL editor",
-                description="Write SPARQL against the kosovo-kg graph of Kosovo–NATO relations, or start from a stored question.",
-                questions=questions,
-                questions_json=json.dumps(questions, ensure_ascii=False).replace("</", "<\\/"),
-                first=FIRST_QUESTION,
-            )
 
-        return self.once("editor", make)
-
-
-__all__ = ["FIRST_QUESTION", "SEARCH_LABEL", "SITE_DESCRIPTION", "SITE_NAME", "TEMPLATES", "Pages", "render"]
+__all__ = ["SEARCH_LABEL", "SITE_DESCRIPTION", "SITE_NAME", "TEMPLATES", "Pages", "render"]

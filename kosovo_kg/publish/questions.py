@@ -1,9 +1,11 @@
 """The stored questions as the pages show them: the home page's gallery by topic, the SPARQL editor's
 list (each question's form and the text its defaults give), the choices offered for a resource
-parameter, and a page per stored question with its answer, chart, downloads and citation."""
+parameter, a page per stored question with its answer, chart, downloads and citation, and the
+SPARQL editor (served only), which opens on any of them."""
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -46,6 +48,8 @@ TOPICS = {
     "federated": "Joined with Wikidata",
 }
 NOT_TOPICS = ("contract",)
+#: The question the SPARQL editor opens on when none is named.
+FIRST_QUESTION = "non-recognizing-nato-members"
 #: Parameter choices are offered as a list when there are at most this many.
 MAX_CHOICES = 400
 
@@ -204,12 +208,31 @@ def question_page(
     )
 
 
+def editor_page(pages: Pages) -> str:
+    """The SPARQL editor, with every stored question inline for its menu and forms (made once)."""
+
+    def make() -> str:
+        questions = editor_questions(pages)
+        return pages.render(
+            "editor.html",
+            title="SPARQL editor",
+            description="Write SPARQL against the kosovo-kg graph of Kosovo–NATO relations, or start from a stored question.",
+            questions=questions,
+            questions_json=json.dumps(questions, ensure_ascii=False).replace("</", "<\\/"),
+            first=FIRST_QUESTION,
+        )
+
+    return pages.once("editor", make)
+
+
 __all__ = [
+    "FIRST_QUESTION",
     "MAX_CHOICES",
     "TOPICS",
     "choices",
     "choices_text",
     "default_text",
+    "editor_page",
     "editor_questions",
     "gallery",
     "question_page",

@@ -34,6 +34,7 @@ from kosovo_kg.core.lexical import language_tag_case
 from kosovo_kg.errors import ParameterError, ReleaseError
 from kosovo_kg.namespaces import KKR, RDFS_LABEL, SKOS
 from kosovo_kg.publish.citing import Release
+from kosovo_kg.publish.home import home_page
 from kosovo_kg.publish.links import STATIC, Links, asset
 from kosovo_kg.publish.pages import Pages
 from kosovo_kg.publish.profiles import describe, language_name, profile_page, profile_queries
@@ -379,7 +380,8 @@ def build_site(
     for entry in found:
         by_kind.setdefault(entry.kind, []).append(entry)
     languages = sorted({lang for entry in found for _, lang in entry.names if lang})
-    index = front.home(
+    index = home_page(
+        front,
         "site-index.html",
         version=version,
         date=date,

@@ -1,6 +1,6 @@
 """publish/pages.py: what every page shares (labels, the release's address) and the pages rendered
-here: the home page's headline answers, the error pages with their suggestions, the SPARQL editor.
-A question's page is tests/publish/test_questions.py's, a profile tests/publish/test_profiles.py's;
+here: the error pages with their suggestions. The home page is tests/publish/test_home.py's, a
+question's page and the editor tests/publish/test_questions.py's, a profile tests/publish/test_profiles.py's;
 through serve, tests/web/routes/test_pages.py's."""
 
 from __future__ import annotations
@@ -9,8 +9,7 @@ import pytest
 
 from kosovo_kg.namespaces import KKR
 from kosovo_kg.publish.citing import Release
-from kosovo_kg.publish.pages import FIRST_QUESTION, Pages
-from kosovo_kg.querying.catalogue import catalogue
+from kosovo_kg.publish.pages import Pages
 
 
 @pytest.fixture(scope="module")
@@ -29,19 +28,6 @@ def test_a_page_url_is_known_only_for_a_release_with_a_base_url(kg, pages):
     assert released.page_url("queries/x.html") == "https://x.test/queries/x.html"
 
 
-def test_the_headlines_answer_from_the_stored_questions(pages):
-    headlines = pages.headlines()
-    recognition = headlines["recognition"]
-    assert recognition["members"] == len(recognition["refusing"]) + sum(len(s) for _, s in recognition["recognizing"])
-    assert "Spain" in {state.text for state in recognition["refusing"]}
-    assert headlines["kfor"].columns == ["date", "troops"]
-
-
-def test_the_home_page_is_made_once(pages):
-    assert pages.home() is pages.home()
-    assert "Kosovo–NATO relations, every fact sourced" in pages.home()
-
-
 def test_a_missing_page_suggests_resources_and_questions_by_name(pages):
     assert [v.text for v in pages.suggestions("/resource/Greec")][:1] == ["Greece"]
     assert pages.suggestions("/queries/kfor-strenght")[0].href.endswith("kfor-strength")
@@ -49,11 +35,3 @@ def test_a_missing_page_suggests_resources_and_questions_by_name(pages):
     assert "Nothing here (404)" in page and 'href="/resource/greece"' in page
     refused = pages.error(400, "bad request", "/resource/Greec")
     assert 'href="/resource/greece"' not in refused  # suggestions for a 404 only
-
-
-def test_the_editor_opens_on_its_first_question_with_every_question_inline(pages):
-    page = pages.editor()
-    assert f'<script id="first-question" type="application/json">"{FIRST_QUESTION}"</script>' in page
-    inline = page.split('<script id="questions-data" type="application/json">')[1].split("</script>")[0]
-    assert all(f'"name": "{name}"' in inline for name in catalogue())
-    assert page is pages.editor()

@@ -1,6 +1,6 @@
 """publish/questions.py: the stored questions as the pages show them: a parameter's choices (the
 resources that give an answer), the editor's list with each form and default text, the gallery by
-topic, a question's page. Through serve: tests/web/routes/test_questions_pages.py."""
+topic, a question's page, the SPARQL editor. Through serve: tests/web/routes/test_questions_pages.py."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ import pytest
 from kosovo_kg.publish.citing import Release
 from kosovo_kg.publish.pages import Pages
 from kosovo_kg.publish.questions import (
+    FIRST_QUESTION,
     TOPICS,
     choices,
     choices_text,
     default_text,
+    editor_page,
     editor_questions,
     gallery,
     question_page,
@@ -78,3 +80,11 @@ def test_a_question_page_shows_its_answer_its_chart_and_how_to_cite_it(kg, pages
     assert '<link rel="canonical" href="https://x.test/q"' in page
     unanswered = question_page(pages, query, {}, None, None, error="no such date")
     assert "no such date" in unanswered and '<pre class="citation">' not in unanswered  # no answer, nothing to cite
+
+
+def test_the_editor_opens_on_its_first_question_with_every_question_inline(pages):
+    page = editor_page(pages)
+    assert f'<script id="first-question" type="application/json">"{FIRST_QUESTION}"</script>' in page
+    inline = page.split('<script id="questions-data" type="application/json">')[1].split("</script>")[0]
+    assert all(f'"name": "{name}"' in inline for name in catalogue())
+    assert page is editor_page(pages)
