@@ -29,9 +29,8 @@ to 3 s and then SIGKILL, under a lock every other dispatch waited on (a stopped 
 query fail 5.1 s after a 2 s deadline), and which noticed a dead worker only on its next poll
 (0.1 s), handing queries to it meanwhile.
 
-Answers are cached by the exact prepared text and media type (:class:`AnswerCache`): the graph
-is read-only while serving, so the same text always has the same answer, except for queries
-that call RAND, NOW, UUID, STRUUID or BNODE, which are never cached.
+Answers are cached by the exact prepared text and media type (:mod:`kosovo_kg.web.answer_cache`);
+what runs inside a worker, and the frames on its pipes, is :mod:`kosovo_kg.web.worker_tasks`.
 """
 
 from __future__ import annotations
@@ -40,255 +39,37 @@ import asyncio
 import fcntl
 import os
 import pickle
-import resource
 import signal
-import stat
 import sys
-from collections import OrderedDict, deque
+from collections import deque
 from collections.abc import Callable
-from typing import IO, TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import pyoxigraph as ox
 
-from kosovo_kg.errors import QueryError, QueryTimeout, ResultTooLarge, ServerBusy, WorkerCrashed
-from kosovo_kg.namespaces import PREFIXES
-from kosovo_kg.publish.profiles import describe
-from kosovo_kg.querying.engines import Result, normal_result, oxigraph_failure, oxigraph_query, syntax_message
-from kosovo_kg.querying.output import graph_format
-from kosovo_kg.querying.pipeline import PreparedQuery, QueryOptions, evaluate
-from kosovo_kg.querying.sparqltext import keywords
-from kosovo_kg.web.sandbox import die_with_parent, leave_network
+from kosovo_kg.errors import QueryTimeout, ServerBusy, WorkerCrashed
+from kosovo_kg.querying.engines import Result
+from kosovo_kg.querying.pipeline import PreparedQuery
+from kosovo_kg.web.answer_cache import Answer, AnswerCache
+from kosovo_kg.web.worker_tasks import (
+    BYTES_FRAME,
+    ERROR_FRAME,
+    FRAME_LENGTH,
+    PIPE_BYTES,
+    TASKS,
+    answer_in_worker,
+    describe_in_worker,
+    read_exactly,
+    result_in_worker,
+    rows_in_worker,
+    run_worker,
+    write_all,
+)
 
 if TYPE_CHECKING:
     from kosovo_kg.core.store import KnowledgeGraph
 
 T = TypeVar("T")
-
-#: The graph a worker queries (set in the worker, after the fork).
-_GRAPH: KnowledgeGraph | None = None
-#: The embedded engine, without a limit of its own: the pool enforces the deadline.
-_OPTIONS = QueryOptions()
-#: Functions whose answer changes from one run to the next: such queries are not cached.
-_VOLATILE = frozenset({"RAND", "NOW", "UUID", "STRUUID", "BNODE"})
-#: Address space a worker may add to what it inherited: a query that builds a huge result in
-#: memory fails its own request (the worker dies, 500) instead of pushing the machine into swap.
-WORKER_EXTRA_MEMORY = 4 << 30
-#: Bytes a pipe holds (F_SETPIPE_SZ; 1 MiB is the most an unprivileged process may ask): an
-#: answer of up to this size is written by the worker without waiting for the server to read.
-_PIPE_BYTES = 1 << 20
-#: A frame: its length (8 bytes, big-endian), then its kind (one byte), then its body.
-_LENGTH = 8
-_BYTES, _PICKLED, _ERROR = b"B", b"P", b"E"
-
-
-def _close_inherited_sockets() -> None:
-    """Close the server's sockets that fork copied: the listening one and every client's.
-
-    A forked copy keeps a connection open after the server has closed it (no FIN is sent while
-    any process holds it), and a worker has no business accepting. The pool's own channels are
-    pipes, which stay.
-    """
-    for name in os.listdir("/proc/self/fd"):
-        fd = int(name)
-        if fd <= 2:
-            continue
-        try:
-            if stat.S_ISSOCK(os.fstat(fd).st_mode):
-                os.close(fd)
-        except OSError:  # the listing's own descriptor, already gone
-            pass
-
-
-def _initialize(server_pid: int, isolate: bool) -> None:
-    """Runs in each new worker, before its first task."""
-    _close_inherited_sockets()
-    signal.set_wakeup_fd(-1)  # the server's event loop's, whose socket is closed above
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server, which stops the pool
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # the server gone: nobody reads what we write
-    if isolate:
-        reason = leave_network()
-        if reason is not None:  # never run a query with network where isolation was promised
-            os._exit(3)
-    die_with_parent(server_pid)
-    try:
-        size = int(open("/proc/self/statm").read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        limit = size + WORKER_EXTRA_MEMORY
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (OSError, ValueError):
-        pass
-
-
-def _ping() -> bytes:
-    return str(os.getpid()).encode()
-
-
-def _evaluate(text: str, base_iri: str | None = None) -> Result:
-    """A stored question's or a page's query, its numbers in the command line's normal forms."""
-    # the engine reads every row inside its own error handling: a SERVICE that cannot connect
-    # (no network in the sandbox) is a QueryError from there
-    assert _GRAPH is not None
-    return normal_result(evaluate(PreparedQuery(text, base_iri=base_iri), _GRAPH, _OPTIONS))
-
-
-class _Capped:
-    """A binary writer that refuses to hold more than ``limit`` bytes (pyoxigraph writes into it)."""
-
-    def __init__(self, limit: int):
-        self.limit, self.size = limit, 0
-        self.parts: list[bytes] = []
-
-    def write(self, data: bytes) -> int:
-        self.size += len(data)
-        if self.size > self.limit:  # pyoxigraph passes the error of write() on as it is
-            raise ResultTooLarge(
-                f"the result is larger than this server's limit of {self.limit:,} bytes (--max-result-mb); "
-                "add a LIMIT to the query"
-            )
-        self.parts.append(bytes(data))
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-
-_RESULT_FORMATS = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-
-
-def answer_in_worker(
-    text: str,
-    media_type: str,
-    limit: int,
-    base_iri: str | None = None,
-    dataset: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
-) -> bytes:
-    """Run a prepared query and serialize its answer as ``media_type``, at most ``limit`` bytes (in a worker).
-
-    ``dataset`` is the request's (default-graph-uri, named-graph-uri), already checked against
-    the store's graphs; without it the query runs on the union of the graphs, or on its own FROM.
-
-    The answer is written by pyoxigraph's own serializers as it is evaluated, into a writer
-    that stops at the limit, instead of going through ``pipeline.evaluate``'s :class:`Result` and
-    ``output``'s writers: measured on this graph, 100,000 rows as CSV took 3.6 s that way
-    (rows made Python objects, then written) and 0.30 s natively, and a result over the limit
-    is refused after the first 2 MB (14 ms) instead of after it has been built whole in memory.
-    The query call is ``engines.OxigraphEngine.query``'s (``engines.oxigraph_query``: the same
-    prefixes, the same dataset), so the rows are the CLI's. The stored-question API answers with
-    :func:`rows_in_worker`, the command line's exact text.
-    """
-    assert _GRAPH is not None
-    output = _Capped(limit)
-    sink = cast("IO[bytes]", output)  # pyoxigraph calls only write() (and flush())
-    defaults, named = dataset if dataset is not None else (None, None)
-    try:
-        answer = oxigraph_query(_GRAPH.store, text, base_iri, defaults, named)
-        if isinstance(answer, ox.QueryTriples):
-            rdf_format = graph_format(media_type)
-            if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
-                ox.serialize(answer, sink, format=rdf_format, prefixes=PREFIXES)
-            else:
-                ox.serialize(answer, sink, format=rdf_format)
-        else:
-            answer.serialize(sink, format=_RESULT_FORMATS[media_type])
-    except SyntaxError as error:
-        raise QueryError(syntax_message(str(error), text)) from None
-    except OSError as error:  # a SERVICE that cannot connect fails while the rows are read
-        raise QueryError(f"query failed: {error}") from None
-    except RuntimeError as error:  # a function Oxigraph does not have
-        raise QueryError(oxigraph_failure(error)) from None
-    return b"".join(output.parts)
-
-
-def rows_in_worker(text: str, media_type: str, limit: int, base_iri: str | None = None) -> bytes:
-    """A stored question's answer exactly as the command line gives it (in a worker).
-
-    Through ``pipeline.evaluate``'s :class:`Result` and ``output``'s writers, so that numbers have the
-    same normal forms as ``kosovo-kg query NAME --format csv|json`` ("8.0", not "8"); stored
-    questions' answers are small, so the slower path costs little here.
-    """
-    import json
-
-    from kosovo_kg.querying.output import to_csv, to_json
-
-    result = _evaluate(text, base_iri)
-    if media_type == "text/csv":
-        body = to_csv(result).encode()
-    else:
-        body = json.dumps(to_json(result), ensure_ascii=False, separators=(",", ":")).encode()
-    if len(body) > limit:
-        raise ResultTooLarge(
-            f"the result is larger than this server's limit of {limit:,} bytes (--max-result-mb); add a LIMIT to the query"
-        )
-    return body
-
-
-def result_in_worker(text: str, base_iri: str | None = None) -> Result:
-    """Run a prepared query and hand back its :class:`Result` (in a worker; terms pickle)."""
-    return _evaluate(text, base_iri)
-
-
-def describe_in_worker(iri: str) -> tuple[list[ox.Triple], list[ox.Triple]] | None:
-    """The triples about a resource, out of it and into it, or ``None`` if the graph has none."""
-    assert _GRAPH is not None
-    return describe(_GRAPH, iri)
-
-
-#: What a worker may be asked to run, by name (the name is what goes down the pipe).
-TASKS: dict[str, Callable[..., Any]] = {
-    function.__name__: function
-    for function in (_ping, answer_in_worker, rows_in_worker, result_in_worker, describe_in_worker)
-}
-
-
-def _frame(kind: bytes, body: bytes) -> bytes:
-    return (len(body) + 1).to_bytes(_LENGTH, "big") + kind + body
-
-
-def _read_exactly(fd: int, size: int) -> bytes | None:
-    """``size`` bytes from a blocking descriptor, or None at its end."""
-    parts, left = [], size
-    while left:
-        chunk = os.read(fd, min(left, _PIPE_BYTES))
-        if not chunk:
-            return None
-        parts.append(chunk)
-        left -= len(chunk)
-    return b"".join(parts)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-def _serve_requests(requests: int, answers: int) -> None:
-    """A worker's life after its start: answer each request frame from ``requests`` on ``answers``,
-    until the server closes its end."""
-    pending = bytearray()  # read as much as is there: a request and its length in one read
-    while True:
-        while len(pending) < _LENGTH or len(pending) < _LENGTH + int.from_bytes(pending[:_LENGTH], "big"):
-            chunk = os.read(requests, _PIPE_BYTES)
-            if not chunk:
-                return
-            pending += chunk
-        end = _LENGTH + int.from_bytes(pending[:_LENGTH], "big")
-        name, args = pickle.loads(bytes(pending[_LENGTH:end]))
-        del pending[:end]
-        try:
-            value = TASKS[name](*args)
-            frame = _frame(_BYTES, value) if isinstance(value, bytes) else _frame(_PICKLED, pickle.dumps(value, -1))
-        except Exception as error:  # told to the server, which raises it for the request
-            try:
-                frame = _frame(_ERROR, pickle.dumps(error, -1))
-            except Exception:  # an error that does not pickle: its words do
-                frame = _frame(_ERROR, pickle.dumps(QueryError(f"query failed: {error}"), -1))
-        _write_all(answers, frame)
 
 
 class _Died(Exception):
@@ -315,55 +96,6 @@ _SERVER_ENDS: set[int] = set()
 def _fail(waiter: asyncio.Future[Any], error: BaseException) -> None:
     if not waiter.done():
         waiter.set_exception(error)
-
-
-class Answer(NamedTuple):
-    body: bytes
-    media_type: str
-    cached: bool
-
-
-class AnswerCache:
-    """Answers by (prepared text, media type), least recently used out first, within a byte budget.
-
-    An entry costs what it holds: the text and the body as Python objects (``sys.getsizeof``: a
-    text of non-Latin-1 characters takes 2 or 4 bytes each) and the entry's own bookkeeping
-    (the key's tuple and the ordered dict's node, measured with tracemalloc: 240 bytes).
-    """
-
-    ENTRY_OVERHEAD = 240
-
-    def __init__(self, budget: int):
-        self.budget, self.size = budget, 0
-        self.entries: OrderedDict[tuple[str, str], bytes] = OrderedDict()
-        self.hits = self.misses = 0
-
-    @staticmethod
-    def cacheable(text: str) -> bool:
-        return not (keywords(text) & _VOLATILE)
-
-    @classmethod
-    def cost(cls, key: tuple[str, str], body: bytes) -> int:
-        return sys.getsizeof(key[0]) + sys.getsizeof(key[1]) + sys.getsizeof(body) + cls.ENTRY_OVERHEAD
-
-    def get(self, key: tuple[str, str]) -> bytes | None:
-        body = self.entries.get(key)
-        if body is None:
-            self.misses += 1
-            return None
-        self.entries.move_to_end(key)
-        self.hits += 1
-        return body
-
-    def put(self, key: tuple[str, str], body: bytes) -> None:
-        cost = self.cost(key, body)
-        if cost > self.budget // 8 or key in self.entries:  # one answer may not crowd out the rest
-            return
-        self.entries[key] = body
-        self.size += cost
-        while self.size > self.budget:
-            dropped_key, dropped = self.entries.popitem(last=False)
-            self.size -= self.cost(dropped_key, dropped)
 
 
 class QueryWorkers:
@@ -406,7 +138,7 @@ class QueryWorkers:
         self.running = True
         for _ in range(self.workers):
             worker = self._fork()
-            _write_all(worker.requests, self._request("_ping", ()))
+            write_all(worker.requests, self._request("_ping", ()))
             if self._wait_blocking(worker, 60) is None:
                 self.close()
                 raise WorkerCrashed("a query worker did not start (it could not leave the network?)")
@@ -422,10 +154,7 @@ class QueryWorkers:
             try:
                 for fd in (*_SERVER_ENDS, requests_write, answers_read):
                     os.close(fd)
-                global _GRAPH
-                _GRAPH = self.kg
-                _initialize(server, self.isolate)
-                _serve_requests(requests_read, answers_write)
+                run_worker(self.kg, server, self.isolate, requests_read, answers_write)
             except BaseException:
                 code = 1
             finally:
@@ -433,7 +162,7 @@ class QueryWorkers:
         os.close(requests_read)
         os.close(answers_write)
         try:
-            fcntl.fcntl(answers_read, 1031, _PIPE_BYTES)  # F_SETPIPE_SZ (Linux)
+            fcntl.fcntl(answers_read, 1031, PIPE_BYTES)  # F_SETPIPE_SZ (Linux)
         except OSError:  # above /proc/sys/fs/pipe-max-size: the default (64 KiB) does
             pass
         os.set_blocking(requests_write, False)
@@ -446,7 +175,7 @@ class QueryWorkers:
     @staticmethod
     def _request(name: str, args: tuple[Any, ...]) -> bytes:
         payload = pickle.dumps((name, args), -1)
-        return len(payload).to_bytes(_LENGTH, "big") + payload
+        return len(payload).to_bytes(FRAME_LENGTH, "big") + payload
 
     def _wait_blocking(self, worker: _Worker, seconds: float) -> bytes | None:
         """The next answer frame of a worker read without an event loop (at start), or None."""
@@ -456,8 +185,8 @@ class QueryWorkers:
         try:
             if not select.select([worker.answers], [], [], seconds)[0]:
                 return None
-            header = _read_exactly(worker.answers, _LENGTH)
-            return _read_exactly(worker.answers, int.from_bytes(header, "big")) if header else None
+            header = read_exactly(worker.answers, FRAME_LENGTH)
+            return read_exactly(worker.answers, int.from_bytes(header, "big")) if header else None
         finally:
             os.set_blocking(worker.answers, False)
 
@@ -599,10 +328,10 @@ class QueryWorkers:
                     raise
                 self._release(worker)
                 kind, body = frame
-                if kind == _BYTES:
+                if kind == BYTES_FRAME:
                     return cast("T", body)
                 value = pickle.loads(body)
-                if kind == _ERROR:
+                if kind == ERROR_FRAME:
                     raise value
                 return cast("T", value)
             raise AssertionError("unreachable: the second attempt returns or raises")
@@ -655,7 +384,7 @@ class QueryWorkers:
             nonlocal expected
             try:
                 # what is left of the frame, once its length is known: os.read allocates as much as it is asked for
-                chunk = os.read(worker.answers, 1 << 16 if expected < 0 else min(expected - len(received), _PIPE_BYTES))
+                chunk = os.read(worker.answers, 1 << 16 if expected < 0 else min(expected - len(received), PIPE_BYTES))
             except BlockingIOError:
                 return
             except OSError:
@@ -665,11 +394,13 @@ class QueryWorkers:
                     done.set_exception(_Died(unread()))
                 return
             received.extend(chunk)
-            if expected < 0 and len(received) >= _LENGTH:
-                expected = _LENGTH + int.from_bytes(received[:_LENGTH], "big")
+            if expected < 0 and len(received) >= FRAME_LENGTH:
+                expected = FRAME_LENGTH + int.from_bytes(received[:FRAME_LENGTH], "big")
             if 0 <= expected <= len(received) and not done.done():
                 whole = memoryview(received)
-                done.set_result((bytes(whole[_LENGTH : _LENGTH + 1]), bytes(whole[_LENGTH + 1 : expected])))
+                done.set_result(
+                    (bytes(whole[FRAME_LENGTH : FRAME_LENGTH + 1]), bytes(whole[FRAME_LENGTH + 1 : expected]))
+                )
                 whole.release()
 
         def writable() -> None:

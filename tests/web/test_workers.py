@@ -1,14 +1,11 @@
-"""web/workers.py: queries in worker processes that hold the graph: each answer written within the
-size limit (answer_in_worker, rows_in_worker), the pool's deadline, queue bound and crashes told as
-the errors a client is given, the answer cache. The sandbox of the workers (no network, no life
+"""web/workers.py: the pool of worker processes that hold the graph: its deadline, queue bound and
+crashes told as the errors a client is given, its answer cache in use (the tasks a worker runs are
+tests/web/test_worker_tasks.py's, the cache itself tests/web/test_answer_cache.py's). The sandbox of the workers (no network, no life
 after the server) is tests/web/test_sandbox.py's."""
 
 from __future__ import annotations
 
 import asyncio
-import csv
-import gc
-import io
 import time
 import urllib.parse
 
@@ -16,11 +13,9 @@ import pyoxigraph as ox
 import pytest
 from conftest import serve_client
 
-from kosovo_kg.errors import QueryError, QueryTimeout, ResultTooLarge, ServerBusy, WorkerCrashed
-from kosovo_kg.querying.catalogue import get_stored_query
-from kosovo_kg.querying.pipeline import PreparedQuery, QueryOptions, evaluate, prepare, render
-from kosovo_kg.web import workers as module
-from kosovo_kg.web.workers import AnswerCache, QueryWorkers, answer_in_worker, rows_in_worker
+from kosovo_kg.errors import QueryTimeout, ServerBusy, WorkerCrashed
+from kosovo_kg.querying.pipeline import PreparedQuery
+from kosovo_kg.web.workers import QueryWorkers
 
 #: starts servers, processes or sockets: tests/rerun runs these again (see .ci/run)
 pytestmark = pytest.mark.live
@@ -41,78 +36,13 @@ def labels_in(body: bytes, media: str) -> list[str]:
     return [solution["label"].value for solution in ox.parse_query_results(body, kind)]
 
 
-@pytest.fixture
-def in_worker(kg, monkeypatch):
-    """This process as a worker of the graph (what a pool's initializer sets in each worker)."""
-    monkeypatch.setattr(module, "_GRAPH", kg)
-    yield
-    # pyoxigraph's query solutions may be freed only on the thread that made them: a traceback
-    # kept by pytest.raises holds them, so they are collected here rather than on a pool's thread
-    gc.collect()
-
-
-def test_an_answer_is_written_by_pyoxigraph_in_the_media_type_asked(in_worker):
-    body = answer_in_worker(NON_RECOGNIZING, "text/csv", 1_000_000)
-    assert [row["label"] for row in csv.DictReader(io.StringIO(body.decode()))] == FOUR
-    xml = answer_in_worker(NON_RECOGNIZING, "application/sparql-results+xml", 1_000_000)
-    assert labels_in(xml, "application/sparql-results+xml") == FOUR
-    turtle = answer_in_worker("CONSTRUCT WHERE { kkr:spain rdfs:label ?l }", "text/turtle", 1_000_000)
-    assert b"@prefix kkr: <https://w3id.org/kosovo-kg/resource/> ." in turtle and b"kkr:spain" in turtle
-    nt = answer_in_worker("DESCRIBE kkr:spain", "application/n-triples", 1_000_000)
-    assert len(list(ox.parse(nt, ox.RdfFormat.N_TRIPLES))) > 10
-
-
-def test_an_answer_over_the_limit_is_refused_once_the_limit_is_passed(in_worker):
-    with pytest.raises(ResultTooLarge) as caught:
-        answer_in_worker("SELECT * WHERE { ?s ?p ?o }", "application/sparql-results+json", 10_000)
-    assert str(caught.value) == (
-        "the result is larger than this server's limit of 10,000 bytes (--max-result-mb); add a LIMIT to the query"
-    )
-    assert caught.value.http_status == 413
-
-
-def test_a_query_the_engine_cannot_run_is_a_query_error(in_worker):
-    with pytest.raises(QueryError, match="syntax error"):
-        answer_in_worker("SELECT * WHERE { ?s ?p }", "text/csv", 1_000)
-
-
-def test_a_stored_questions_answer_is_the_command_lines(kg, in_worker):
-    prepared = prepare(get_stored_query("kfor-strength"), {}, QueryOptions(), kg)
-    expected = render(evaluate(prepared, kg, QueryOptions()), "csv", kg)
-    assert rows_in_worker(prepared.text, "text/csv", 1_000_000).decode() == expected
-    data = rows_in_worker(prepared.text, "application/sparql-results+json", 1_000_000)
-    assert data.startswith(b'{"head":{"vars":["date","troops","count"]}')
-    with pytest.raises(ResultTooLarge):
-        rows_in_worker(prepared.text, "text/csv", 10)
-
-
-def test_the_answer_cache_keeps_the_recently_used_within_its_budget():
-    entry = AnswerCache.cost(("a", "text/csv"), b"x" * 100)  # the answer and its key
-    cache = AnswerCache(budget=9 * entry)  # nine such answers: the tenth puts out the least recently used
-    for name in ("a", "b", "c"):
-        cache.put((name, "text/csv"), b"x" * 100)
-    assert cache.get(("a", "text/csv")) == b"x" * 100  # now the most recently used
-    for name in ("d", "e", "f", "g", "h", "i", "j"):
-        cache.put((name, "text/csv"), b"x" * 100)
-    assert cache.get(("a", "text/csv")) is not None and cache.get(("b", "text/csv")) is None
-    assert cache.size <= 9 * entry and (cache.hits, cache.misses) == (2, 1)
-    cache.put(("a", "text/csv"), b"y" * 10)  # an answer already kept is not replaced
-    assert cache.get(("a", "text/csv")) == b"x" * 100
-
-
-@pytest.mark.parametrize("function", ["RAND", "NOW", "UUID", "STRUUID", "BNODE"])
-def test_answers_that_change_from_run_to_run_are_never_cached(function):
-    assert not AnswerCache.cacheable(f"SELECT ({function.lower()}() AS ?x) WHERE {{}}")
-    assert AnswerCache.cacheable(f'SELECT ?x WHERE {{ ?x rdfs:comment "{function}" }}')
-
-
 @pytest.fixture(scope="module")
 def pool(kg):
     """One worker, a 1 s deadline, and two tasks no route asks for (a sleep, an exit) that the
     tests below hand it: the workers run only the tasks of their table, forked with it."""
     import os
 
-    from kosovo_kg.web.workers import TASKS
+    from kosovo_kg.web.worker_tasks import TASKS
 
     extra = {"sleep": time.sleep, "_exit": os._exit}
     TASKS.update(extra)
@@ -157,7 +87,7 @@ def test_the_queue_bound_answers_busy_with_retry_after(kg):
         workers = running.workers  # type: ignore[attr-defined]
 
         async def two_at_once() -> list[object]:
-            from kosovo_kg.web.workers import describe_in_worker
+            from kosovo_kg.web.worker_tasks import describe_in_worker
 
             first = asyncio.ensure_future(
                 workers.call(describe_in_worker, "https://w3id.org/kosovo-kg/resource/kosovo")
@@ -170,43 +100,6 @@ def test_the_queue_bound_answers_busy_with_retry_after(kg):
         assert isinstance(second, ServerBusy) and "retry shortly" in str(second)
         assert first is not None and not isinstance(first, BaseException)
         assert workers.pending == 0
-
-
-def test_answer_cache_is_bounded_and_skips_volatile_queries():
-    entry = AnswerCache.cost(("q00", "text/csv"), b"x" * 90)
-    cache = AnswerCache(budget=10 * entry)
-    assert not cache.cacheable("SELECT (RAND() AS ?r) {}") and not cache.cacheable("SELECT (STRUUID() AS ?u) {}")
-    assert cache.cacheable('SELECT ?x { ?x rdfs:label "RAND" }')
-    for index in range(20):
-        cache.put((f"q{index:02d}", "text/csv"), b"x" * 90)
-    assert cache.size <= 10 * entry and len(cache.entries) == 10
-    assert cache.get(("q00", "text/csv")) is None and cache.get(("q19", "text/csv")) == b"x" * 90
-    cache.put(("huge", "text/csv"), b"x" * (2 * entry))  # over an eighth of the budget: not kept
-    assert cache.get(("huge", "text/csv")) is None
-
-
-def test_the_answer_cache_holds_no_more_memory_than_its_budget_keys_included():
-    """200 distinct ~1 MB queries with an 8 MB budget (as `serve --cache-mb 8`) grew serve by 297 MB
-    when only the answers' bytes were counted: the memory the cache holds is measured here, texts of
-    characters beyond Latin-1 (4 bytes each in Python) included."""
-    import tracemalloc
-
-    budget = 8_000_000
-    cache = AnswerCache(budget)
-    tracemalloc.start()
-    try:
-        before = tracemalloc.get_traced_memory()[0]
-        for index in range(200):
-            text = f"SELECT * WHERE {{ ?s ?p '{index}' }} # " + ("\U0001f600" if index % 2 else "x") * 250_000
-            cache.put((text, "application/sparql-results+json"), b"{}" * (index % 7))
-            small = f"SELECT * WHERE {{ ?s ?p {index} }}"
-            cache.put((small, "application/sparql-results+json"), b"r" * 100_000)
-        del text, small
-        held = tracemalloc.get_traced_memory()[0] - before
-    finally:
-        tracemalloc.stop()
-    assert cache.size <= budget
-    assert held <= budget * 1.05, f"the cache holds {held:,} bytes for a budget of {budget:,}"
 
 
 @pytest.fixture(scope="module")

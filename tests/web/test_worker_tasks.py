@@ -1,0 +1,80 @@
+"""web/worker_tasks.py: what a worker runs, in this process as a worker of the graph: each answer
+written by pyoxigraph in the media type asked and within the size limit (answer_in_worker), a stored
+question's rows as the command line writes them (rows_in_worker), an engine's refusal as a
+QueryError. The pool that forks workers and hands them these tasks is tests/web/test_workers.py's."""
+
+from __future__ import annotations
+
+import csv
+import gc
+import io
+import urllib.parse
+
+import pyoxigraph as ox
+import pytest
+
+from kosovo_kg.errors import QueryError, ResultTooLarge
+from kosovo_kg.querying.catalogue import get_stored_query
+from kosovo_kg.querying.pipeline import QueryOptions, evaluate, prepare, render
+from kosovo_kg.web import worker_tasks as module
+from kosovo_kg.web.worker_tasks import answer_in_worker, rows_in_worker
+
+NON_RECOGNIZING = (
+    "SELECT ?label WHERE { ?r kkg:recognitionStatus kkg:DoesNotRecognize ; kkg:recognizer/rdfs:label ?label } "
+    "ORDER BY ?label"
+)
+FOUR = ["Greece", "Romania", "Slovakia", "Spain"]
+
+
+def q(text: str) -> str:
+    return "/sparql?" + urllib.parse.urlencode({"query": text})
+
+
+def labels_in(body: bytes, media: str) -> list[str]:
+    kind = {"application/sparql-results+xml": ox.QueryResultsFormat.XML}[media]
+    return [solution["label"].value for solution in ox.parse_query_results(body, kind)]
+
+
+@pytest.fixture
+def in_worker(kg, monkeypatch):
+    """This process as a worker of the graph (what a pool's initializer sets in each worker)."""
+    monkeypatch.setattr(module, "_GRAPH", kg)
+    yield
+    # pyoxigraph's query solutions may be freed only on the thread that made them: a traceback
+    # kept by pytest.raises holds them, so they are collected here rather than on a pool's thread
+    gc.collect()
+
+
+def test_an_answer_is_written_by_pyoxigraph_in_the_media_type_asked(in_worker):
+    body = answer_in_worker(NON_RECOGNIZING, "text/csv", 1_000_000)
+    assert [row["label"] for row in csv.DictReader(io.StringIO(body.decode()))] == FOUR
+    xml = answer_in_worker(NON_RECOGNIZING, "application/sparql-results+xml", 1_000_000)
+    assert labels_in(xml, "application/sparql-results+xml") == FOUR
+    turtle = answer_in_worker("CONSTRUCT WHERE { kkr:spain rdfs:label ?l }", "text/turtle", 1_000_000)
+    assert b"@prefix kkr: <https://w3id.org/kosovo-kg/resource/> ." in turtle and b"kkr:spain" in turtle
+    nt = answer_in_worker("DESCRIBE kkr:spain", "application/n-triples", 1_000_000)
+    assert len(list(ox.parse(nt, ox.RdfFormat.N_TRIPLES))) > 10
+
+
+def test_an_answer_over_the_limit_is_refused_once_the_limit_is_passed(in_worker):
+    with pytest.raises(ResultTooLarge) as caught:
+        answer_in_worker("SELECT * WHERE { ?s ?p ?o }", "application/sparql-results+json", 10_000)
+    assert str(caught.value) == (
+        "the result is larger than this server's limit of 10,000 bytes (--max-result-mb); add a LIMIT to the query"
+    )
+    assert caught.value.http_status == 413
+
+
+def test_a_query_the_engine_cannot_run_is_a_query_error(in_worker):
+    with pytest.raises(QueryError, match="syntax error"):
+        answer_in_worker("SELECT * WHERE { ?s ?p }", "text/csv", 1_000)
+
+
+def test_a_stored_questions_answer_is_the_command_lines(kg, in_worker):
+    prepared = prepare(get_stored_query("kfor-strength"), {}, QueryOptions(), kg)
+    expected = render(evaluate(prepared, kg, QueryOptions()), "csv", kg)
+    assert rows_in_worker(prepared.text, "text/csv", 1_000_000).decode() == expected
+    data = rows_in_worker(prepared.text, "application/sparql-results+json", 1_000_000)
+    assert data.startswith(b'{"head":{"vars":["date","troops","count"]}')
+    with pytest.raises(ResultTooLarge):
+        rows_in_worker(prepared.text, "text/csv", 10)
