@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from kosovo_kg.namespaces import KKG, KKR, WD, XSD
+from kosovo_kg.publish.lookup import MENTION
 
 if TYPE_CHECKING:
     from kosovo_kg.publish.links import Links
@@ -138,6 +139,21 @@ class Reader:
         return Value(text)
 
 
+def linked_text(text: str, reader: Reader) -> list[str | Value]:
+    """A curator's text (a doubt, a comment) with each ``kkr:NAME`` it mentions as a link by label."""
+    parts: list[str | Value] = []
+    at = 0
+    for match in MENTION.finditer(text):
+        iri = KKR + match.group(1)
+        if iri not in reader.lookup.labels:
+            continue
+        parts.append(text[at : match.start()])
+        parts.append(reader.resource(iri))
+        at = match.end()
+    parts.append(text[at:])
+    return [p for p in parts if p != ""]
+
+
 def group_digits(text: str) -> str:
     """A whole number with its thousands grouped; anything else as it is.
 
@@ -249,4 +265,4 @@ def _merge_sources(rows: list[list[list[Value]]]) -> list[list[list[Value]]]:
     return merged
 
 
-__all__ = ["AnswerTable", "Reader", "Row", "Value", "answer_table", "column_title", "group_digits"]
+__all__ = ["AnswerTable", "Reader", "Row", "Value", "answer_table", "column_title", "group_digits", "linked_text"]

@@ -119,6 +119,125 @@ def _bibtex_entry(kind: str, key: str, fields: dict[str, str | None], protect: t
     return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class _Asked:
+    """What a citation of an answer names: the stored question, its title with the parameters, the
+    release, where the answer is read (its page, else the release's site) and the release's IRI."""
+
+    name: str
+    title: str
+    release: Release
+    where: str
+    version_iri: str
+
+    @property
+    def key(self) -> str:
+        return f"kosovokg:{self.name}:{self.release.version}"
+
+
+def _answer_text(asked: _Asked, sources: list[Source]) -> str:
+    release = asked.release
+    lines = [
+        f"{AUTHOR} ({release.date[:4]}). “{asked.title}”. Answer to the stored question {asked.name} of "
+        f"{DATASET_TITLE}, release {release.version} of {release.date}. {LICENCE}. {asked.version_iri}"
+        + (f" — {asked.where}" if asked.where else ""),
+    ]
+    if sources:
+        lines.append("")
+        lines.append("Sources behind the rows:")
+        lines += [f"- {source_text(s)}" for s in sources]
+    return "\n".join(lines)
+
+
+def _answer_bibtex(asked: _Asked, sources: list[Source]) -> str:
+    release = asked.release
+    return _bibtex_entry(
+        "misc",
+        asked.key,
+        {
+            "author": AUTHOR,
+            "title": asked.title,
+            "howpublished": f"Answer to the stored question {asked.name} of {DATASET_TITLE}, release {release.version}",
+            "year": release.date[:4],
+            "date": release.date,
+            "version": release.version,
+            "url": asked.where or asked.version_iri,
+            "note": f"{LICENCE}; sources: " + ", ".join(_source_key(s) for s in sources) if sources else LICENCE,
+        },
+        protect=("title", "author"),
+    )
+
+
+def source_bibtex(source: Source) -> str:
+    """A source's BibTeX entry: a book, a journal article, or anything else as ``@misc``."""
+    d = source.details
+    kind = {"book": "book", "article-journal": "article"}.get(_source_type(source), "misc")
+    return _bibtex_entry(
+        kind,
+        _source_key(source),
+        {
+            "author": " and ".join(n.strip() for n in d.get("authorName", "").split(";") if n.strip()) or None,
+            "title": d.get("title") or source.label,
+            "journal" if kind == "article" else "howpublished": d.get("work"),
+            "publisher": source.publisher,
+            "volume": d.get("volume"),
+            "number": d.get("issue"),
+            "pages": d.get("pages"),
+            "year": source.year or None,
+            "date": d.get("published"),
+            "doi": d.get("doi"),
+            "isbn": d.get("isbn"),
+            "url": d.get("url"),
+            "urldate": d.get("retrieved"),
+        },
+    )
+
+
+def _answer_csl(asked: _Asked) -> dict[str, object]:
+    return {
+        "id": asked.key,
+        "type": "dataset",
+        "title": asked.title,
+        "author": [{"literal": AUTHOR}],
+        "container-title": DATASET_TITLE,
+        "version": asked.release.version,
+        "issued": {"date-parts": _date_parts(asked.release.date)},
+        "URL": asked.where or asked.version_iri,
+        "license": LICENCE,
+        "note": f"Answer to the stored question {asked.name}; release IRI {asked.version_iri}",
+    }
+
+
+def source_csl(source: Source) -> dict[str, object]:
+    """A source as a CSL-JSON item, with the fields the graph records for it."""
+    d = source.details
+    item: dict[str, object] = {
+        "id": _source_key(source),
+        "type": _source_type(source),
+        "title": d.get("title") or source.label,
+    }
+    optional = {
+        "author": _people(d["authorName"]) if d.get("authorName") else None,
+        "container-title": d.get("work"),
+        "publisher": source.publisher,
+        "volume": d.get("volume"),
+        "issue": d.get("issue"),
+        "page": d.get("pages"),
+        "issued": {"date-parts": _date_parts(d["published"])}
+        if d.get("published") and _date_parts(d["published"])
+        else None,
+        "accessed": {"date-parts": _date_parts(d["retrieved"])}
+        if d.get("retrieved") and _date_parts(d["retrieved"])
+        else None,
+        "DOI": d.get("doi"),
+        "ISBN": d.get("isbn"),
+        "URL": d.get("url"),
+        "language": d.get("language"),
+    }
+    item.update({k: v for k, v in optional.items() if v})
+    return item
+
+
 def cite_answer(
     name: str,
     summary: str,
@@ -127,108 +246,15 @@ def cite_answer(
     page_url: str | None,
     sources: list[Source],
 ) -> Citation:
-    """The citation of one stored question's answer (with these parameters) in one release."""
-    asked = ", ".join(f"{k} = {v}" for k, v in params.items())
-    title = summary + (f" ({asked})" if asked else "")
-    where = page_url or (release.url or "")
-    version_iri = f"{DATASET}/{release.version}"
-    # --- text
-    lines = [
-        f"{AUTHOR} ({release.date[:4]}). “{title}”. Answer to the stored question {name} of {DATASET_TITLE}, "
-        f"release {release.version} of {release.date}. {LICENCE}. {version_iri}" + (f" — {where}" if where else ""),
-    ]
-    if sources:
-        lines.append("")
-        lines.append("Sources behind the rows:")
-        lines += [f"- {source_text(s)}" for s in sources]
-    text = "\n".join(lines)
-    # --- BibTeX
-    answer_key = f"kosovokg:{name}:{release.version}"
-    entries = [
-        _bibtex_entry(
-            "misc",
-            answer_key,
-            {
-                "author": AUTHOR,
-                "title": title,
-                "howpublished": f"Answer to the stored question {name} of {DATASET_TITLE}, release {release.version}",
-                "year": release.date[:4],
-                "date": release.date,
-                "version": release.version,
-                "url": where or version_iri,
-                "note": f"{LICENCE}; sources: " + ", ".join(_source_key(s) for s in sources) if sources else LICENCE,
-            },
-            protect=("title", "author"),
-        )
-    ]
-    for source in sources:
-        d = source.details
-        kind = {"book": "book", "article-journal": "article"}.get(_source_type(source), "misc")
-        entries.append(
-            _bibtex_entry(
-                kind,
-                _source_key(source),
-                {
-                    "author": " and ".join(n.strip() for n in d.get("authorName", "").split(";") if n.strip()) or None,
-                    "title": d.get("title") or source.label,
-                    "journal" if kind == "article" else "howpublished": d.get("work"),
-                    "publisher": source.publisher,
-                    "volume": d.get("volume"),
-                    "number": d.get("issue"),
-                    "pages": d.get("pages"),
-                    "year": source.year or None,
-                    "date": d.get("published"),
-                    "doi": d.get("doi"),
-                    "isbn": d.get("isbn"),
-                    "url": d.get("url"),
-                    "urldate": d.get("retrieved"),
-                },
-            )
-        )
-    bibtex = "\n\n".join(entries) + "\n"
-    # --- CSL-JSON
-    answer: dict[str, object] = {
-        "id": answer_key,
-        "type": "dataset",
-        "title": title,
-        "author": [{"literal": AUTHOR}],
-        "container-title": DATASET_TITLE,
-        "version": release.version,
-        "issued": {"date-parts": _date_parts(release.date)},
-        "URL": where or version_iri,
-        "license": LICENCE,
-        "note": f"Answer to the stored question {name}; release IRI {version_iri}",
-    }
-    items: list[dict[str, object]] = [answer]
-    for source in sources:
-        d = source.details
-        item: dict[str, object] = {
-            "id": _source_key(source),
-            "type": _source_type(source),
-            "title": d.get("title") or source.label,
-        }
-        optional = {
-            "author": _people(d["authorName"]) if d.get("authorName") else None,
-            "container-title": d.get("work"),
-            "publisher": source.publisher,
-            "volume": d.get("volume"),
-            "issue": d.get("issue"),
-            "page": d.get("pages"),
-            "issued": {"date-parts": _date_parts(d["published"])}
-            if d.get("published") and _date_parts(d["published"])
-            else None,
-            "accessed": {"date-parts": _date_parts(d["retrieved"])}
-            if d.get("retrieved") and _date_parts(d["retrieved"])
-            else None,
-            "DOI": d.get("doi"),
-            "ISBN": d.get("isbn"),
-            "URL": d.get("url"),
-            "language": d.get("language"),
-        }
-        item.update({k: v for k, v in optional.items() if v})
-        items.append(item)
+    """The citation of one stored question's answer (with these parameters) in one release: as text,
+    as BibTeX and as CSL-JSON, the sources behind its rows with it."""
+    given = ", ".join(f"{k} = {v}" for k, v in params.items())
+    title = summary + (f" ({given})" if given else "")
+    asked = _Asked(name, title, release, page_url or (release.url or ""), f"{DATASET}/{release.version}")
+    bibtex = "\n\n".join([_answer_bibtex(asked, sources), *(source_bibtex(s) for s in sources)]) + "\n"
+    items = [_answer_csl(asked), *(source_csl(s) for s in sources)]
     csl = json.dumps(items, ensure_ascii=False, indent=2) + "\n"
-    return Citation(text, bibtex, csl)
+    return Citation(_answer_text(asked, sources), bibtex, csl)
 
 
-__all__ = ["Citation", "Release", "cite_answer", "source_text"]
+__all__ = ["Citation", "Release", "cite_answer", "source_bibtex", "source_csl", "source_text"]

@@ -9,16 +9,23 @@ panels a node gets follows from its classes (:data:`PANELS`); a panel whose answ
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from kosovo_kg.core.lexical import language_tag_case
-from kosovo_kg.namespaces import KKG, KKR, OWL, RDF, RDFS_LABEL, SKOS
+from kosovo_kg.namespaces import KKG, KKR, OWL, RDF, RDFS, RDFS_LABEL, SKOS
+from kosovo_kg.publish.answers import linked_text
+from kosovo_kg.publish.citing import source_text
+from kosovo_kg.querying.catalogue import get_stored_query
+from kosovo_kg.querying.pipeline import PreparedQuery, QueryOptions, prepare
 
 if TYPE_CHECKING:
+    from kosovo_kg.core.store import KnowledgeGraph
     from kosovo_kg.publish.answers import AnswerTable, Reader, Value
     from kosovo_kg.publish.lookup import Lookup
+    from kosovo_kg.publish.pages import Pages
+    from kosovo_kg.querying.results import Result
 
 
 @dataclass(frozen=True)
@@ -303,6 +310,105 @@ def resource_name(iri: str) -> str:
     return iri[len(KKR) :] if iri.startswith(KKR) else iri
 
 
+def describe(kg: KnowledgeGraph, iri: str) -> tuple[list[ox.Triple], list[ox.Triple]] | None:
+    """The triples about a resource, out of it and into it (the RDFS entailments included, as
+    queries see them), or ``None`` if the graph has none: what a resource's page and its RDF show."""
+    node = ox.NamedNode(iri)
+    outgoing = [quad.triple for quad in kg.store.quads_for_pattern(node, None, None)]
+    if not outgoing:
+        return None
+    incoming = [quad.triple for quad in kg.store.quads_for_pattern(None, None, node)]
+    return list(dict.fromkeys(outgoing)), list(dict.fromkeys(incoming))
+
+
+def profile_queries(pages: Pages, iri: str) -> list[tuple[PanelSpec, PreparedQuery]]:
+    """The stored questions a profile's panels and timeline are answered by, prepared for ``iri``."""
+    options = QueryOptions()
+    specs = panels_for(pages.lookup, iri)
+    if not is_fact(pages.lookup, iri) and not pages.lookup.is_a(iri, KKG + "Source"):
+        specs = [*specs, TIMELINE]
+    name = iri[len(KKR) :]
+    return [(spec, prepare(get_stored_query(spec.query), {spec.parameter: name}, options, pages.kg)) for spec in specs]
+
+
+def answered_panels(
+    pages: Pages, iri: str, answers: dict[str, Result]
+) -> tuple[list[dict[str, Any]], list[Entry], int]:
+    """The panels whose answers say more than the entity's name, and the timeline's entries with
+    their number: what the answers of :func:`profile_queries` show on the profile."""
+    name = iri[len(KKR) :]
+    panels = []
+    entries: list[Entry] = []
+    total = 0
+    for spec, _ in profile_queries(pages, iri):
+        result = answers.get(spec.query)
+        if result is None or not result.rows:
+            continue
+        if spec.query == TIMELINE.query:
+            entries, total = timeline(pages.table(result))
+            continue
+        table = pages.table(result, hide=spec.hide)
+        if not any(values for row in table.rows for values in row.cells):
+            continue  # the answer names the entity and nothing else (Kosovo has no NATO accession)
+        panels.append({"spec": spec, "table": table, "link": pages.links.question(spec.query, {spec.parameter: name})})
+    return panels, entries, total
+
+
+def profile_page(
+    pages: Pages,
+    iri: str,
+    outgoing: list[ox.Triple],
+    incoming: list[ox.Triple],
+    answers: dict[str, Result],
+    page_url: str | None = None,
+) -> str:
+    """An entity's profile from its triples and the answers of its :func:`profile_queries`."""
+    lookup, reader = pages.lookup, pages.reader
+    name = iri[len(KKR) :]
+    title = pages.label(iri)
+    kind = lookup.kind(iri)
+    panels, timeline_entries, timeline_total = answered_panels(pages, iri, answers)
+    qid, grade, no_wikidata = wikidata_of(lookup, iri, outgoing)
+    summaries = texts_of(outgoing, KKG + "summary")
+    source = lookup.sources.get(iri)
+    statements = readable_statements(
+        [t for t in outgoing if t.predicate.value not in (KKG + "doubt",)], lookup, reader, pages.kg.store
+    )
+    description = (
+        summaries[0] if summaries else f"{title}: {kind} in the kosovo-kg knowledge graph of Kosovo–NATO relations."
+    )
+    return pages.render(
+        "profile.html",
+        title=title,
+        description=description,
+        canonical=page_url,
+        og_type="article",
+        name=name,
+        iri=iri,
+        kind=kind,
+        dates=key_dates(outgoing),
+        wikidata=qid,
+        grade=grade,
+        no_wikidata=no_wikidata,
+        also=english_names(outgoing, title),
+        summaries=summaries,
+        comments=[linked_text(c, reader) for c in texts_of(outgoing, RDFS + "comment")],
+        source=source,
+        source_line=source_text(source) if source else None,
+        source_link=reader.source(iri) if source else None,
+        fact_sources=[reader.resource(s) for s in lookup.sources_of.get(iri, [])],
+        doubts=lookup.doubts.get(iri, []),
+        panels=panels,
+        timeline=timeline_entries,
+        timeline_total=timeline_total,
+        timeline_link=pages.links.question(TIMELINE.query, {TIMELINE.parameter: name}),
+        names=names_in_languages(outgoing),
+        statements=statements,
+        referred=referring(incoming, lookup, reader),
+        folded=bool(panels or timeline_entries),
+    )
+
+
 __all__ = [
     "PANELS",
     "TIMELINE",
@@ -310,12 +416,16 @@ __all__ = [
     "Nested",
     "PanelSpec",
     "Statement",
+    "answered_panels",
+    "describe",
     "english_names",
     "is_fact",
     "key_dates",
     "language_name",
     "names_in_languages",
     "panels_for",
+    "profile_page",
+    "profile_queries",
     "readable_statements",
     "referring",
     "texts_of",

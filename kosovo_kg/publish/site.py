@@ -34,9 +34,11 @@ from kosovo_kg.core.lexical import language_tag_case
 from kosovo_kg.errors import ParameterError, ReleaseError
 from kosovo_kg.namespaces import KKR, RDFS_LABEL, SKOS
 from kosovo_kg.publish.citing import Release
+from kosovo_kg.publish.home import home_page
 from kosovo_kg.publish.links import STATIC, Links, asset
-from kosovo_kg.publish.pages import Pages, describe
-from kosovo_kg.publish.profiles import language_name
+from kosovo_kg.publish.pages import Pages
+from kosovo_kg.publish.profiles import describe, language_name, profile_page, profile_queries
+from kosovo_kg.publish.questions import default_text, question_page
 from kosovo_kg.querying.catalogue import catalogue
 from kosovo_kg.querying.output import render as render_answer
 from kosovo_kg.querying.output import serialize_triples, to_xml
@@ -284,8 +286,8 @@ def write_resource(folder: Path, name: str, kg: KnowledgeGraph, pages: Pages, op
     outgoing, incoming = (
         sorted(part, key=lambda t: (str(t.predicate), str(t.object), str(t.subject))) for part in described
     )
-    answers = {spec.query: evaluate(prepared, kg, options) for spec, prepared in pages.profile_queries(iri)}
-    page = pages.profile(iri, outgoing, incoming, answers, pages.page_url(f"resource/{name}.html"))
+    answers = {spec.query: evaluate(prepared, kg, options) for spec, prepared in profile_queries(pages, iri)}
+    page = profile_page(pages, iri, outgoing, incoming, answers, pages.page_url(f"resource/{name}.html"))
     (folder / f"{name}.html").write_text(page, encoding="utf-8")
     triples = sorted(outgoing + incoming, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     for suffix, (media, _) in RDF_FILES.items():
@@ -304,10 +306,10 @@ def write_questions(folder: Path, kg: KnowledgeGraph, pages: Pages, options: Que
             prepared, error = None, str(problem)
         result = evaluate(prepared, kg, options) if prepared is not None else None
         url = pages.page_url(f"queries/{query.name}.html")
-        page = pages.question(query, {}, result, prepared, error=error, page_url=url)
+        page = question_page(pages, query, {}, result, prepared, error=error, page_url=url)
         (folder / f"{query.name}.html").write_text(page, encoding="utf-8")
         (folder / f"{query.name}.rq").write_text(
-            prepared.text if prepared else pages.default_text(query), encoding="utf-8"
+            prepared.text if prepared else default_text(query, kg), encoding="utf-8"
         )
         written += 2
         if result is not None:
@@ -378,7 +380,8 @@ def build_site(
     for entry in found:
         by_kind.setdefault(entry.kind, []).append(entry)
     languages = sorted({lang for entry in found for _, lang in entry.names if lang})
-    index = front.home(
+    index = home_page(
+        front,
         "site-index.html",
         version=version,
         date=date,

@@ -138,7 +138,7 @@ class _OneLinePerRequest(logging.Filter):
 _ONE_LINE_PER_REQUEST = _OneLinePerRequest()
 
 
-def guarded_protocol(read_timeout: float, log: AccessLog | None = None) -> type[HttpToolsProtocol]:
+class GuardedHttpToolsProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol with bounds at the door: on how long a request's headers may
     take, on the size of its head, and on the size of its body.
 
@@ -163,122 +163,128 @@ def guarded_protocol(read_timeout: float, log: AccessLog | None = None) -> type[
     where the guarded httptools served 3,489-3,535 (two runs). The parsing itself stays httptools'.
     """
 
-    logging.getLogger("uvicorn.error").addFilter(_ONE_LINE_PER_REQUEST)  # once: the same filter
+    #: Seconds a request's headers may take; set by :func:`guarded_protocol`.
+    read_timeout: float = 0.0
+    #: Where a refused request's line is written, if anywhere.
+    refusal_log: AccessLog | None = None
+    _header_timer: asyncio.TimerHandle | None = None
+    _refusal: tuple[int, str] | None = None
+    _in_head = True
+    _head_bytes = 0
+    _header_count = 0
+    _body_bytes = 0
 
-    class GuardedHttpToolsProtocol(HttpToolsProtocol):
-        _header_timer: asyncio.TimerHandle | None = None
-        _refusal: tuple[int, str] | None = None
-        _in_head = True
-        _head_bytes = 0
-        _header_count = 0
-        _body_bytes = 0
+    def _arm(self) -> None:
+        self._disarm()
+        self._header_timer = self.loop.call_later(self.read_timeout, self._too_slow)
 
-        def _arm(self) -> None:
-            self._disarm()
-            self._header_timer = self.loop.call_later(read_timeout, self._too_slow)
-
-        def _disarm(self) -> None:
-            if self._header_timer is not None:
-                self._header_timer.cancel()
-                self._header_timer = None
-
-        def _too_slow(self) -> None:
+    def _disarm(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
             self._header_timer = None
-            if not self.transport.is_closing():
-                self.transport.close()
 
-        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-            super().connection_made(transport)
+    def _too_slow(self) -> None:
+        self._header_timer = None
+        if not self.transport.is_closing():
+            self.transport.close()
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        while data and not self.transport.is_closing():
+            if self._in_head:
+                room = MAX_HEAD - self._head_bytes
+                if room <= 0:
+                    self._refuse(431, f"the request's head is larger than this server's limit of {MAX_HEAD:,} bytes")
+                    self.send_400_response("")
+                    return
+                piece, data = data[:room], data[room:]
+                self._head_bytes += len(piece)
+            else:
+                piece, data = data, b""
+            super().data_received(piece)
+
+    def _refuse(self, status: int, message: str) -> None:
+        if self._refusal is None:
+            self._refusal = (status, message)
+
+    def send_400_response(self, msg: str) -> None:
+        """uvicorn's answer to a request it cannot parse, or the door's refusal: JSON, as every
+        other error of ``serve``, and the connection closed."""
+        status, message = self._refusal or (400, "the request is not valid HTTP/1.1")
+        body = json.dumps({"error": message, "status": status}).encode()
+        head = [
+            b"HTTP/1.1 %d %s\r\n" % (status, HTTPStatus(status).phrase.encode()),
+            b"content-type: application/json\r\n",
+            b"content-length: %d\r\n" % len(body),
+            b"connection: close\r\n\r\n",
+        ]
+        self.transport.write(b"".join(head) + body)
+        self.transport.close()
+        if self.refusal_log is not None:
+            self.refusal_log.refused(self.client, status)
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._header_count = 0
+        self._body_bytes = 0
+
+    def on_url(self, url: bytes) -> None:
+        super().on_url(url)
+        if len(self.url) > MAX_REQUEST_LINE:
+            self._refuse(414, f"the request's target is longer than {MAX_REQUEST_LINE:,} bytes; POST a long query")
+            raise _Refused
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._header_count += 1
+        if len(name) + len(value) > MAX_HEADER_FIELD:
+            self._refuse(431, f"a header field is larger than this server's limit of {MAX_HEADER_FIELD:,} bytes")
+            raise _Refused
+        if self._header_count > MAX_HEADERS:
+            self._refuse(431, f"the request has more than {MAX_HEADERS} header fields")
+            raise _Refused
+        super().on_header(name, value)
+
+    def on_headers_complete(self) -> None:
+        self._disarm()
+        declared = [value for name, value in self.headers if name == b"content-length"]
+        if declared and declared[-1].strip().isdigit() and int(declared[-1]) > MAX_BODY:
+            self._refuse(413, f"the request body is larger than this server's limit of {MAX_BODY:,} bytes")
+            raise _Refused
+        self._in_head = False
+        super().on_headers_complete()
+
+    def on_body(self, body: bytes) -> None:
+        self._body_bytes += len(body)
+        if self._body_bytes > 2 * MAX_BODY:
+            self.transport.close()
+            return
+        super().on_body(body)
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self._in_head = True
+        self._head_bytes = 0
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.pipeline and not self.transport.is_closing():
             self._arm()
 
-        def connection_lost(self, exc: Exception | None) -> None:
-            self._disarm()
-            super().connection_lost(exc)
 
-        def data_received(self, data: bytes) -> None:
-            while data and not self.transport.is_closing():
-                if self._in_head:
-                    room = MAX_HEAD - self._head_bytes
-                    if room <= 0:
-                        self._refuse(
-                            431, f"the request's head is larger than this server's limit of {MAX_HEAD:,} bytes"
-                        )
-                        self.send_400_response("")
-                        return
-                    piece, data = data[:room], data[room:]
-                    self._head_bytes += len(piece)
-                else:
-                    piece, data = data, b""
-                super().data_received(piece)
-
-        def _refuse(self, status: int, message: str) -> None:
-            if self._refusal is None:
-                self._refusal = (status, message)
-
-        def send_400_response(self, msg: str) -> None:
-            """uvicorn's answer to a request it cannot parse, or the door's refusal: JSON, as every
-            other error of ``serve``, and the connection closed."""
-            status, message = self._refusal or (400, "the request is not valid HTTP/1.1")
-            body = json.dumps({"error": message, "status": status}).encode()
-            head = [
-                b"HTTP/1.1 %d %s\r\n" % (status, HTTPStatus(status).phrase.encode()),
-                b"content-type: application/json\r\n",
-                b"content-length: %d\r\n" % len(body),
-                b"connection: close\r\n\r\n",
-            ]
-            self.transport.write(b"".join(head) + body)
-            self.transport.close()
-            if log is not None:
-                log.refused(self.client, status)
-
-        def on_message_begin(self) -> None:
-            super().on_message_begin()
-            self._header_count = 0
-            self._body_bytes = 0
-
-        def on_url(self, url: bytes) -> None:
-            super().on_url(url)
-            if len(self.url) > MAX_REQUEST_LINE:
-                self._refuse(414, f"the request's target is longer than {MAX_REQUEST_LINE:,} bytes; POST a long query")
-                raise _Refused
-
-        def on_header(self, name: bytes, value: bytes) -> None:
-            self._header_count += 1
-            if len(name) + len(value) > MAX_HEADER_FIELD:
-                self._refuse(431, f"a header field is larger than this server's limit of {MAX_HEADER_FIELD:,} bytes")
-                raise _Refused
-            if self._header_count > MAX_HEADERS:
-                self._refuse(431, f"the request has more than {MAX_HEADERS} header fields")
-                raise _Refused
-            super().on_header(name, value)
-
-        def on_headers_complete(self) -> None:
-            self._disarm()
-            declared = [value for name, value in self.headers if name == b"content-length"]
-            if declared and declared[-1].strip().isdigit() and int(declared[-1]) > MAX_BODY:
-                self._refuse(413, f"the request body is larger than this server's limit of {MAX_BODY:,} bytes")
-                raise _Refused
-            self._in_head = False
-            super().on_headers_complete()
-
-        def on_body(self, body: bytes) -> None:
-            self._body_bytes += len(body)
-            if self._body_bytes > 2 * MAX_BODY:
-                self.transport.close()
-                return
-            super().on_body(body)
-
-        def on_message_complete(self) -> None:
-            super().on_message_complete()
-            self._in_head = True
-            self._head_bytes = 0
-
-        def on_response_complete(self) -> None:
-            super().on_response_complete()
-            if not self.pipeline and not self.transport.is_closing():
-                self._arm()
-
-    return GuardedHttpToolsProtocol
+def guarded_protocol(read_timeout: float, log: AccessLog | None = None) -> type[HttpToolsProtocol]:
+    """:class:`GuardedHttpToolsProtocol` with this bound on the time a request's headers take and
+    this log of refusals, as the protocol class uvicorn is given (``http=``)."""
+    logging.getLogger("uvicorn.error").addFilter(_ONE_LINE_PER_REQUEST)  # once: the same filter
+    return type(
+        "GuardedHttpToolsProtocol", (GuardedHttpToolsProtocol,), {"read_timeout": read_timeout, "refusal_log": log}
+    )
 
 
 class Serving:

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from kosovo_kg.errors import QueryError, ResultTooLarge
 from kosovo_kg.namespaces import PREFIXES
-from kosovo_kg.publish.pages import describe
+from kosovo_kg.publish.profiles import describe
 from kosovo_kg.querying.engines import oxigraph_failure, oxigraph_query, syntax_message
 from kosovo_kg.querying.output import graph_format
 from kosovo_kg.querying.pipeline import PreparedQuery, QueryOptions, evaluate

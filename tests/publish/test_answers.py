@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from kosovo_kg.namespaces import KKG, KKR, WD, XSD
-from kosovo_kg.publish.answers import Reader, answer_table, column_title, group_digits
+from kosovo_kg.publish.answers import Reader, answer_table, column_title, group_digits, linked_text
 from kosovo_kg.publish.links import Links
 from kosovo_kg.publish.lookup import Lookup
 from kosovo_kg.querying.catalogue import get_stored_query
@@ -128,3 +128,12 @@ def test_years_are_not_grouped_but_large_counts_are(kg, lookup):
     enlargement = table(kg, lookup, "nato-enlargement")
     assert all(re.fullmatch(r"\d{4}", texts(row)[0]) for row in enlargement.rows)
     assert texts(table(kg, lookup, "poll-trend").rows[0])[3] == "1100"
+
+
+def test_a_curators_text_links_the_resources_it_mentions_by_label(lookup):
+    parts = linked_text("Disputed by kkr:ref-01 and kkr:nowhere, see kkr:kosovo.", Reader(lookup, Links()))
+    texts = [p if isinstance(p, str) else p.text for p in parts]
+    assert texts[0] == "Disputed by " and texts[-1] == "."
+    assert "kkr:nowhere" in texts[2]  # a name the graph does not hold stays as it is written
+    assert [p.text for p in parts if not isinstance(p, str)][-1] == "Kosovo"
+    assert linked_text("", Reader(lookup, Links())) == []

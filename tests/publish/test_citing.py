@@ -9,7 +9,7 @@ import pytest
 
 from kosovo_kg.namespaces import KKR
 from kosovo_kg.publish.answers import answer_table
-from kosovo_kg.publish.citing import Release, cite_answer, source_text
+from kosovo_kg.publish.citing import Release, cite_answer, source_bibtex, source_csl, source_text
 from kosovo_kg.publish.links import Links
 from kosovo_kg.publish.lookup import Lookup, Source
 from kosovo_kg.querying.catalogue import get_stored_query
@@ -45,6 +45,19 @@ def test_a_source_as_a_reference_line():
         == "Doe, Jane; Roe, R. (2015) “Kosovo & NATO: 100% {true}”. A Publisher. ISBN 978-9951-679-23-7."
     )
     assert source_text(PAGE) == "“Some page”. X News. https://x.test/a (retrieved 2025-01-02)"
+
+
+def test_a_source_as_a_bibtex_entry_and_a_csl_item_of_its_type():
+    assert source_bibtex(BOOK).startswith("@book{ref-17,\n") and "  isbn = {978-9951-679-23-7}," in source_bibtex(BOOK)
+    assert source_bibtex(PAGE).startswith("@misc{src-x,\n") and "  howpublished = {X News}," in source_bibtex(PAGE)
+    assert source_csl(PAGE) == {
+        "id": "src-x",
+        "type": "webpage",
+        "title": "Some page",
+        "container-title": "X News",
+        "accessed": {"date-parts": [[2025, 1, 2]]},
+        "URL": "https://x.test/a",
+    }
 
 
 def test_the_answer_with_its_parameters_and_the_release_it_is_from():

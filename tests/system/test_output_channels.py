@@ -213,7 +213,8 @@ def html_shape(page: str) -> collections.Counter:
 
 
 def resource_page(label: str) -> str:
-    from kosovo_kg.publish.pages import Pages, describe
+    from kosovo_kg.publish.pages import Pages
+    from kosovo_kg.publish.profiles import describe, profile_page, profile_queries
     from kosovo_kg.querying.pipeline import QueryOptions, evaluate
 
     other = ox.NamedNode(KKR + "other")
@@ -230,8 +231,8 @@ def resource_page(label: str) -> str:
     assert found is not None
     pages = Pages(kg, allow_federation=False)
     options = QueryOptions()
-    answers = {spec.query: evaluate(prepared, kg, options) for spec, prepared in pages.profile_queries(THING.value)}
-    return pages.profile(THING.value, *found, answers)
+    answers = {spec.query: evaluate(prepared, kg, options) for spec, prepared in profile_queries(pages, THING.value)}
+    return profile_page(pages, THING.value, *found, answers)
 
 
 @SETTINGS

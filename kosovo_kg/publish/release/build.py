@@ -6,7 +6,7 @@ import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import pyoxigraph as ox
 
@@ -20,6 +20,9 @@ from kosovo_kg.publish.release.dates import ReleaseDate, check_date, check_versi
 from kosovo_kg.publish.release.graph import DUMPS, canonical_graph, dump_name, header_triples, sorted_triples
 from kosovo_kg.publish.release.previous import CHECKSUMS, read_release, sha256_of
 from kosovo_kg.publish.release.void import release_void
+
+if TYPE_CHECKING:
+    from kosovo_kg.publish.changes import Release
 
 
 class ReleaseBuild(NamedTuple):
@@ -82,6 +85,41 @@ def write_checksums(folder: Path) -> dict[str, int]:
     return {p.relative_to(folder).as_posix(): p.stat().st_size for p in folder.rglob("*") if p.is_file()}
 
 
+def copy_schemas(
+    folder: Path, ontology: Path | None, shapes: Path | None, descriptions: dict[str, tuple[str, Path]]
+) -> None:
+    """The ontology and the shapes beside the dumps (the packaged ones unless others are given);
+    adds them to ``descriptions``."""
+    for name, source, what in (
+        ("ontology.ttl", ontology or paths.ontology_file(), "The OWL ontology (TBox), Turtle"),
+        ("shapes.ttl", shapes or paths.shapes_file(), "The SHACL shapes, Turtle"),
+    ):
+        shutil.copyfile(source, folder / name)
+        descriptions[name] = (what, folder / name)
+
+
+def write_about(
+    folder: Path,
+    canonical: KnowledgeGraph,
+    stated: KnowledgeGraph,
+    before: Release | None,
+    version: str,
+    date: ReleaseDate,
+    base_url: str | None,
+) -> None:
+    """What the release says about itself: CHANGES.md (against the previous release), CITATION.cff
+    and the w3id.org redirects."""
+    from kosovo_kg.publish.changes import Release, render_changes
+    from kosovo_kg.publish.site import w3id_htaccess
+
+    new_release = Release(version, date.date, stated.triples)
+    (folder / "CHANGES.md").write_text(render_changes(new_release, before, [DATASET]), encoding="utf-8")
+    (folder / "CITATION.cff").write_text(
+        citation(canonical, version, date.date, date.commit, base_url), encoding="utf-8"
+    )
+    (folder / "w3id.htaccess").write_text(w3id_htaccess(f"{base_url}/site" if base_url else None), encoding="utf-8")
+
+
 def build_release(
     kg: KnowledgeGraph,
     output: Path | str,
@@ -102,8 +140,7 @@ def build_release(
     :func:`release_date` finds it from the packaged files); ``version`` defaults to the date with
     dots (2026.11.30). ``previous`` is an earlier release's folder, for CHANGES.md.
     """
-    from kosovo_kg.publish.changes import Release, render_changes
-    from kosovo_kg.publish.site import build_site, w3id_htaccess
+    from kosovo_kg.publish.site import build_site
 
     started = time.monotonic()
     target = Path(output)
@@ -126,23 +163,13 @@ def build_release(
         announce(f"  stated: {len(stated_graph):,} triples in {len(DUMPS)} formats")
         inferred_triples = write_inferred(folder, canonical, header, descriptions, announce) if inferred else None
         inferred_count = len(inferred_triples) if inferred_triples is not None else None
-        for name, source, what in (
-            ("ontology.ttl", ontology or paths.ontology_file(), "The OWL ontology (TBox), Turtle"),
-            ("shapes.ttl", shapes or paths.shapes_file(), "The SHACL shapes, Turtle"),
-        ):
-            shutil.copyfile(source, folder / name)
-            descriptions[name] = (what, folder / name)
+        copy_schemas(folder, ontology, shapes, descriptions)
         (folder / "void.ttl").write_bytes(
             release_void(
                 stated_graph.triples, inferred_triples, canonical, version, date.date, descriptions, endpoint, base_url
             )
         )
-        new_release = Release(version, date.date, stated_graph.triples)
-        (folder / "CHANGES.md").write_text(render_changes(new_release, before, [DATASET]), encoding="utf-8")
-        (folder / "CITATION.cff").write_text(
-            citation(canonical, version, date.date, date.commit, base_url), encoding="utf-8"
-        )
-        (folder / "w3id.htaccess").write_text(w3id_htaccess(f"{base_url}/site" if base_url else None), encoding="utf-8")
+        write_about(folder, canonical, stated_graph, before, version, date, base_url)
         listed = {**descriptions, **{name: (what, folder / name) for name, what in ABOUT.items()}}
         downloads = [(name, what, path.stat().st_size) for name, (what, path) in sorted(listed.items())]
         announce("  the site:")

@@ -12,7 +12,9 @@ from starlette.types import Scope
 
 from kosovo_kg.core.extras import require_extra
 from kosovo_kg.errors import RequestError
+from kosovo_kg.publish.home import home_page
 from kosovo_kg.publish.links import STATIC, unhashed
+from kosovo_kg.publish.questions import editor_page
 from kosovo_kg.web.state import state_of
 
 #: A content-addressed file never changes: a new version has a new name.
@@ -36,12 +38,12 @@ class Static(StaticFiles):
 async def home(request: Request) -> Response:
     state = state_of(request)
     require_extra("charts", "the home page's charts")
-    page = await run_in_threadpool(state.pages.home)
+    page = await run_in_threadpool(home_page, state.pages)
     return Response(page, media_type=HTML, headers={"Cache-Control": PAGE_CACHE})
 
 
 async def editor(request: Request) -> Response:
-    page = await run_in_threadpool(state_of(request).pages.editor)
+    page = await run_in_threadpool(editor_page, state_of(request).pages)
     return Response(page, media_type=HTML, headers={"Cache-Control": PAGE_CACHE})
 
 

@@ -13,6 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from kosovo_kg.errors import ParameterError, QueryError, RequestError
+from kosovo_kg.publish.questions import question_page
 from kosovo_kg.querying.catalogue import StoredQuery, get_stored_query
 from kosovo_kg.querying.output import render, to_xml
 from kosovo_kg.web.errors import wants_html
@@ -47,17 +48,17 @@ async def question(request: Request) -> Response:
         return await download(request, query, given, suffix)
     page_url = base_of(request) + request.url.path + (f"?{request.url.query}" if request.url.query else "")
     if query.federated and not state.settings.allow_federation:
-        page = state.pages.question(query, given, None, None, page_url=page_url)
+        page = question_page(state.pages, query, given, None, None, page_url=page_url)
         return Response(page, media_type=HTML, headers={"Cache-Control": PAGE_CACHE})
     try:
         prepared = await state.screened(query, dict[str, object](given))
     except ParameterError as error:
         if not wants_html(request):
             raise
-        page = state.pages.question(query, given, None, None, error=str(error), page_url=page_url)
+        page = question_page(state.pages, query, given, None, None, error=str(error), page_url=page_url)
         return Response(page, media_type=HTML, status_code=400)
     result = await state.workers.result(prepared)
-    page = state.pages.question(query, given, result, prepared, page_url=page_url)
+    page = question_page(state.pages, query, given, result, prepared, page_url=page_url)
     return Response(page, media_type=HTML, headers={"Cache-Control": PAGE_CACHE})
 
 

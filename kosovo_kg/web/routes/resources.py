@@ -14,6 +14,7 @@ from starlette.routing import Route
 from kosovo_kg.core.paths import ontology_file
 from kosovo_kg.errors import RequestError
 from kosovo_kg.namespaces import KKR, shorten
+from kosovo_kg.publish.profiles import profile_page, profile_queries
 from kosovo_kg.publish.release.void import endpoint_void
 from kosovo_kg.querying.output import GRAPH_MEDIA_TYPES, serialize_triples
 from kosovo_kg.web.protocol import chosen, with_charset
@@ -57,11 +58,11 @@ async def resource(request: Request) -> Response:
     if media != "text/html":
         body = serialize_triples(outgoing + incoming, media)
         return Response(body, media_type=with_charset(media), headers=headers)
-    planned = await run_in_threadpool(state.pages.profile_queries, iri)
+    planned = await run_in_threadpool(profile_queries, state.pages, iri)
     results = await asyncio.gather(*(state.workers.result(prepared) for _, prepared in planned))
     answers = {spec.query: result for (spec, _), result in zip(planned, results, strict=True)}
     page_url = base_of(request) + request.url.path
-    page = await run_in_threadpool(state.pages.profile, iri, outgoing, incoming, answers, page_url)
+    page = await run_in_threadpool(profile_page, state.pages, iri, outgoing, incoming, answers, page_url)
     return Response(page, media_type=HTML, headers={**headers, "Cache-Control": PAGE_CACHE})
 
 

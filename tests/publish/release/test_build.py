@@ -27,8 +27,9 @@ from kosovo_kg.core.writing import MANIFEST
 from kosovo_kg.errors import ReleaseError
 from kosovo_kg.namespaces import DATASET
 from kosovo_kg.publish.changes import DERIVED
-from kosovo_kg.publish.release.build import build_release
-from kosovo_kg.publish.release.graph import INFERRED_DATASET
+from kosovo_kg.publish.release.build import build_release, copy_schemas, write_about
+from kosovo_kg.publish.release.dates import ReleaseDate
+from kosovo_kg.publish.release.graph import INFERRED_DATASET, canonical_graph
 from kosovo_kg.publish.release.previous import CHECKSUMS, read_release
 
 VOID = "http://rdfs.org/ns/void#"
@@ -422,3 +423,22 @@ def test_a_release_that_fails_midway_leaves_the_earlier_release_in_place(tmp_pat
     build = build_release(load_graph(), target, date="2026-12-02", inferred=False, previous=releases["r1"])
     assert read_release(target).version == "2026.12.02" and build.inferred_triples is None
     assert not (target / "kosovo-kg.inferred.nt").exists() and _leftovers(tmp_path) == []
+
+
+def test_the_schemas_are_copied_beside_the_dumps_and_described(tmp_path):
+    descriptions: dict[str, tuple[str, Path]] = {}
+    copy_schemas(tmp_path, None, None, descriptions)
+    assert (tmp_path / "ontology.ttl").read_bytes() == paths.ontology_file().read_bytes()
+    assert (tmp_path / "shapes.ttl").read_bytes() == paths.shapes_file().read_bytes()
+    assert {name: path for name, (_, path) in descriptions.items()} == {
+        "ontology.ttl": tmp_path / "ontology.ttl",
+        "shapes.ttl": tmp_path / "shapes.ttl",
+    }
+
+
+def test_what_a_release_says_about_itself(tmp_path, kg):
+    canonical = canonical_graph(kg)
+    write_about(tmp_path, canonical, canonical, None, "1.0", ReleaseDate("2026-01-31", "--date"), "https://x.test")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["CHANGES.md", "CITATION.cff", "w3id.htaccess"]
+    assert "version: '1.0'" in (tmp_path / "CITATION.cff").read_text(encoding="utf-8")
+    assert "https://x.test/site" in (tmp_path / "w3id.htaccess").read_text(encoding="utf-8")
