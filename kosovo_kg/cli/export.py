@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kosovo_kg.cli.options import add_data_options, in_any_case, progress, query_options, say
+from kosovo_kg.cli.options import add_data_options, add_format_option, progress, query_options, say
 
 TYPE_CHECKING = False  # typing is not imported at run time: see core/records.py
 if TYPE_CHECKING:
@@ -20,13 +20,7 @@ DETAILS = ""
 
 
 def add_arguments(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "--format",
-        type=in_any_case(EXPORT_FORMATS),
-        choices=EXPORT_FORMATS,
-        default="turtle",
-        help="The format to write.",
-    )
+    add_format_option(command, EXPORT_FORMATS, "The format to write.")
     command.add_argument("-o", "--output", type=str, help="Write to this file (atomically) instead of stdout.")
     command.add_argument(
         "--inferred", action="store_true", help="Add what the OWL reasoner (HermiT) entails; needs Java."

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kosovo_kg.cli.options import add_data_options, in_any_case, number, query_options, say
+from kosovo_kg.cli.options import add_data_options, add_format_option, number, query_options, say
 
 SUMMARY = "Find entities by name, in any language or script, with or without diacritics, misspelt a little."
 DETAILS = (
@@ -27,13 +27,7 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--limit", type=number(1, 1000, kind=int), default=10, help="At most this many results (default 10)."
     )
-    command.add_argument(
-        "--format",
-        type=in_any_case(("table", "json")),
-        choices=("table", "json"),
-        default="table",
-        help="How to print the results.",
-    )
+    add_format_option(command, ("table", "json"), "How to print the results.")
     add_data_options(command, only="Search")
 
 

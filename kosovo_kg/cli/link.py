@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from kosovo_kg.cli.options import in_any_case, write_report
+from kosovo_kg.cli.options import add_format_option, write_report
 from kosovo_kg.errors import EXIT_VIOLATIONS
 
 SUMMARY = (
@@ -15,13 +15,7 @@ DETAILS = "Exit 1 when an identifier is used by two entities or a link does not 
 
 
 def add_arguments(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "--format",
-        type=in_any_case(("text", "json")),
-        choices=("text", "json"),
-        default="text",
-        help="How to print the report.",
-    )
+    add_format_option(command, ("text", "json"), "How to print the report.")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -17,6 +17,9 @@ TYPE_CHECKING = False  # typing is not imported at run time: see core/records.py
 if TYPE_CHECKING:
     from kosovo_kg.querying.pipeline import QueryOptions
 
+#: querying.output's formats, named again here: importing that module (and pyoxigraph with it) to
+#: build the parser would cost every command, `queries` and `--help` too (tests/cli/test_options.py
+#: holds the two the same).
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
 
 
@@ -112,7 +115,8 @@ def parse_params(values: Sequence[str]) -> dict[str, str]:
 
 def in_any_case(choices: Iterable[str]) -> Callable[[str], str]:
     """An option's ``type`` for its ``choices`` in any case ("CSV" is csv). A value that is none of
-    them is passed on as typed, so argparse's error shows what the user wrote, not its lower case.
+    them is passed on as typed, so argparse's error shows what the user wrote, not its lower case
+    (an escape sequence in it would otherwise reach the message altered).
 
     >>> in_any_case(("table", "csv"))("CSV"), in_any_case(("table", "csv"))("XML")
     ('csv', 'XML')
@@ -123,6 +127,11 @@ def in_any_case(choices: Iterable[str]) -> Callable[[str], str]:
         return by_lower.get(value.lower(), value)
 
     return chosen
+
+
+def add_format_option(command: argparse.ArgumentParser, formats: Sequence[str], what: str) -> None:
+    """``--format``: one of ``formats`` in any case, the first by default."""
+    command.add_argument("--format", type=in_any_case(formats), choices=formats, default=formats[0], help=what)
 
 
 def add_data_options(command: argparse.ArgumentParser, *, only: str = "") -> None:
@@ -164,13 +173,7 @@ class _NoCache(argparse.Action):
 
 
 def add_query_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "--format",
-        type=in_any_case(OUTPUT_FORMATS),
-        choices=OUTPUT_FORMATS,
-        default="table",
-        help="How to print the answer.",
-    )
+    add_format_option(command, OUTPUT_FORMATS, "How to print the answer.")
     command.add_argument(
         "--engine",
         default="oxigraph",

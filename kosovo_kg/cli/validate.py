@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from kosovo_kg.cli.options import add_data_options, in_any_case, progress, say, write_report
+from kosovo_kg.cli.options import add_data_options, add_format_option, progress, say, write_report
 from kosovo_kg.errors import EXIT_VIOLATIONS
 
 SUMMARY = "SHACL shapes, OWL reasoning and quality checks over the graph plus any extra FILES."
@@ -17,13 +17,7 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--no-reasoning", action="store_true", help="Skip the OWL consistency check (HermiT needs Java)."
     )
-    command.add_argument(
-        "--format",
-        type=in_any_case(("text", "json")),
-        choices=("text", "json"),
-        default="text",
-        help="How to print the report.",
-    )
+    add_format_option(command, ("text", "json"), "How to print the report.")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -150,3 +150,10 @@ def test_a_report_is_printed_as_text_or_json(capsys):
 def test_messages_for_the_person_go_to_stderr(capsys):
     say("wrote out.ttl")
     assert capsys.readouterr() == ("", "wrote out.ttl\n")
+
+
+def test_the_parsers_output_formats_are_the_writers():
+    from kosovo_kg.cli.options import OUTPUT_FORMATS
+    from kosovo_kg.querying import output
+
+    assert OUTPUT_FORMATS == output.OUTPUT_FORMATS
