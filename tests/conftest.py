@@ -355,3 +355,38 @@ class ConnectionListener:
 def listener() -> Iterator[ConnectionListener]:
     with ConnectionListener() as running:
         yield running
+
+
+# --- a SPARQL question the web tests ask, and reading its answers ------------------------------
+
+#: The NATO members that do not recognize Kosovo, by label (the project's prefixes are predeclared).
+NON_RECOGNIZING = (
+    "SELECT ?label WHERE { ?r kkg:recognitionStatus kkg:DoesNotRecognize ; kkg:recognizer/rdfs:label ?label } "
+    "ORDER BY ?label"
+)
+#: Its answer.
+FOUR = ["Greece", "Romania", "Slovakia", "Spain"]
+
+
+def sparql_path(text: str) -> str:
+    """``/sparql?query=…`` for a query sent by GET."""
+    import urllib.parse
+
+    return "/sparql?" + urllib.parse.urlencode({"query": text})
+
+
+def labels_in(body: bytes, media: str) -> list[str]:
+    """The ``label`` column of a SPARQL results document in ``media``."""
+    import pyoxigraph as ox
+
+    if media == "text/csv":  # pyoxigraph does not read CSV results (they are lossy)
+        import csv
+        import io
+
+        return [row["label"] for row in csv.DictReader(io.StringIO(body.decode()))]
+    kind = {
+        "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+        "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+        "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+    }[media]
+    return [solution["label"].value for solution in ox.parse_query_results(body, kind)]

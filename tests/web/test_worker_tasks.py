@@ -8,31 +8,16 @@ from __future__ import annotations
 import csv
 import gc
 import io
-import urllib.parse
 
 import pyoxigraph as ox
 import pytest
+from conftest import FOUR, NON_RECOGNIZING, labels_in
 
 from kosovo_kg.errors import QueryError, ResultTooLarge
 from kosovo_kg.querying.catalogue import get_stored_query
 from kosovo_kg.querying.pipeline import QueryOptions, evaluate, prepare, render
 from kosovo_kg.web import worker_tasks as module
 from kosovo_kg.web.worker_tasks import answer_in_worker, rows_in_worker
-
-NON_RECOGNIZING = (
-    "SELECT ?label WHERE { ?r kkg:recognitionStatus kkg:DoesNotRecognize ; kkg:recognizer/rdfs:label ?label } "
-    "ORDER BY ?label"
-)
-FOUR = ["Greece", "Romania", "Slovakia", "Spain"]
-
-
-def q(text: str) -> str:
-    return "/sparql?" + urllib.parse.urlencode({"query": text})
-
-
-def labels_in(body: bytes, media: str) -> list[str]:
-    kind = {"application/sparql-results+xml": ox.QueryResultsFormat.XML}[media]
-    return [solution["label"].value for solution in ox.parse_query_results(body, kind)]
 
 
 @pytest.fixture

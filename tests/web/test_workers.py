@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-import urllib.parse
 
-import pyoxigraph as ox
 import pytest
-from conftest import serve_client
+from conftest import FOUR, NON_RECOGNIZING, labels_in, serve_client, sparql_path
 
 from kosovo_kg.errors import QueryTimeout, ServerBusy, WorkerCrashed
 from kosovo_kg.querying.pipeline import PreparedQuery
@@ -19,21 +17,6 @@ from kosovo_kg.web.workers import QueryWorkers
 
 #: starts servers, processes or sockets: tests/rerun runs these again (see .ci/run)
 pytestmark = pytest.mark.live
-
-NON_RECOGNIZING = (
-    "SELECT ?label WHERE { ?r kkg:recognitionStatus kkg:DoesNotRecognize ; kkg:recognizer/rdfs:label ?label } "
-    "ORDER BY ?label"
-)
-FOUR = ["Greece", "Romania", "Slovakia", "Spain"]
-
-
-def q(text: str) -> str:
-    return "/sparql?" + urllib.parse.urlencode({"query": text})
-
-
-def labels_in(body: bytes, media: str) -> list[str]:
-    kind = {"application/sparql-results+xml": ox.QueryResultsFormat.XML}[media]
-    return [solution["label"].value for solution in ox.parse_query_results(body, kind)]
 
 
 @pytest.fixture(scope="module")
@@ -137,9 +120,9 @@ def test_an_idle_worker_killed_is_replaced_and_queries_its_own_pools_graph(kg, m
 
 def test_cached_answers_are_the_same_bytes(kg):
     with serve_client(kg, timeout=3, cache_bytes=1_000_000) as running:
-        first = running.get(q(NON_RECOGNIZING), headers={"Accept": "text/csv"})
-        second = running.get(q(NON_RECOGNIZING), headers={"Accept": "text/csv"})
-        other = running.get(q(NON_RECOGNIZING), headers={"Accept": "application/sparql-results+xml"})
+        first = running.get(sparql_path(NON_RECOGNIZING), headers={"Accept": "text/csv"})
+        second = running.get(sparql_path(NON_RECOGNIZING), headers={"Accept": "text/csv"})
+        other = running.get(sparql_path(NON_RECOGNIZING), headers={"Accept": "application/sparql-results+xml"})
         assert first.content == second.content and first.status_code == second.status_code == 200
         assert labels_in(other.content, "application/sparql-results+xml") == FOUR
         cache = running.workers.cache  # type: ignore[attr-defined]

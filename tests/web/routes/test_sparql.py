@@ -5,19 +5,12 @@ route, are tests/web/test_app.py's."""
 
 from __future__ import annotations
 
-import urllib.parse
-
 import pyoxigraph as ox
 import pytest
-from conftest import serve_client
+from conftest import FOUR, NON_RECOGNIZING, labels_in, serve_client, sparql_path
 
 from kosovo_kg.web.state import SCREEN_INLINE
 
-NON_RECOGNIZING = (
-    "SELECT ?label WHERE { ?r kkg:recognitionStatus kkg:DoesNotRecognize ; kkg:recognizer/rdfs:label ?label } "
-    "ORDER BY ?label"
-)  # the project's prefixes are predeclared, as on the command line
-FOUR = ["Greece", "Romania", "Slovakia", "Spain"]
 CONSTRUCT = "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s a kkg:MilitaryAlliance ; rdfs:label ?l . FILTER(LANG(?l) IN ('', 'en')) }"
 
 
@@ -25,25 +18,6 @@ CONSTRUCT = "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s a kkg:MilitaryAlliance ; 
 def client(kg):
     with serve_client(kg, timeout=3, max_result_bytes=2_000_000, cache_bytes=0) as running:
         yield running
-
-
-def q(text: str) -> str:
-    return "/sparql?" + urllib.parse.urlencode({"query": text})
-
-
-def labels_in(body: bytes, media: str) -> list[str]:
-    if media == "text/csv":  # pyoxigraph does not read CSV results (they are lossy)
-        import csv
-        import io
-
-        return [row["label"] for row in csv.DictReader(io.StringIO(body.decode()))]
-    kind = {
-        "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-        "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-        "text/csv": ox.QueryResultsFormat.CSV,
-        "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-    }[media]
-    return [solution["label"].value for solution in ox.parse_query_results(body, kind)]
 
 
 @pytest.mark.parametrize(
@@ -54,7 +28,7 @@ def labels_in(body: bytes, media: str) -> list[str]:
 def test_select_in_every_results_format_and_every_way_of_sending(client, media, how):
     headers = {"Accept": media}
     if how == "GET":
-        response = client.get(q(NON_RECOGNIZING), headers=headers)
+        response = client.get(sparql_path(NON_RECOGNIZING), headers=headers)
     elif how == "POST form":
         response = client.post("/sparql", data={"query": NON_RECOGNIZING}, headers=headers)
     else:
@@ -81,11 +55,11 @@ def test_select_in_every_results_format_and_every_way_of_sending(client, media, 
 )
 def test_construct_and_describe_are_negotiated(client, accept, media):
     headers = {"Accept": accept} if accept else {}
-    response = client.get(q(CONSTRUCT), headers=headers)
+    response = client.get(sparql_path(CONSTRUCT), headers=headers)
     assert response.status_code == 200
     objects = [t.object.value for t in (q.triple for q in ox.parse(response.content, media))]
     assert objects == ["North Atlantic Treaty Organization"]
-    described = client.get(q("DESCRIBE kkr:nato"), headers=headers)
+    described = client.get(sparql_path("DESCRIBE kkr:nato"), headers=headers)
     assert described.status_code == 200
     assert len(list(ox.parse(described.content, media))) >= 3
 
@@ -101,13 +75,13 @@ def test_construct_and_describe_are_negotiated(client, accept, media):
     ],
 )
 def test_accept_quality_values_are_followed(client, accept, expected):
-    response = client.get(q("ASK { kkr:spain ?p ?o }"), headers={"Accept": accept})
+    response = client.get(sparql_path("ASK { kkr:spain ?p ?o }"), headers={"Accept": accept})
     assert response.status_code == 200 and response.headers["content-type"].split(";")[0] == expected
     assert b"true" in response.content
 
 
 def test_a_format_nobody_offers_is_406_with_the_choices(client):
-    response = client.get(q(NON_RECOGNIZING), headers={"Accept": "image/png"})
+    response = client.get(sparql_path(NON_RECOGNIZING), headers={"Accept": "image/png"})
     assert response.status_code == 406
     assert "text/csv" in response.json()["error"]
 
@@ -131,10 +105,10 @@ def test_service_description_is_rdf_and_negotiated(client):
 
 def test_ask_answers_a_boolean_in_the_results_format(client):
     response = client.get(
-        q("ASK { kkr:spain rdfs:label ?label }"), headers={"Accept": "application/sparql-results+json"}
+        sparql_path("ASK { kkr:spain rdfs:label ?label }"), headers={"Accept": "application/sparql-results+json"}
     )
     assert response.status_code == 200 and response.json() == {"head": {}, "boolean": True}
-    assert client.get(q("ASK { kkr:nowhere ?p ?o }"), headers={"Accept": "text/csv"}).text.strip() == "false"
+    assert client.get(sparql_path("ASK { kkr:nowhere ?p ?o }"), headers={"Accept": "text/csv"}).text.strip() == "false"
 
 
 def test_a_long_query_is_screened_aside_and_answered_alike(client):
