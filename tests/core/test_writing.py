@@ -295,6 +295,9 @@ def test_sigterm_midway_removes_what_was_built_and_keeps_the_earlier_release(tmp
             [sys.executable, "-m", "kosovo_kg", "release", "-o", str(target), "--no-inferred", "--date", "2026-12-01"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            # as from a terminal: a test run started in the background by a shell without job
+            # control inherits SIGINT ignored, and Python then keeps it ignored (no Ctrl-C at all)
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         deadline = time.monotonic() + 120
         while not any(p.is_dir() for p in tmp_path.glob(".release.*.part")) and time.monotonic() < deadline:
