@@ -1,7 +1,7 @@
 """Measure serve's door: what hostile request patterns cost the server in memory, how fast an
 oversized request head is refused, and what the guarded httptools protocol costs against h11.
 
-    python benchmarks/door.py                  # everything; writes benchmarks/DOOR.md
+    python benchmarks/door.py                  # everything; writes benchmarks/results/door.md (--update: its section of RESULTS.md)
     python benchmarks/door.py --requests 300   # more requests per memory pattern
 
 Memory: `kosovo-kg serve --cache-mb 8` as a child process; each pattern is sent after a warm-up,
@@ -19,13 +19,12 @@ Protocol: the same server on uvicorn's h11 (with h11_max_incomplete_event_size a
 on this project's guarded httptools: small GETs per second over keep-alive (4 client threads,
 median of 3 runs), and the time to answer a 1 MB header and 10,000 headers.
 
-Nothing is asserted: the figures go to DOOR.md. Everything runs on 127.0.0.1.
+Nothing is asserted: the figures go to the report (report.py). Everything runs on 127.0.0.1.
 """
 
 from __future__ import annotations
 
 import argparse
-import platform
 import socket
 import statistics
 import subprocess
@@ -35,6 +34,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report import add_update_option, command_line, machine_line, publish
 from serve import free_port  # beside this file, not a package
 from soak import rss_kb
 
@@ -120,7 +120,7 @@ PATTERNS = {
 
 def memory(requests: int) -> list[str]:
     lines = [
-        "## Server memory under hostile request patterns",
+        "### Server memory under hostile request patterns",
         "",
         f"`kosovo-kg serve --cache-mb 8 --workers 2`; {requests} requests per pattern, one at a time after a warm-up of 20; "
         "RSS of the server process (front) and of its query workers (shared pages counted in each), in MB.",
@@ -214,7 +214,7 @@ def protocols(seconds: float) -> list[str]:
     big_header = b"GET /ontology HTTP/1.1\r\nHost: localhost\r\nX-Big: " + b"a" * 1_000_000 + b"\r\n\r\n"
     many = b"GET /ontology HTTP/1.1\r\nHost: localhost\r\n" + b"X-H: a\r\n" * 10_000 + b"\r\n"
     lines = [
-        "## The door's protocol: guarded httptools against h11",
+        "### The door's protocol: guarded httptools against h11",
         "",
         f"Small GETs (/ontology, 4 keep-alive clients, {seconds:g} s, median of 3 runs, interleaved) and the answer "
         "to a 1 MB header and to 10,000 headers.",
@@ -257,18 +257,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=200, help="Requests per memory pattern.")
     parser.add_argument("--seconds", type=float, default=5.0, help="Seconds per throughput run.")
-    parser.add_argument("--output", default=str(HERE / "DOOR.md"), help="Where to write the results.")
+    add_update_option(parser)
     args = parser.parse_args()
     header = [
-        f"# kosovo-kg serve's door, {time.strftime('%Y-%m-%d %H:%M')} on {platform.machine()}, "
-        f"{len(__import__('os').sched_getaffinity(0))} cores, Python {platform.python_version()}",
+        "## serve's door under hostile requests (`benchmarks/door.py`)",
         "",
-        "Written by `python benchmarks/door.py`; the next run replaces this file.",
+        f"Command: `{command_line()}`; {machine_line()}.",
         "",
     ]
-    body = [*memory(args.requests), "", *protocols(args.seconds)]
-    Path(args.output).write_text("\n".join(header + body) + "\n", encoding="utf-8")
-    print(f"wrote {args.output}")
+    lines = [*header, *memory(args.requests), "", *protocols(args.seconds)]
+    for written in publish("door", lines, args.update):
+        print(f"wrote {written}")
 
 
 if __name__ == "__main__":

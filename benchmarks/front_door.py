@@ -2,7 +2,7 @@
 one run: the same machine, browser and throttled connection for both.
 
     .venv/bin/python benchmarks/front_door.py                 # prints the table (Markdown)
-    .venv/bin/python benchmarks/front_door.py -o FILE.md      # and writes it
+    .venv/bin/python benchmarks/front_door.py --update        # and replaces its section of RESULTS.md
     .venv/bin/python benchmarks/front_door.py --before REF    # another "before" (default: BEFORE)
 
 "Before" is the project at the commit ``--before`` names, checked out in a temporary git worktree;
@@ -20,15 +20,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import re
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report import add_update_option, command_line, machine_line, publish
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -103,7 +104,7 @@ def measure(browser, url: str) -> dict[str, float]:
     return found
 
 
-def run(before_ref: str, rounds: int) -> str:
+def run(before_ref: str, rounds: int) -> list[str]:
     from playwright.sync_api import sync_playwright
 
     sides: dict[str, dict[str, list[float]]] = {}
@@ -144,7 +145,7 @@ def run(before_ref: str, rounds: int) -> str:
     return table(sides, rounds)
 
 
-def table(sides: dict[str, dict[str, list[float]]], rounds: int) -> str:
+def table(sides: dict[str, dict[str, list[float]]], rounds: int) -> list[str]:
     (before, old), (after, new) = sides.items()
     rows = [
         ("transferred (compressed, with headers)", "transferred", lambda v: f"{v / 1000:,.1f} KB"),
@@ -154,8 +155,9 @@ def table(sides: dict[str, dict[str, list[float]]], rounds: int) -> str:
         ("first contentful paint (slow 4G)", "fcp", lambda v: f"{v / 1000:.2f} s"),
     ]
     lines = [
-        f"# The home page before and after the front door ({time.strftime('%Y-%m-%d')}, {platform.machine()}, "
-        f"Python {platform.python_version()})",
+        "## The home page before and after the front door (`benchmarks/front_door.py`)",
+        "",
+        f"Command: `{command_line()}`; {machine_line()}.",
         "",
         f"Chromium at 390 x 844 px on an emulated slow 4G connection (150 ms, 1.6 Mbit/s down), a fresh "
         f"context each round; medians of {rounds} rounds, before and after alternating.",
@@ -173,22 +175,21 @@ def table(sides: dict[str, dict[str, list[float]]], rounds: int) -> str:
             "",
             "Rounds with no first paint recorded: " + ", ".join(f"{n} {name}" for name, n in missing.items()) + ".",
         ]
-    lines += ["", "Command: `.venv/bin/python benchmarks/front_door.py`", ""]
-    return "\n".join(lines)
+    return lines
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("-o", "--output", type=Path, help="also write the table to this file")
+    add_update_option(parser)
     parser.add_argument("--before", default=BEFORE, help=f"the commit to compare with (default {BEFORE})")
     parser.add_argument("--rounds", type=int, default=5, help="page loads of each side (default 5)")
     args = parser.parse_args()
     if not re.fullmatch(r"[\w./-]+", args.before):
         raise SystemExit(f"--before must name a commit, not {args.before!r}")
-    text = run(args.before, args.rounds)
-    print(text)
-    if args.output:
-        args.output.write_text(text, encoding="utf-8")
+    lines = run(args.before, args.rounds)
+    print("\n".join(lines))
+    for written in publish("front-door", lines, args.update):
+        print(f"wrote {written}")
 
 
 if __name__ == "__main__":

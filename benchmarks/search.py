@@ -2,7 +2,7 @@
 lookup of the same names in the same run (the floor: what a lookup that tolerates nothing costs).
 
     .venv/bin/python benchmarks/search.py              # prints the table (Markdown)
-    .venv/bin/python benchmarks/search.py -o FILE.md   # and writes it
+    .venv/bin/python benchmarks/search.py --update     # and replaces its section of RESULTS.md
 
 The queries are tests/fixtures/names.csv (90 names: other scripts, dropped diacritics, typos,
 reordered words, abbreviations, names not in the graph), each timed separately after a warm-up;
@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import platform
 import statistics
 import sys
 import time
@@ -23,7 +22,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(HERE)]
+from report import add_update_option, command_line, machine_line, publish  # noqa: E402  beside this file, not a package
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -33,7 +33,7 @@ def percentile(values: list[float], share: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("-o", "--output", type=Path, help="also write the table to this file")
+    add_update_option(parser)
     parser.add_argument("--rounds", type=int, default=20, help="rounds over every query (default 20)")
     args = parser.parse_args()
 
@@ -88,7 +88,9 @@ def main() -> None:
         return f"| {name} | {p50 * 1e6:,.1f} µs | {p99 * 1e6:,.1f} µs | {p50 / base50:,.0f}× | {p99 / base99:,.0f}× |"
 
     lines = [
-        f"# Search and reconciliation ({time.strftime('%Y-%m-%d')}, {platform.machine()}, Python {platform.python_version()})",
+        "## Search and reconciliation (`benchmarks/search.py`)",
+        "",
+        f"Command: `{command_line()}`; {machine_line()}.",
         "",
         f"Name index: {len(index.entities)} entities, {len(index.names)} names, built in {built * 1e3:.0f} ms. "
         f"{len(queries)} queries × {args.rounds} rounds, each timed alone.",
@@ -104,13 +106,10 @@ def main() -> None:
         f"| /reconcile POST through Starlette (TestClient) | {statistics.median(batches) * 1e3:.1f} ms | "
         f"{statistics.median(batches) / statistics.median(floors):,.0f}× |",
         f"| 100 dict lookups + the same JSON decoding and encoding (the floor) | {statistics.median(floors) * 1e3:.2f} ms | 1× |",
-        "",
-        "Command: `.venv/bin/python benchmarks/search.py`",
     ]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.output:
-        args.output.write_text(text, encoding="utf-8")
+    print("\n".join(lines))
+    for written in publish("search", lines, args.update):
+        print(f"wrote {written}")
 
 
 if __name__ == "__main__":

@@ -390,3 +390,29 @@ def labels_in(body: bytes, media: str) -> list[str]:
         "text/tab-separated-values": ox.QueryResultsFormat.TSV,
     }[media]
     return [solution["label"].value for solution in ox.parse_query_results(body, kind)]
+
+
+# --- a real browser ------------------------------------------------------------------------------
+
+#: Debian's Chromium, which Playwright drives (it downloads no browser of its own; tests/run installs it).
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for a test module's pages, without the browser's own network traffic."""
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is not installed at /usr/bin/chromium: tests/run installs it (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"],
+        )  # fmt: skip
+        try:
+            yield launched
+        finally:
+            launched.close()

@@ -157,7 +157,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     or a head over :data:`MAX_HEAD` a 431, a declared body over the protocol's ``MAX_BODY`` a 413,
     all before the application sees the request; a chunked body that goes on past twice that
     (routes that read a body refuse it at ``MAX_BODY`` with a 413 of their own) closes the
-    connection. h11 was measured as the alternative (benchmarks/DOOR.md): with
+    connection. h11 was measured as the alternative (benchmarks/RESULTS.md, the door section): with
     ``h11_max_incomplete_event_size`` of 64 KB it answered a 1 MB header 400 (not 431), took
     10,000 small headers with a 200 after 5.1-5.4 s, and served 1,505-2,182 small GETs a second
     where the guarded httptools served 3,489-3,535 (two runs). The parsing itself stays httptools'.

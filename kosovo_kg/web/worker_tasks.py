@@ -2,9 +2,10 @@
 (the sandbox, the memory limit), the tasks it may be asked to run, and the frames it reads and
 writes on its two pipes.
 
-A frame is its length (8 bytes, big-endian), then its kind (one byte), then its body. A request
-is a pickled (task name, arguments); an answer is bytes (a serialized SPARQL answer, copied to
-the client as it is), a pickled value (what the pages need as Python objects) or a pickled error.
+Every frame starts with its length (8 bytes, big-endian). A request frame then holds a pickled
+(task name, arguments) (:func:`request_frame`); an answer frame its kind (one byte) and its body
+(:func:`framed`): bytes (a serialized SPARQL answer, copied to the client as it is), a pickled
+value (what the pages need as Python objects) or a pickled error.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ WORKER_EXTRA_MEMORY = 4 << 30
 #: Bytes a pipe holds (F_SETPIPE_SZ; 1 MiB is the most an unprivileged process may ask): an
 #: answer of up to this size is written by the worker without waiting for the server to read.
 PIPE_BYTES = 1 << 20
-#: A frame: its length (8 bytes, big-endian), then its kind (one byte), then its body.
+#: The bytes of a frame's length, which comes first (big-endian).
 FRAME_LENGTH = 8
 BYTES_FRAME, PICKLED_FRAME, ERROR_FRAME = b"B", b"P", b"E"
 
@@ -211,7 +212,14 @@ TASKS: dict[str, Callable[..., Any]] = {
 
 
 def framed(kind: bytes, body: bytes) -> bytes:
+    """An answer frame."""
     return (len(body) + 1).to_bytes(FRAME_LENGTH, "big") + kind + body
+
+
+def request_frame(name: str, args: tuple[Any, ...]) -> bytes:
+    """A request frame: run the task ``name`` (of :data:`TASKS`) with ``args``."""
+    payload = pickle.dumps((name, args), -1)
+    return len(payload).to_bytes(FRAME_LENGTH, "big") + payload
 
 
 def read_exactly(fd: int, size: int) -> bytes | None:
@@ -283,6 +291,7 @@ __all__ = [
     "describe_in_worker",
     "framed",
     "read_exactly",
+    "request_frame",
     "result_in_worker",
     "rows_in_worker",
     "run_worker",

@@ -60,6 +60,7 @@ from kosovo_kg.web.worker_tasks import (
     answer_in_worker,
     describe_in_worker,
     read_exactly,
+    request_frame,
     result_in_worker,
     rows_in_worker,
     run_worker,
@@ -138,7 +139,7 @@ class QueryWorkers:
         self.running = True
         for _ in range(self.workers):
             worker = self._fork()
-            write_all(worker.requests, self._request("_ping", ()))
+            write_all(worker.requests, request_frame("_ping", ()))
             if self._wait_blocking(worker, 60) is None:
                 self.close()
                 raise WorkerCrashed("a query worker did not start (it could not leave the network?)")
@@ -171,11 +172,6 @@ class QueryWorkers:
         worker = _Worker(pid, requests_write, answers_read)
         self._all[pid] = worker
         return worker
-
-    @staticmethod
-    def _request(name: str, args: tuple[Any, ...]) -> bytes:
-        payload = pickle.dumps((name, args), -1)
-        return len(payload).to_bytes(FRAME_LENGTH, "big") + payload
 
     def _wait_blocking(self, worker: _Worker, seconds: float) -> bytes | None:
         """The next answer frame of a worker read without an event loop (at start), or None."""
@@ -297,7 +293,7 @@ class QueryWorkers:
             )
         if TASKS.get(function.__name__) is not function:
             raise ValueError(f"{function.__name__} is not a task the workers run")
-        request = self._request(function.__name__, args)
+        request = request_frame(function.__name__, args)
         self.pending += 1
         try:
             self._reap()

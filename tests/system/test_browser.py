@@ -12,12 +12,10 @@ runs stored questions and the user's own."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from conftest import TESTS, kosovo_server
 
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = TESTS / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = TESTS / "screenshots"
 ARTICLE = "https://en.wikipedia.org/wiki/Kosovo%E2%80%93NATO_relations"
@@ -31,25 +29,6 @@ STAND_IN = (
 def server(kg):
     with kosovo_server(kg, timeout=5) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is not installed at /usr/bin/chromium: tests/run installs it (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
-        )  # fmt: skip
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 class Visit:

@@ -24,8 +24,6 @@ import pytest
 
 from kosovo_kg.publish.release.build import build_release
 
-CHROMIUM = Path("/usr/bin/chromium")
-
 
 @pytest.fixture(scope="module")
 def release(kg, tmp_path_factory):
@@ -59,25 +57,6 @@ def server(release):
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is not installed at /usr/bin/chromium: tests/run installs it (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
-        )  # fmt: skip
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 def _watch(page, allowed: tuple[str, ...]) -> list[str]:

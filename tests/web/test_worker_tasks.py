@@ -63,3 +63,17 @@ def test_a_stored_questions_answer_is_the_command_lines(kg, in_worker):
     assert data.startswith(b'{"head":{"vars":["date","troops","count"]}')
     with pytest.raises(ResultTooLarge):
         rows_in_worker(prepared.text, "text/csv", 10)
+
+
+def test_a_request_frame_is_what_a_worker_reads_and_an_answer_frame_what_the_pool_reads(in_worker):
+    import pickle
+
+    from kosovo_kg.web.worker_tasks import BYTES_FRAME, FRAME_LENGTH, TASKS, framed, request_frame
+
+    frame = request_frame("result_in_worker", ("ASK { kkr:spain ?p ?o }",))
+    length = int.from_bytes(frame[:FRAME_LENGTH], "big")
+    assert length == len(frame) - FRAME_LENGTH
+    name, args = pickle.loads(frame[FRAME_LENGTH:])
+    assert TASKS[name](*args).boolean is True
+    answer = framed(BYTES_FRAME, b"body")
+    assert answer[:FRAME_LENGTH] == (5).to_bytes(FRAME_LENGTH, "big") and answer[FRAME_LENGTH:] == b"Bbody"
