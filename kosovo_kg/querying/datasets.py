@@ -11,13 +11,13 @@ it would miss, the engines still fetch nothing.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 import pyoxigraph as ox
 
 from kosovo_kg.errors import QueryError
 from kosovo_kg.namespaces import PREFIXES
-from kosovo_kg.querying.sparqltext import code_lines, expand_codepoint_escapes, tokens
+from kosovo_kg.querying.sparqltext import expand_codepoint_escapes, has_keyword, tokens
 
 TYPE_CHECKING = False  # typing is not imported at run time: see records.py
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def dataset_clauses(query: str, base_iri: str | None = None) -> list[tuple[str, 
     >>> dataset_clauses("PREFIX g: <http://g.test/> SELECT * FROM g:a FROM NAMED <b> { }", "http://x.test/q.rq")
     [('FROM', 'http://g.test/a'), ('FROM NAMED', 'http://x.test/b')]
     """
-    if "FROM" not in code_lines(query):
+    if not has_keyword(query, "FROM"):
         return []
     prologue: list[str] = [f"PREFIX {name}: <{namespace}>" for name, namespace in PREFIXES.items()]
     found: list[tuple[str, str]] = []
@@ -72,12 +72,13 @@ def _resolve(prologue: str, term: str, base_iri: str | None) -> str | None:
     return quad.object.value if isinstance(quad.object, ox.NamedNode) else None
 
 
-def check_dataset_clauses(query: str, graphs: Collection[str], base_iri: str | None = None) -> None:
-    """Raise :class:`QueryError` for a FROM or FROM NAMED whose IRI names no graph in ``graphs``.
+def check_dataset_clauses(query: str, graphs: Callable[[], Collection[str]], base_iri: str | None = None) -> None:
+    """Raise :class:`QueryError` for a FROM or FROM NAMED whose IRI names no graph of ``graphs()``,
+    which is asked for only when the query has such a clause (most have none).
 
     The clauses are read as written and with codepoint escapes expanded (rdflib reads the query so).
 
-    >>> check_dataset_clauses("SELECT * FROM <http://nowhere.test/g> { ?s ?p ?o }", {"file:///data.ttl"})
+    >>> check_dataset_clauses("SELECT * FROM <http://nowhere.test/g> { ?s ?p ?o }", lambda: {"file:///data.ttl"})
     Traceback (most recent call last):
     ...
     kosovo_kg.errors.QueryError: FROM <http://nowhere.test/g> names no graph of this dataset: a query's graphs are chosen among the loaded ones (each file is a graph named by its URL, such as <file:///data.ttl>); no graph is ever fetched
@@ -87,8 +88,9 @@ def check_dataset_clauses(query: str, graphs: Collection[str], base_iri: str | N
         texts.append(expand_codepoint_escapes(query))
     for text in texts:
         for clause, iri in dataset_clauses(text, base_iri):
-            if iri not in graphs:
-                raise QueryError(f"{clause} <{iri}> {_outside(graphs)}")
+            names = graphs()
+            if iri not in names:
+                raise QueryError(f"{clause} <{iri}> {_outside(names)}")
 
 
 def check_protocol_dataset(parameter: str, iris: Collection[str], graphs: Collection[str]) -> None:

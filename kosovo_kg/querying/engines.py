@@ -15,7 +15,7 @@ from kosovo_kg.errors import OptionError, QueryError, QueryRefused
 from kosovo_kg.namespaces import PREFIXES
 from kosovo_kg.querying.remote import RemoteEngine, one_line_reason, plain_reason, service_failure
 from kosovo_kg.querying.results import Result
-from kosovo_kg.querying.sparqltext import code_lines, keywords, operation_keyword, tokens
+from kosovo_kg.querying.sparqltext import has_keyword, may_name_keyword, operation_keyword, tokens
 
 TYPE_CHECKING = False  # typing is not imported at run time: see records.py
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 
 ENGINES = ("oxigraph", "rdflib")
-_UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+_UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
 
 
 class OxigraphEngine:
@@ -66,7 +66,7 @@ class OxigraphEngine:
 def has_dataset_clause(query: str) -> bool:
     """Whether the query names its own dataset (FROM or FROM NAMED), as Oxigraph reads it: Oxigraph
     expands no codepoint escape outside strings and IRIs, so the text is read as written."""
-    return "FROM" in code_lines(query) and "FROM" in keywords(query)
+    return has_keyword(query, "FROM")
 
 
 def oxigraph_query(
@@ -218,7 +218,7 @@ def refuse_update(query: str) -> None:
     than running it); a line that starts with ``#`` is a comment or the inside of a long
     string, never a keyword.
     """
-    if not any(word in code_lines(query) for word in _UPDATE_WORDS):
+    if not may_name_keyword(query, _UPDATE_WORDS):
         return
     word = operation_keyword(query)
     if word in _UPDATE_WORDS:

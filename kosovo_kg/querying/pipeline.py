@@ -260,7 +260,7 @@ def prepare(
         assert kg is not None
         from kosovo_kg.querying.datasets import check_dataset_clauses, graph_names
 
-        check_dataset_clauses(text, graph_names(kg), base_iri)
+        check_dataset_clauses(text, lambda: graph_names(kg), base_iri)
     if options.wikidata_endpoint:
         text = replace_iri(text, WIKIDATA_SPARQL, options.wikidata_endpoint)
     if stored is not None:

@@ -6,7 +6,7 @@ The lexer skips comments, strings and IRIs, so a keyword inside them never count
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from functools import cache, lru_cache, wraps
 
 from kosovo_kg.errors import FederationRefused, QueryRefused
@@ -162,8 +162,6 @@ _FETCHING = {
     "LOAD": "LOAD makes the engine fetch a document",
     "FROM": "FROM / FROM NAMED may make a remote endpoint fetch the named graph's IRI",
 }
-#: A fetching keyword where it could be one: not after a variable's sigil.
-_FETCHING_WORD = r"(?<![?$])(?:" + "|".join(_FETCHING) + ")"
 
 
 #: A codepoint escape. SPARQL lets \uXXXX or \UXXXXXXXX stand for a character anywhere in a query,
@@ -187,6 +185,33 @@ def expand_codepoint_escapes(query: str) -> str:
             return match.group()
 
     return re.sub(_CODEPOINT_ESCAPE, expand, query)
+
+
+@_remembered
+def may_name_keyword(query: str, words: Collection[str]) -> bool:
+    """Whether one of ``words`` (upper case) may stand in the query as a keyword: it is in the
+    query's code lines, and not as a variable's name (?FROM and $SERVICE are variables wherever
+    they stand: the grammar's longest match makes a ? or $ before a name a variable's sigil, so
+    those cannot hide a keyword). Where it says so, :func:`keywords` tells for certain; where it
+    does not, no tokenizing is needed, which costs a one-off query more than running it and was
+    the largest share of serve's CPU per request that its screens took. (``words``: a tuple or
+    frozenset, as the answer is remembered.)
+
+    >>> may_name_keyword("SELECT ?from { ?s ?p ?o } ORDER BY ?from", ("FROM",))
+    False
+    >>> may_name_keyword('SELECT * { ?s ?p "from" }', ("FROM",))
+    True
+    """
+    return re.search(r"(?<![?$])(?:" + "|".join(words) + ")", code_lines(query)) is not None
+
+
+def has_keyword(query: str, word: str) -> bool:
+    """Whether ``word`` (upper case) is one of the query's keywords, read as written.
+
+    >>> has_keyword('SELECT ?from { ?s ?p "FROM" }', "FROM"), has_keyword("SELECT * FROM <g> { }", "FROM")
+    (False, True)
+    """
+    return may_name_keyword(query, (word,)) and word in keywords(query)
 
 
 @_remembered
@@ -224,7 +249,7 @@ def refuse_federation(query: str, *, from_clauses: bool = True) -> None:
     # any in the text, it is tokenized twice; without, only when a keyword is in its code lines
     # (?FROM and $SERVICE are variables wherever they stand: the grammar's longest match makes
     # a ? or $ before a name a variable's sigil, so those cannot hide a keyword)
-    if "\\U" not in query.upper() and not re.search(_FETCHING_WORD, code_lines(query)):
+    if "\\U" not in query.upper() and not may_name_keyword(query, tuple(_FETCHING)):
         return
     found = (keywords(query) | keywords(expand_codepoint_escapes(query))) & _FETCHING.keys()
     if not from_clauses:
