@@ -55,6 +55,11 @@ class LoadError(KosovoKGError):
         return (type(self), (self.path, self.message, self.line, self.column))
 
 
+class UnsupportedData(KosovoKGError):
+    """Data that a step of the command cannot hold: RDF 1.2's quoted triples, which Oxigraph
+    reads and rdflib (behind SHACL validation and ``--engine rdflib``) does not."""
+
+
 class QueryError(KosovoKGError):
     """A query that cannot be run: a syntax error, an unknown name, a refused feature."""
 

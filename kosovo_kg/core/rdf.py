@@ -70,6 +70,14 @@ def to_rdflib(term):
         return rdflib.URIRef(term.value)
     if isinstance(term, ox.BlankNode):
         return rdflib.BNode(term.value)
+    if isinstance(term, ox.Triple):
+        from kosovo_kg.errors import UnsupportedData
+
+        shown = str(term) if len(str(term)) <= 100 else str(term)[:100] + "…"
+        raise UnsupportedData(
+            f"the data holds a quoted triple, {shown} (RDF 1.2), which rdflib cannot hold: SHACL validation "
+            "and --engine rdflib read the data through it (query it with the default engine, Oxigraph)"
+        )
     if term.language:
         return rdflib.Literal(term.value, lang=term.language)
     datatype = term.datatype.value

@@ -124,6 +124,8 @@ def _read_rdf(path: Path) -> tuple[bytes | None, ox.RdfFormat]:
     regular_file(path)
     rdf_format = _rdf_format(path)
     if rdf_format not in (ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD):
+        if _holds(path, b"<<"):
+            _refuse_what_crashes_the_parser(path, rdf_format)
         return None, rdf_format
     data = read_limited(path, 1 << 40, "an RDF file")
     if not data or data.isspace():  # isspace, not strip: no copy of a large file
@@ -135,6 +137,59 @@ def _read_rdf(path: Path) -> tuple[bytes | None, ox.RdfFormat]:
     else:
         _check_json_depth(shown, data)
     return data, rdf_format
+
+
+def _holds(path: Path, needle: bytes) -> bool:
+    """Whether the file's bytes contain ``needle``, searched in place (mapped, not copied)."""
+    import mmap
+
+    with open(path, "rb") as file:
+        if os.fstat(file.fileno()).st_size == 0:
+            return False
+        with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            return mapped.find(needle) >= 0
+
+
+def _refuse_what_crashes_the_parser(path: Path, rdf_format: ox.RdfFormat) -> None:
+    """Raise :class:`LoadError` if reading the file kills a process: read first in a forked child.
+
+    Oxigraph reads quoted triples and triple terms (``<< >>``, ``<<( )>>``) by recursion, and some
+    20,000 nested overflow its stack (SIGSEGV, the whole command gone, with nothing said). Counting
+    them before Oxigraph does would take a second Turtle lexer, and any way it read the file
+    differently would let a file through; so the operating system tells instead. The child does
+    what a command then does with the data (load, read every quad, serialize) and leaves; a child
+    killed by a signal means the file is refused. Only a file that holds "<<" pays this, about a
+    second parse.
+    """
+    import signal
+
+    pid = os.fork()
+    if pid == 0:  # the child: read it all, then leave at once, whatever happened
+        try:
+            import faulthandler
+
+            faulthandler.disable()  # its crash is the answer, not a traceback on the user's terminal
+            store = ox.Store()
+            store.load(path=path, format=rdf_format, base_iri=file_uri(path))
+            for _quad in store:
+                pass
+            with open(os.devnull, "wb") as nowhere:
+                store.dump(nowhere, ox.RdfFormat.N_QUADS)
+        finally:
+            os._exit(0)
+    try:
+        _, status = os.waitpid(pid, 0)
+    except BaseException:  # interrupted: the child goes too
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
+    if os.WIFSIGNALED(status):
+        name = signal.Signals(os.WTERMSIG(status)).name
+        raise LoadError(
+            display_path(path),
+            f"Oxigraph's parser crashed reading it ({name}), as it does on quoted triples "
+            "(<< >>) nested thousands deep; refused",
+        )
 
 
 #: Deepest nesting of JSON objects and arrays read. Oxigraph's JSON-LD parser recurses per level

@@ -110,6 +110,8 @@ def _blocks(path: Path) -> dict[str, list[tuple[int, int]]]:
                 prefix, _, local = name.partition(":")
                 if prefix in prefixes:
                     starts.append((number, prefixes[prefix] + local))
+    if not starts:  # JSON-LD, RDF/XML, Turtle on one line: no line starts a subject
+        return {}
     ends = [number for number, _ in starts[1:]] + [len(_lines(path))]
     blocks: dict[str, list[tuple[int, int]]] = {}
     for (start, iri), end in zip(starts, ends, strict=True):

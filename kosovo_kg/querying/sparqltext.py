@@ -259,14 +259,15 @@ def refuse_federation(query: str, *, from_clauses: bool = True) -> None:
         raise FederationRefused(f"refused: {reasons}; pass --allow-federation to allow it")
 
 
-#: Deepest nesting of { ( [ a query may have. Oxigraph's parser recurses per level and crashed the
-#: process (stack overflow, SIGSEGV) at a few thousand; stored queries need fewer than ten.
+#: Deepest nesting of { ( [ and quoted triples << >> a query may have. Oxigraph's parser recurses
+#: per level and crashed the process (stack overflow, SIGSEGV) at a few thousand, and took seconds
+#: per doubling of << long before; stored queries need fewer than ten.
 MAX_NESTING = 64
 
 # The lexer's modes while measuring nesting: code, a comment, the four kinds of string.
 _CODE, _COMMENT, _SHORT1, _SHORT2, _LONG1, _LONG2 = range(6)
 #: The characters that can change a mode or the depth; the others are skipped by the regex engine.
-_NESTING_EVENTS = r"""[#'"<\\\r\n(){}\[\]]"""
+_NESTING_EVENTS = r"""[#'"<>\\\r\n(){}\[\]]"""
 #: An IRI's scheme and "//": an absolute IRI with an authority (http://, https://, file://).
 _ABSOLUTE = r"[A-Za-z][A-Za-z0-9+.\-]*://"
 _IRIREF = r'<(?:[^<>"{}|^`\\\x00-\x20]|' + _UCHAR + ")*>"
@@ -321,8 +322,8 @@ def _iriref_regex(pattern: str = _IRIREF) -> re.Pattern[str]:
 
 @_remembered
 def nesting_depth(text: str, limit: int = MAX_NESTING) -> tuple[int, int]:
-    """How deep ``text`` nests { ( [ in any reading an engine can make of it, and where it first
-    passes ``limit`` (-1 if it does not).
+    """How deep ``text`` nests { ( [ and the quoted triples' << >> in any reading an engine can make
+    of it, and where it first passes ``limit`` (-1 if it does not).
 
     A lexer of our own in front of the engine is a parser differential: where the two read the
     text differently, brackets the engine counts can be hidden from the guard (a ``<`` is the
@@ -334,22 +335,31 @@ def nesting_depth(text: str, limit: int = MAX_NESTING) -> tuple[int, int]:
     quote, a comment that ends at CR or at LF only). An opening bracket counts where any reading
     takes it for code; a closing one only where every reading does. The count is then at least
     the depth of every reading at every point: no engine, whatever its reading, nests deeper
-    than measured.
+    than measured. A run of ``<`` or ``>`` is read as pairs, each ``<<`` an opening and each ``>>``
+    a closing (an opening too many where a ``<`` is an operator or an IRI's start, never a closing
+    too many).
+
+    >>> nesting_depth("ASK { << <a> <b> << <c> <d> <e> >> >> <p> <o> }")
+    (3, -1)
     """
     states: set[tuple[int, int]] = {(_CODE, 0)}
     depth = deepest = 0
     passed = -1
+    pair_ends = 0  # where the last << or >> read as a pair ends: <<<< is two, not three
     for event in re.finditer(_NESTING_EVENTS, text):
         i, char = event.start(), event.group()
         active = {mode for mode, resume in states if resume <= i}
-        if char in "{([":
+        pair = char in "<>" and i >= pair_ends and text.startswith(char * 2, i)
+        if pair:
+            pair_ends = i + 2
+        if char in "{([" or (pair and char == "<"):
             if _CODE in active:
                 depth += 1
                 if depth > deepest:
                     deepest = depth
                     if deepest > limit and passed < 0:
                         passed = i
-        elif char in "})]":
+        elif char in "})]" or (pair and char == ">"):
             if active == {_CODE} and all(resume <= i for _, resume in states):
                 depth = max(0, depth - 1)
         following: set[tuple[int, int]] = set()
@@ -371,13 +381,13 @@ def refuse_deep_nesting(query: str, limit: int = MAX_NESTING) -> None:
     >>> refuse_deep_nesting("SELECT * { " + "{ " * 100 + "}" * 100 + " }")
     Traceback (most recent call last):
     ...
-    kosovo_kg.errors.QueryRefused: refused: the query nests groups, lists or parentheses more than 64 deep (at line 1, column 138); simplify it
+    kosovo_kg.errors.QueryRefused: refused: the query nests groups, lists, parentheses or quoted triples more than 64 deep (at line 1, column 138); simplify it
     >>> refuse_deep_nesting("SELECT * { ?s ?p ?o FILTER(?o <" + "(" * 100 + "1" + ")" * 100 + "> 2) }")
     Traceback (most recent call last):
     ...
-    kosovo_kg.errors.QueryRefused: refused: the query nests groups, lists or parentheses more than 64 deep (at line 1, column 94); simplify it
+    kosovo_kg.errors.QueryRefused: refused: the query nests groups, lists, parentheses or quoted triples more than 64 deep (at line 1, column 94); simplify it
     """
-    if sum(query.count(bracket) for bracket in "{([") <= limit and "\\" not in query:
+    if sum(query.count(bracket) for bracket in ("{", "(", "[", "<<")) <= limit and "\\" not in query:
         return  # too few brackets to nest that deep
     # rdflib expands codepoint escapes (\u0028 is a parenthesis) before it parses: that text too
     for text in dict.fromkeys((query, expand_codepoint_escapes(query))):
@@ -386,7 +396,7 @@ def refuse_deep_nesting(query: str, limit: int = MAX_NESTING) -> None:
             line = text.count("\n", 0, passed) + 1
             column = passed - (text.rfind("\n", 0, passed) + 1) + 1
             raise QueryRefused(
-                f"refused: the query nests groups, lists or parentheses more than {limit} deep "
+                f"refused: the query nests groups, lists, parentheses or quoted triples more than {limit} deep "
                 f"(at line {line}, column {column}); simplify it"
             )
 

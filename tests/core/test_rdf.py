@@ -74,3 +74,14 @@ def test_a_plain_rdflib_literal_comes_back_as_an_xsd_string():
     back = from_rdflib(rdflib.Literal("text"))
     assert back == ox.Literal("text", datatype=ox.NamedNode(XSD + "string"))
     assert to_rdflib(ox.Literal("text", datatype=ox.NamedNode(XSD + "string"))).datatype is None
+
+
+def test_a_quoted_triple_which_rdflib_cannot_hold_is_a_clear_error_not_a_crash():
+    # regression: validate ended with "internal error ... AttributeError" on RDF 1.2 data
+    from kosovo_kg.errors import UnsupportedData
+
+    ex = ox.NamedNode("https://x.test/a")
+    with pytest.raises(
+        UnsupportedData, match=r"^the data holds a quoted triple, <https://x.test/a> .* rdflib cannot hold"
+    ):
+        to_rdflib(ox.Triple(ex, ex, ex))

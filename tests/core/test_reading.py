@@ -140,6 +140,31 @@ def test_json_ld_nested_deeper_than_the_limit_is_refused_with_the_line(here):
         parse_file(here / "deep.jsonld")
 
 
+def nested_triple_terms(depth: int) -> str:
+    return (
+        "<https://x.test/s> <https://x.test/p> "
+        + "<<( <https://x.test/a> <https://x.test/b> " * depth
+        + "<https://x.test/c>"
+        + " )>>" * depth
+        + " .\n"
+    )
+
+
+@pytest.mark.parametrize("name", ["deep.nt", "deep.ttl"])
+def test_triple_terms_nested_until_the_parser_crashes_are_refused_not_a_crash(here, name):
+    # regression: 20,000 nested triple terms killed every command that loaded the file (SIGSEGV)
+    (here / name).write_text(nested_triple_terms(20000))
+    for read in (parse_file, lambda path: load_file(ox.Store(), path, ox.NamedNode(EX + "g"))):
+        with pytest.raises(LoadError, match=rf"^{name}: Oxigraph's parser crashed reading it \(SIGSEGV\)"):
+            read(here / name)
+
+
+def test_triple_terms_nested_a_little_are_read(here):
+    (here / "shallow.nt").write_text(nested_triple_terms(50))
+    [triple] = parse_file(here / "shallow.nt")
+    assert isinstance(triple.object, ox.Triple)
+
+
 def test_brackets_inside_json_strings_are_not_nesting(here):
     (here / "brackets.jsonld").write_text(jsonld(3, '"' + "{[" * 1000 + '\\"]}"'))
     [*triples] = parse_file(here / "brackets.jsonld")

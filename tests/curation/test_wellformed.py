@@ -130,3 +130,18 @@ def test_a_misspelt_class_takes_the_shapes_that_want_the_node_along(tmp_path):
     assert (
         "the class kkg:Organisation is not declared in the ontology; did you mean kkg:Organization?" in errors[0].line()
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("one.jsonld", '{"@id": "https://w3id.org/kosovo-kg/test/a", "https://w3id.org/kosovo-kg/test/nickname": "v"}'),
+        ("one-line.ttl", "@base <https://w3id.org/kosovo-kg/test/> . <a> <nickname> <c> ."),
+    ],
+)
+def test_a_file_where_no_line_starts_a_subject_still_gets_its_findings(tmp_path, name, text):
+    # regression: JSON-LD, or Turtle on one line, ended validate with an internal error (exit 70)
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    report = run_validation([tmp_path / name], reasoning=False)
+    [error] = [p for p in report.problems if p.severity == "error"]
+    assert error.layer == "vocabulary" and "nickname is not declared in the ontology" in error.line()

@@ -122,6 +122,40 @@ def test_the_oracle_overflows_on_deep_parentheses_only():
     assert not oxigraph_overflows(shallow) and oxigraph_overflows(deep)
 
 
+def quoted_triples(depth: int, inside: str = " ") -> str:
+    """A query whose object is ``depth`` quoted triples each in the next one's object."""
+    return "PREFIX : <http://x.test/> ASK { ?s ?p " + ("<<" + inside + ":a :b ") * depth + ":c" + " >>" * depth + " }"
+
+
+def test_the_oracle_overflows_on_deep_quoted_triples_too():
+    assert not oxigraph_overflows(quoted_triples(40)) and oxigraph_overflows(quoted_triples(DEEP))
+
+
+def test_quoted_triples_nested_past_the_limit_are_refused():
+    # regression: << >> were not counted, and 20,000 of them crashed the command line (SIGSEGV)
+    # and a server's worker, while 800 took Oxigraph 23 s to parse
+    from kosovo_kg.errors import QueryRefused
+    from kosovo_kg.querying.sparqltext import nesting_depth, refuse_deep_nesting
+
+    refuse_deep_nesting(quoted_triples(60))
+    assert nesting_depth(quoted_triples(60, inside=""))[0] == 61  # "<<:a" holds no IRI: the { and 60 <<
+    for query in (quoted_triples(20000), quoted_triples(65, inside=""), quoted_triples(65).replace("<<", "<<(")):
+        with pytest.raises(QueryRefused, match="quoted triples more than 64 deep"):
+            refuse_deep_nesting(query)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(around, around)
+def test_whenever_oxigraph_overflows_on_quoted_triples_the_guard_refuses_the_query(inside, after):
+    from kosovo_kg.errors import QueryRefused
+    from kosovo_kg.querying.sparqltext import refuse_deep_nesting
+
+    query = quoted_triples(DEEP, inside + " ") + after
+    if oxigraph_overflows(query):
+        with pytest.raises(QueryRefused):
+            refuse_deep_nesting(query)
+
+
 @settings(max_examples=1000, derandomize=True, deadline=None)
 @given(around, around, around)
 def test_whenever_oxigraph_overflows_the_nesting_guard_refuses_the_query(before, inside, after):
