@@ -68,7 +68,12 @@ def one_line(text: str) -> str:
 
 
 def write_report(report, output_format: str) -> None:
-    """A report (validation, links) as its text, or as JSON."""
+    """A report (validation, links) as its text, or as JSON.
+
+    The text is written line by line, a line break inside one escaped like any control
+    character: a label or a value with a line break in it would otherwise start a line that reads
+    as the report's own ("Graph conforms: 0 errors").
+    """
     if output_format == "json":
         import json
 
@@ -76,7 +81,7 @@ def write_report(report, output_format: str) -> None:
     else:
         from kosovo_kg.core.terminal import terminal_text
 
-        print(terminal_text(report.text, newlines=True))
+        print("\n".join(terminal_text(line) for line in report.text_lines))
 
 
 def number(low: float, high: float | None = None, *, open_low: bool = False, kind: type = float) -> Callable:

@@ -27,7 +27,7 @@ _MONTH_NAMES = ("January February March April May June July August September Oct
 
 #: datatype local name -> (pattern of the whole text, how it is written, an example)
 _FORMS: dict[str, tuple[re.Pattern[str], str, str]] = {
-    name: (re.compile(pattern), written, example)
+    name: (re.compile(pattern, re.ASCII), written, example)
     for name, pattern, written, example in [
         ("date", rf"({_YEAR})-(\d\d)-(\d\d){_TIMEZONE}", "YYYY-MM-DD", "2025-03-01"),
         ("gYearMonth", rf"({_YEAR})-(\d\d){_TIMEZONE}", "YYYY-MM", "2025-03"),
@@ -102,7 +102,7 @@ def day_bounds(text: str, datatype: str | None = None) -> tuple[str, str] | None
     (('1999-06-10', '1999-06-10'), None, None)
     """
     patterns = [_PERIODS[datatype]] if datatype in _PERIODS else [] if datatype else list(_PERIODS.values())
-    match = next((m for m in (re.fullmatch(p, text) for p in patterns) if m), None)
+    match = next((m for m in (re.fullmatch(p, text, re.ASCII) for p in patterns) if m), None)
     if match is None:
         return None
     year, *rest = (int(part) for part in match.groups())

@@ -48,7 +48,9 @@ class LinkReport:
         return not self.shared and not self.weak
 
     @property
-    def text(self) -> str:
+    def text_lines(self) -> list[str]:
+        """The report as lines, each one line whatever the labels and reasons hold (see
+        :func:`kosovo_kg.cli.options.write_report`); a blank line between the parts."""
         lines = ["Wikidata links by kind (linked / all):"]
         linked_total = sum(linked for linked, _ in self.coverage.values())
         all_total = sum(total for _, total in self.coverage.values())
@@ -56,30 +58,39 @@ class LinkReport:
             lines.append(f"  {kind:<13} {linked:>3} / {total:<3} {_percent(linked, total)}")
         lines.append(f"  {'all':<13} {linked_total:>3} / {all_total:<3} {_percent(linked_total, all_total)}")
         grades = ", ".join(f"{grade} {count}" for grade, count in self.grades.items()) or "none"
-        lines.append(
-            f"\nLinks whose evidence meets their grade: {self.evidenced} / {self.linked} "
-            f"{_percent(self.evidenced, self.linked)} ({grades})"
-        )
+        lines += [
+            "",
+            f"Links whose evidence meets their grade: {self.evidenced} / {self.linked} "
+            f"{_percent(self.evidenced, self.linked)} ({grades})",
+        ]
         lines += [
             f"  weak: {w['label']} ({w['wikidata']}): graded {w['grade']}, pairings from "
             f"{w['repositories']} repository(ies)"
             for w in self.weak
         ]
-        lines.append(f"\nLinks and their evidence grades ({len(self.links)}):")
+        lines.append("")
+        lines.append(f"Links and their evidence grades ({len(self.links)}):")
         lines += [f"  {link['grade']:<7} {link['label']} ({link['wikidata']})" for link in self.links] or ["  none"]
         lines.append(f"Candidates with one pairing, not linked ({len(self.candidates)}):")
         lines += [f"  {c['label']}: {c['wikidata']} ({c['repository']})" for c in self.candidates] or ["  none"]
-        lines.append(f"\nWithout a Wikidata link ({len(self.missing)}):")
+        lines.append("")
+        lines.append(f"Without a Wikidata link ({len(self.missing)}):")
         lines += [f"  {m['label']} ({m['kind']}): {m['reason']}" for m in self.missing]
-        lines.append(f"\nIdentifiers used by more than one entity ({len(self.shared)}):")
+        lines.append("")
+        lines.append(f"Identifiers used by more than one entity ({len(self.shared)}):")
         lines += [f"  {s['wikidata']}: {s['entities']}" for s in self.shared] or ["  none"]
-        lines.append(f"\nRecorded Wikidata label differs from ours ({len(self.label_disagreements)}):")
+        lines.append("")
+        lines.append(f"Recorded Wikidata label differs from ours ({len(self.label_disagreements)}):")
         lines += [
             f'  {d["wikidata"]}: ours "{d["label"]}", Wikidata "{d["wikidata_label"]}"'
             for d in self.label_disagreements
         ] or ["  none"]
         lines.append(f"  ({self.labels_not_recorded} linked entities have no recorded Wikidata label to compare)")
-        return "\n".join(lines)
+        return lines
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.text_lines)
 
     def to_json(self) -> dict:
         data = asdict(self)

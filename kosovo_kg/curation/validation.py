@@ -97,7 +97,9 @@ class ValidationReport:
         return sum(1 for p in self.problems if p.severity == severity)
 
     @property
-    def text(self) -> str:
+    def text_lines(self) -> list[str]:
+        """The report as lines, one a finding, each one line whatever the values in it hold (see
+        :func:`kosovo_kg.cli.options.write_report`)."""
         lines = []
         for severity in SEVERITIES:
             group = [p for p in self.problems if p.severity == severity]
@@ -112,7 +114,11 @@ class ValidationReport:
             f"{_plural(self.count('warning'), 'warning')}, {_plural(self.count('note'), 'note')} "
             "(warnings the data already answers with a kkg:doubt)"
         )
-        return "\n".join(lines)
+        return lines
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.text_lines)
 
     def to_json(self) -> dict:
         return {

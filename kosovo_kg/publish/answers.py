@@ -160,7 +160,7 @@ def group_digits(text: str) -> str:
     >>> group_digits("20000"), group_digits("4500"), group_digits("57.5"), group_digits("-123456")
     ('20,000', '4,500', '57.5', '-123,456')
     """
-    if re.fullmatch(r"[+-]?\d+", text):
+    if re.fullmatch(r"[+-]?\d+", text, re.ASCII):
         return f"{int(text):,}"
     return text
 
@@ -169,7 +169,7 @@ def _group_large_numbers(rows: list[list[list[Value]]], width: int) -> None:
     """Group the digits of every whole number in a column that has one of ``GROUP_FROM`` or more."""
     for i in range(width):
         values = [v for row in rows for v in row[i] if v.numeric]
-        if any(re.fullmatch(r"[+-]?\d+", v.raw) and abs(int(v.raw)) >= GROUP_FROM for v in values):
+        if any(re.fullmatch(r"[+-]?\d+", v.raw, re.ASCII) and abs(int(v.raw)) >= GROUP_FROM for v in values):
             for value in values:
                 value.text = group_digits(value.raw)
 

@@ -307,7 +307,7 @@ def typed_value(parameter: Parameter, raw: object, kg: KnowledgeGraph | None = N
             raise fail("a string of at most 2000 characters")
         return ox.Literal(text)
     if kind == "integer":
-        if not re.fullmatch(r"[+-]?\d{1,18}", text):
+        if not re.fullmatch(r"[+-]?\d{1,18}", text, re.ASCII):
             raise fail("a whole number")
         return ox.Literal(str(int(text)), datatype=ox.NamedNode(XSD + "integer"))
     if kind == "decimal":
@@ -317,17 +317,17 @@ def typed_value(parameter: Parameter, raw: object, kg: KnowledgeGraph | None = N
             value = Decimal(text)
         except InvalidOperation as error:
             raise fail("a number") from error
-        if not value.is_finite() or not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
+        if not value.is_finite() or not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text, re.ASCII):
             raise fail("a number")
         return ox.Literal(text, datatype=ox.NamedNode(XSD + "decimal"))
     if kind == "date":
         from kosovo_kg.core.lexical import problem
 
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) or problem(text, XSD + "date"):
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text, re.ASCII) or problem(text, XSD + "date"):
             raise fail("a date as YYYY-MM-DD")
         return ox.Literal(text, datatype=ox.NamedNode(XSD + "date"))
     if kind == "gYear":
-        if not re.fullmatch(r"\d{4}", text):
+        if not re.fullmatch(r"\d{4}", text, re.ASCII):
             raise fail("a year as YYYY")
         return ox.Literal(text, datatype=ox.NamedNode(XSD + "gYear"))
     raise ParameterError(f"parameter {name!r} has an unsupported type {kind!r}")

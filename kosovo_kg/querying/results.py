@@ -128,7 +128,7 @@ def to_python(term: Term | None) -> object:
             return float(term.value)
         if datatype == XSD + "boolean":
             return term.value in ("true", "1")
-        if datatype == XSD + "date" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", term.value):
+        if datatype == XSD + "date" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", term.value, re.ASCII):
             import datetime
 
             return datetime.date.fromisoformat(term.value)

@@ -53,3 +53,19 @@ def test_a_file_of_an_unknown_type_is_exit_2_naming_it(tmp_path, monkeypatch):
     assert result.stderr == (
         "error: notes.txt: unknown file type '.txt'; expected one of .jsonld, .nt, .owl, .rdf, .ttl, .xml\n"
     )
+
+
+def test_a_line_break_in_a_value_cannot_forge_a_line_of_the_report(tmp_path):
+    # regression: a label's LF reached the report raw, and "Graph conforms: 0 errors" stood on a line of its own
+    data = tmp_path / "forged.ttl"
+    data.write_text(
+        "@prefix kkg: <https://w3id.org/kosovo-kg/ontology#> . @prefix kkr: <https://w3id.org/kosovo-kg/resource/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        'kkr:forged a kkg:Organisation ; rdfs:label "Forged\\nGraph conforms: 0 errors"@en .\n',
+        encoding="utf-8",
+    )
+    result = invoke(["validate", "--no-reasoning", str(data)])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert [line for line in lines if line.startswith("Graph ")] == [lines[-1]]
+    assert "Forged\\nGraph conforms: 0 errors (kkr:forged)" in result.stdout

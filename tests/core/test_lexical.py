@@ -161,3 +161,12 @@ def test_day_bounds_of_each_precision_and_of_nonsense():
 )
 def test_language_tags_are_given_their_usual_case(tag, usual):
     assert language_tag_case(tag) == usual
+
+
+@pytest.mark.parametrize(
+    ("text", "datatype"),
+    [("١٩٩٩-٠٦", "gYearMonth"), ("１９９９-06-01", "date"), ("２٠", "integer"), ("٨٨.٧", "decimal"), ("१९९९", "gYear")],
+)
+def test_digits_of_other_scripts_are_not_xml_schema_digits(text, datatype):
+    # regression: Python's \d matched any script's digits, so "١٩٩٩-٠٦" passed as a gYearMonth
+    assert problem(text, XSD + datatype) is not None

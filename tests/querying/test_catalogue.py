@@ -62,6 +62,8 @@ def test_grlc_parameter_names_give_typed_parameters():
         ("recognized-before", {"date": "yesterday"}, "must be a date as YYYY-MM-DD"),
         ("recognized-before", {"dat": "2008-01-01"}, "did you mean date?"),
         ("events-of-year", {"year": "1999 } ?s ?p ?o {"}, "must be a year as YYYY"),
+        ("events-of-year", {"year": "١٩٩٩"}, "must be a year as YYYY"),  # regression: \d took any script's digits
+        ("recognized-before", {"date": "２００８-03-01"}, "must be a date as YYYY-MM-DD"),
         ("statements-by-person", {"speaker": "kkr:x> } ?s ?p ?o . { <y"}, "must be an IRI"),
         ("statements-by-person", {"speaker": "albin-kurtixx"}, r"did you mean Albin Kurti \(albin-kurti\)"),
         ("statements-by-person", {"speaker": "nope:kurti"}, "unknown prefix 'nope'"),

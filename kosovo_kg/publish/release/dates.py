@@ -12,7 +12,7 @@ from typing import NamedTuple
 from kosovo_kg.core import paths
 from kosovo_kg.errors import ReleaseError
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")
 
 
