@@ -103,19 +103,31 @@ def read_manifest(folder: Path) -> dict[str, dict[str, str]]:
     """The manifest in ``folder``: each file's path (relative, with /) -> its ``sha256`` and the
     ``command`` that wrote it. Empty when there is none, or none that can be read as one (then
     nothing in the folder counts as written by kosovo-kg)."""
+    return _own_manifest(folder) or {}
+
+
+def _own_manifest(folder: Path) -> dict[str, dict[str, str]] | None:
+    """The manifest in ``folder`` as :func:`read_manifest` reads it, ``{}`` when there is none,
+    and None when a file of its name is there that kosovo-kg did not write (a link, a folder,
+    someone's own JSON): writing a manifest in its place would lose it."""
     import json
 
     path = folder / MANIFEST
     try:
         status = path.lstat()
+    except (FileNotFoundError, NotADirectoryError):
+        return {}
+    except OSError:
+        return None
+    try:
         if not stat.S_ISREG(status.st_mode) or status.st_size > _MANIFEST_MAX_BYTES:
-            return {}
+            return None
         document = json.loads(path.read_bytes())
     except (OSError, ValueError):
-        return {}
+        return None
     files = document.get("files") if isinstance(document, dict) else None
     if document.get("format") != _MANIFEST_FORMAT or not isinstance(files, dict):
-        return {}
+        return None
     return {
         name: entry
         for name, entry in files.items()
@@ -137,12 +149,18 @@ def _write_manifest(folder: Path, files: dict[str, dict[str, str]]) -> None:
 
 
 def _lost_in_folder(folder: Path, command: str) -> Iterator[str]:
-    """The files under ``folder`` that replacing it would lose: any that the manifest does not
-    list as written by ``command`` with its present content. Nothing but a regular file counts
-    as written (a FIFO, a device or a link is never opened)."""
-    listed = read_manifest(folder)
+    """What replacing ``folder`` would lose: any file that the manifest does not list as written by
+    ``command`` with its present content, any empty folder (someone made it), and a file in the
+    manifest's place that kosovo-kg did not write. Nothing but a regular file counts as written
+    (a FIFO, a device or a link is never opened)."""
+    listed = _own_manifest(folder)
+    if listed is None:
+        yield MANIFEST  # not kosovo-kg's: the new folder's own manifest would take its place
+        listed = {}
     for parent, folders, names in os.walk(folder):
         here = Path(parent)
+        if not folders and not names and here != folder:  # an empty folder: no command writes one
+            yield here.relative_to(folder).as_posix() + "/"
         for name in sorted(names) + sorted(f for f in folders if (here / f).is_symlink()):
             path = here / name
             relative = path.relative_to(folder).as_posix()
@@ -198,14 +216,19 @@ def check_output_file(path: Path, *, command: str, error: type[KosovoKGError] = 
     """Refuse, with ``error``, a file ``path`` that is neither absent, nor empty, nor an earlier
     output of ``command`` that the manifest beside it vouches for; returns its status, if any."""
     shown = display_path(path)
+    if _own_manifest(path.parent) is None:
+        raise error(
+            f"{shown}: refused: {display_path(path.parent / MANIFEST)} is not a manifest kosovo-kg wrote, and "
+            "writing here would replace it; move it away, or give a file name in another folder"
+        )
     try:
-        status = path.stat()
+        status = path.lstat()  # not stat(): a link, even one to nothing, is never replaced
     except (FileNotFoundError, NotADirectoryError):  # the folder is checked by the writer
         return None
-    except (OSError, RuntimeError) as failure:  # a name too long, a symlink loop
-        raise error(
-            f"{shown}: cannot be written: {_reason(failure, path) if isinstance(failure, OSError) else failure}"
-        ) from None
+    except OSError as failure:  # a name too long
+        raise error(f"{shown}: cannot be written: {_reason(failure, path)}") from None
+    if stat.S_ISLNK(status.st_mode):  # replacing it would lose the link (the file it names is not written)
+        raise error(f"{shown}: is a symbolic link; refused, since writing replaces it: give the file's own name")
     if stat.S_ISDIR(status.st_mode):
         raise error(f"{shown}: is a folder; give a file name")
     if not stat.S_ISREG(status.st_mode):
@@ -213,8 +236,6 @@ def check_output_file(path: Path, *, command: str, error: type[KosovoKGError] = 
             f"{shown}: is not a regular file (a device, FIFO or socket); refused, since writing replaces "
             "the file (leave out -o to write to standard output)"
         )
-    if path.is_symlink():  # replacing it would lose the link (the file it names is not written)
-        raise error(f"{shown}: is a symbolic link; refused, since writing replaces it: give the file's own name")
     if status.st_size == 0 or _vouched(path, command):
         return status
     raise error(

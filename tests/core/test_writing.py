@@ -173,6 +173,39 @@ def test_export_and_chart_replace_only_their_own_unchanged_files(tmp_path):
     }
 
 
+def test_a_link_to_nothing_is_refused_as_any_link_is(tmp_path):
+    # regression: stat() followed the dangling link, found nothing, and the link was replaced
+    for command, name in ((["export", "-o"], "dangling.ttl"), (["chart", "polls", "-o"], "dangling.svg")):
+        dangling = tmp_path / name
+        dangling.symlink_to(tmp_path / "nowhere" / name)
+        done = invoke([*command, dangling])
+        assert done.exit_code == 2 and "is a symbolic link; refused" in done.stderr
+        assert dangling.is_symlink() and os.readlink(dangling) == str(tmp_path / "nowhere" / name)
+
+
+def test_a_manifest_kosovo_kg_did_not_write_is_never_replaced(tmp_path):
+    # regression: export wrote its manifest over someone's file of that name (or over a link)
+    (tmp_path / MANIFEST).write_text('{"mine": true}\n')
+    done = invoke(["export", "--format", "nt", "-o", tmp_path / "x.nt"])
+    assert done.exit_code == 2 and "is not a manifest kosovo-kg wrote" in done.stderr
+    assert (tmp_path / MANIFEST).read_text() == '{"mine": true}\n' and not (tmp_path / "x.nt").exists()
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / MANIFEST).symlink_to(tmp_path / "precious")
+    done = invoke(["docs", "-o", docs])
+    assert done.exit_code == 2 and f"{MANIFEST} would be lost" in done.stderr and (docs / MANIFEST).is_symlink()
+
+
+def test_empty_folders_someone_made_are_not_lost(tmp_path):
+    # regression: docs -o over a folder holding only empty folders replaced it, and they were gone
+    docs = tmp_path / "docs"
+    (docs / ".hidden").mkdir(parents=True)
+    (docs / "a" / "b").mkdir(parents=True)
+    done = invoke(["docs", "-o", docs])
+    assert done.exit_code == 2 and "docs/.hidden/ (and 1 more) would be lost" in done.stderr
+    assert (docs / ".hidden").is_dir() and (docs / "a" / "b").is_dir()
+
+
 def test_a_fifo_or_a_link_in_the_folder_is_refused_without_being_opened(tmp_path):
     docs = tmp_path / "docs"
     assert invoke(["docs", "-o", docs]).exit_code == 0
