@@ -62,7 +62,7 @@ class RemoteEngine:
         started = time.monotonic()
         limit = self.timeout or DEFAULT_REMOTE_TIMEOUT
         try:
-            with urllib.request.urlopen(request, timeout=limit) as response:
+            with _opener().open(request, timeout=limit) as response:
                 content_type = response.headers.get("Content-Type", "")
                 payload = self._read(response, started)
         except urllib.error.HTTPError as error:
@@ -115,6 +115,22 @@ class RemoteEngine:
         if declared.isdigit() and size < int(declared):  # http.client's read(n) does not say so itself
             raise EngineError(f"{self.url} sent a broken HTTP answer: cut short at {size} of {declared} bytes")
         return b"".join(chunks)
+
+
+def _opener():
+    """urllib's opener without its redirects: an endpoint's redirect is a URL the user did not give
+    (urllib would follow a 302 to any host, turning the POST into a GET), so it is told, not
+    followed."""
+    import urllib.request
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, req, fp, code, msg, headers, newurl):
+            raise EngineError(
+                f"{req.full_url} answered HTTP {code}, a redirect to {newurl}: not followed, as no URL is fetched "
+                f"that you did not give; to query that endpoint, give it with --engine"
+            )
+
+    return urllib.request.build_opener(NoRedirect)
 
 
 def unreachable(url: str, reason: str) -> EngineUnavailable:

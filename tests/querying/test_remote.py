@@ -239,6 +239,26 @@ def test_a_good_answer_from_the_same_stand_in_is_read():
     assert result.stdout.splitlines() == ["x", "ok"]
 
 
+@pytest.mark.live
+def test_a_redirect_is_told_not_followed():
+    # regression: urllib followed a 302 to any host (as a GET), a URL the user never gave
+    elsewhere = socket.socket()
+    elsewhere.bind(("127.0.0.1", 0))
+    elsewhere.listen(8)
+    elsewhere.settimeout(0.5)
+    target = f"http://127.0.0.1:{elsewhere.getsockname()[1]}/sparql"
+    moved = b"HTTP/1.1 302 Found\r\nLocation: " + target.encode() + b"\r\nConnection: close\r\n"
+    try:
+        with endpoint(answer(moved, b"")) as url:
+            result = invoke(["sparql", "SELECT * WHERE { ?s ?p ?o }", "--engine", url])
+        assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.output
+        assert f"{url} answered HTTP 302, a redirect to {target}: not followed" in result.stderr
+        with pytest.raises(TimeoutError):
+            elsewhere.accept()  # nobody came
+    finally:
+        elsewhere.close()
+
+
 # --- labels ---------------------------------------------------------------------------------------
 
 
