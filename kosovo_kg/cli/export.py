@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from kosovo_kg.cli.options import add_data_options, add_format_option, progress, query_options, say
+from kosovo_kg.cli.options import add_data_options, add_format_option, progress, query_options, say, write_answer
 
 TYPE_CHECKING = False  # typing is not imported at run time: see core/records.py
 if TYPE_CHECKING:
     from kosovo_kg.core.store import KnowledgeGraph
 
 EXPORT_FORMATS = ("turtle", "jsonld", "nt", "xml", "quickstatements")
+#: How each format escapes a character on a terminal (see cli.options.write_answer).
+_GRAMMARS = {"turtle": "turtle", "jsonld": "json", "nt": "turtle", "xml": "xml"}
 SUMMARY = (
     "Export the whole graph (ontology and data) as Turtle, JSON-LD, N-Triples or RDF/XML, or the facts "
     "Wikidata can take as QuickStatements commands, each with its reference."
@@ -50,8 +51,7 @@ def run(args: argparse.Namespace) -> int:
             f"and {added - rdfs:,} more that HermiT entails"
         )
     if args.output is None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(serialize_graph(kg, args.format))
+        write_answer(serialize_graph(kg, args.format), _GRAMMARS[args.format])
         return 0
     size = write_export(kg, args.format, args.output)
     say(f"wrote {args.output} ({size:,} bytes, {len(kg):,} triples, {args.format})")
@@ -64,7 +64,7 @@ def export_quickstatements(kg: KnowledgeGraph, output: str | None) -> None:
 
     statements = quickstatements(kg)
     if output is None:
-        sys.stdout.write(statements.text)
+        write_answer(statements.text, "text")
     else:
         with atomic_writer(output, command="export") as stream:
             stream.write(statements.text)

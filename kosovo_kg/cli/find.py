@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kosovo_kg.cli.options import add_data_options, add_format_option, number, query_options, say
+from kosovo_kg.cli.options import add_data_options, add_format_option, number, query_options, say, write_answer
 
 SUMMARY = "Find entities by name, in any language or script, with or without diacritics, misspelt a little."
 DETAILS = (
@@ -43,7 +43,11 @@ def run(args: argparse.Namespace) -> int:
         check_type(index, args.type)
     found = index.search(args.text, type=args.type, limit=args.limit)
     if args.format == "json":
-        print(json.dumps({"query": args.text, "results": [m.to_json() for m in found]}, ensure_ascii=False, indent=1))
+        write_answer(
+            json.dumps({"query": args.text, "results": [m.to_json() for m in found]}, ensure_ascii=False, indent=1)
+            + "\n",
+            "json",
+        )
     elif found:
         sys.stdout.write(table(found))
     if not found:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from kosovo_kg.cli.options import say
+from kosovo_kg.cli.options import say, write_answer
 from kosovo_kg.errors import EXIT_VIOLATIONS
 
 SUMMARY = (
@@ -42,5 +41,5 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_VIOLATIONS
         say(f"{names_file()} matches Babel")
         return 0
-    sys.stdout.write(text)
+    write_answer(text, "turtle")
     return 0

@@ -67,6 +67,23 @@ def one_line(text: str) -> str:
     return terminal_text(text)
 
 
+def write_answer(answer: str | bytes, grammar: str) -> None:
+    """An answer on standard output: as it is into a pipe or a file, which take the format's own
+    bytes; on a terminal, with whatever could drive it escaped in the format's own grammar
+    (``"text"``, ``"json"``, ``"turtle"``, ``"xml"``: see
+    :func:`kosovo_kg.core.terminal.answer_for_terminal`)."""
+    if sys.stdout.isatty():
+        from kosovo_kg.core.terminal import answer_for_terminal
+
+        text = answer.decode("utf-8", "replace") if isinstance(answer, bytes) else answer
+        sys.stdout.write(answer_for_terminal(text, grammar))
+    elif isinstance(answer, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(answer)
+    else:
+        sys.stdout.write(answer)
+
+
 def write_report(report, output_format: str) -> None:
     """A report (validation, links) as its text, or as JSON.
 
@@ -77,7 +94,7 @@ def write_report(report, output_format: str) -> None:
     if output_format == "json":
         import json
 
-        print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+        write_answer(json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n", "json")
     else:
         from kosovo_kg.core.terminal import terminal_text
 

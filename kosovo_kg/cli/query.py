@@ -4,9 +4,8 @@ with it: preparing, running and printing a query through the one pipeline."""
 from __future__ import annotations
 
 import argparse
-import sys
 
-from kosovo_kg.cli.options import add_query_options, parse_params, query_options, say
+from kosovo_kg.cli.options import add_query_options, parse_params, query_options, say, write_answer
 from kosovo_kg.errors import QueryError
 
 TYPE_CHECKING = False  # typing is not imported at run time: see core/records.py
@@ -62,10 +61,17 @@ def print_answer(
         labels, why_not = remote_labels(result, options)
         if why_not is not None:
             say(f"note: the table shows resources by their names: no labels from {options.engine} ({why_not})")
-        sys.stdout.write(render(result, args.format, labels))
+        write_answer(render(result, args.format, labels), _grammar(result.kind, args.format))
         return 0
-    sys.stdout.write(render(result, args.format, kg))
+    write_answer(render(result, args.format, kg), _grammar(result.kind, args.format))
     return 0
+
+
+def _grammar(kind: str, output_format: str) -> str:
+    """The grammar of what :func:`~kosovo_kg.querying.pipeline.render` writes (a graph is Turtle)."""
+    if kind == "graph":
+        return "text" if output_format == "table" else "turtle"
+    return "json" if output_format == "json" else "text"
 
 
 def run(args: argparse.Namespace) -> int:

@@ -18,6 +18,9 @@ def fold(text: str) -> str:
     import cyrtranslit
     from unidecode import unidecode
 
+    # a lone surrogate (a command-line byte that is not UTF-8) is no letter of a name; unidecode
+    # would warn on stderr for each one
+    text = text.encode("utf-8", "replace").decode("utf-8") if not text.isascii() else text
     latin = cyrtranslit.to_latin(text, "sr") if has_cyrillic(text) else text
     return " ".join(re.findall(r"[a-z0-9]+", unidecode(latin).lower()))
 

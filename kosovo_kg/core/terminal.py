@@ -10,6 +10,10 @@ as they are.
 
 from __future__ import annotations
 
+TYPE_CHECKING = False  # typing is not imported at run time: see records.py
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 
 def _escaped(character: str) -> str:
     if character.isprintable():
@@ -38,4 +42,45 @@ def terminal_text(text: str, *, newlines: bool = False) -> str:
     return "".join(map(_escaped, text))
 
 
-__all__ = ["terminal_text"]
+def _escape_in(grammar: str) -> Callable[[str], str]:
+    """How a character that could drive a terminal is written in ``grammar``'s own escapes, so
+    that the text still reads as that format: JSON's \\uXXXX (an astral character as its two
+    surrogates), Turtle's and N-Triples' \\uXXXX or \\UXXXXXXXX, XML's &#xX;."""
+    if grammar == "json":
+
+        def json_escape(character: str) -> str:
+            units = character.encode("utf-16-be")
+            return "".join(f"\\u{int.from_bytes(units[i : i + 2], 'big'):04x}" for i in range(0, len(units), 2))
+
+        return json_escape
+    if grammar == "turtle":
+        return lambda c: f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
+    return lambda c: f"&#x{ord(c):x};"
+
+
+def answer_for_terminal(text: str, grammar: str) -> str:
+    r"""An answer (a table, CSV, JSON, Turtle) bound for a terminal rather than a pipe or a file: each
+    character that could drive the terminal escaped in the answer's own grammar (``"json"``,
+    ``"turtle"`` for Turtle and N-Triples, ``"xml"``), or shown as an escape (``"text"``: tables,
+    CSV, TSV, whose grammars have none; CSV's CRLF is a line end there). Tabs and line ends stay.
+
+    >>> answer_for_terminal('{"x": "\u202eevil"}', "json")
+    '{"x": "\\u202eevil"}'
+    >>> answer_for_terminal("a,b\r\n\x1b[2J,c\r\n", "text")
+    'a,b\n\\x1b[2J,c\n'
+    """
+    if text.isprintable():
+        return text
+    if grammar == "text":
+        text = text.replace("\r\n", "\n")
+    escape = _escaped if grammar == "text" else _escape_in(grammar)
+
+    def kept(character: str) -> str:
+        if character in "\t\n" or _escaped(character) == character:
+            return character
+        return escape(character)
+
+    return "".join(map(kept, text))
+
+
+__all__ = ["answer_for_terminal", "terminal_text"]

@@ -133,7 +133,7 @@ def test_query_options_that_cannot_be_used_are_refused():
 
 
 class Report:
-    text = "Graph conforms: 1 triple"
+    text_lines = ["Graph conforms: 1 triple"]
 
     def to_json(self) -> dict:
         return {"conforms": True, "name": "Вучић"}
@@ -157,3 +157,47 @@ def test_the_parsers_output_formats_are_the_writers():
     from kosovo_kg.querying import output
 
     assert OUTPUT_FORMATS == output.OUTPUT_FORMATS
+
+
+def on_a_terminal(args: list[str]) -> bytes:
+    """What the command line writes to a terminal (a pseudo-terminal as its standard output)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "kosovo_kg", *args], stdout=follower, stderr=subprocess.PIPE)
+    os.close(follower)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the command has closed the terminal
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(leader)
+    assert process.wait(timeout=60) == 0, process.stderr.read() if process.stderr else ""
+    return output
+
+
+HOSTILE_VALUE = 'SELECT ("\\u001b]0;owned\\u0007 \\u202eevil" AS ?x) {}'
+
+
+@pytest.mark.parametrize(
+    ("output_format", "shown"),
+    [
+        ("csv", rb"\x1b]0;owned\x07 \u202eevil"),
+        ("tsv", rb"\u001B]0;owned\u0007 \u202eevil"),
+        ("json", rb"\u001b]0;owned\u0007 \u202eevil"),
+    ],
+)
+def test_an_answer_on_a_terminal_cannot_drive_it_whatever_the_format(output_format, shown):
+    # regression: CSV, TSV and JSON reached a terminal with ESC, BEL and U+202E raw (only tables were escaped)
+    output = on_a_terminal(["sparql", HOSTILE_VALUE, "--format", output_format])
+    assert b"\x1b" not in output and b"\x07" not in output and "\u202e".encode() not in output
+    assert shown in output
+    if output_format == "json":  # still JSON: the escapes are JSON's own
+        assert json.loads(output.decode())["results"]["bindings"][0]["x"]["value"] == "\x1b]0;owned\x07 \u202eevil"

@@ -66,3 +66,11 @@ def test_initials():
     assert initials("NATO Parliamentary Assembly") == "NATOPA"
     assert initials("Kosovo") is None
     assert initials("Ethnic cleansing of Kosovo Albanians by Yugoslav forces") is None  # a sentence
+
+
+def test_a_byte_that_was_not_utf8_folds_without_a_warning(recwarn):
+    # regression: `kosovo-kg find $'\xff'` printed unidecode's RuntimeWarning for each such byte
+    from kosovo_kg.core.folding import fold
+
+    assert fold("Vu\udcffčić") == "vu cic"
+    assert not recwarn.list
