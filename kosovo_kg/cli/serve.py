@@ -16,6 +16,31 @@ DETAILS = (
 )
 
 
+def _memory_mb() -> float:
+    """This machine's memory in MB: a cache larger than it bounds nothing."""
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 1e6
+    except (ValueError, OSError):  # not known here
+        return float(1 << 30)
+
+
+def _proxy_addresses(text: str) -> str:
+    """An argparse type: addresses or networks, comma-separated, or ``*`` alone (any), read as
+    uvicorn reads them; uvicorn itself would take a misspelt one as a name that never matches."""
+    import ipaddress
+
+    if text.strip() == "*":
+        return text
+    for item in (part.strip() for part in text.split(",")):
+        try:
+            ipaddress.ip_network(item) if "/" in item else ipaddress.ip_address(item)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{item!r} is not an IP address or network (such as 10.0.0.1 or 10.0.0.0/8); * alone trusts any"
+            ) from None
+    return text
+
+
 def add_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--host", default="127.0.0.1", help="Address to listen on (loopback by default).")
     command.add_argument("--port", default=8000, type=number(0, 65535, kind=int), help="Port (0 picks a free one).")
@@ -39,8 +64,8 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--cache-mb",
         default=64.0,
-        type=number(0),
-        help="Memory for answers kept by their exact query text and format (0: no cache).",
+        type=number(0, _memory_mb()),
+        help="Memory for answers kept by their exact query text and format (0: no cache; at most this machine's memory).",
     )
     command.add_argument(
         "--allow-federation",
@@ -62,6 +87,7 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--forwarded-allow-ips",
         metavar="IPS",
+        type=_proxy_addresses,
         help="The proxies whose X-Forwarded-* headers are trusted, comma-separated (implies --proxy-headers; "
         "with --proxy-headers alone: 127.0.0.1,::1).",
     )

@@ -133,7 +133,7 @@ def test_query_options_that_cannot_be_used_are_refused():
 
 
 class Report:
-    text_lines = ["Graph conforms: 1 triple"]
+    text_lines = ("Graph conforms: 1 triple",)
 
     def to_json(self) -> dict:
         return {"conforms": True, "name": "Вучић"}

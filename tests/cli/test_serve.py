@@ -65,6 +65,11 @@ def test_data_files_are_served_beside_the_graph(served, tmp_path):
         ("--timeout", "0.01", "argument --timeout: 0.01 is not at least 0.1 and at most 3600"),
         ("--max-result-mb", "nan", "argument --max-result-mb: 'nan' is not a finite number"),
         ("--queue", "many", "argument --queue: 'many' is not a whole number"),
+        # regressions: a cache beyond the machine's memory bounded nothing, and uvicorn took a
+        # misspelt proxy address for a name that never matches
+        ("--cache-mb", "1e30", "argument --cache-mb: 1e30 is not at least 0 and at most"),
+        ("--forwarded-allow-ips", "garbage!!", "'garbage!!' is not an IP address or network"),
+        ("--forwarded-allow-ips", "10.0.0.1,*", "'*' is not an IP address or network"),
     ],
 )
 def test_an_option_out_of_range_is_a_usage_error_before_anything_starts(served, monkeypatch, option, value, message):

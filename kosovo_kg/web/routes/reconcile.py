@@ -108,7 +108,11 @@ async def properties(request: Request) -> Response:
 
 
 def _entity_id(request: Request) -> str:
-    iri = request.query_params.get("id", "")
+    iri = request.query_params.get("id")
+    if not iri:  # a request without what it asks about: the client's mistake, not a missing entity
+        raise RequestError(
+            400, "give the entity's id (its IRI, such as https://w3id.org/kosovo-kg/resource/kosovo) as id"
+        )
     if id_to_name(iri) is None:
         raise RequestError(
             404,

@@ -166,3 +166,6 @@ def test_preview_and_view(client):
     assert view.status_code == 303 and view.headers["location"] == "/resource/kfor"
     assert client.get("/reconcile/preview", params={"id": "javascript:alert(1)"}).status_code == 404
     assert client.get("/reconcile/preview", params={"id": KKR + "no-such-thing"}).status_code == 404
+    for route in ("/reconcile/preview", "/reconcile/view"):  # regression: no id at all was a 404
+        missing = client.get(route, follow_redirects=False)
+        assert missing.status_code == 400 and "give the entity's id" in missing.text
