@@ -84,6 +84,29 @@ def write_answer(answer: str | bytes, grammar: str) -> None:
         sys.stdout.write(answer)
 
 
+class EndedAtOnceBySignals:
+    """Within it, Ctrl-C, SIGTERM and SIGHUP end the process at once (their default action).
+
+    For an embedded engine's evaluation in this process: Oxigraph evaluates in Rust and checks no
+    signal, so Python's handlers would run only once the query is done (a SIGTERM was obeyed 16 s
+    late, a query that ran for minutes ignored Ctrl-C throughout), and nothing is being written
+    meanwhile that an ending could leave half done. The handlers are put back on the way out.
+    """
+
+    _SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+
+    def __enter__(self) -> None:
+        import signal
+
+        self.saved = {name: signal.signal(getattr(signal, name), signal.SIG_DFL) for name in self._SIGNALS}
+
+    def __exit__(self, *exc: object) -> None:
+        import signal
+
+        for name, handler in self.saved.items():
+            signal.signal(getattr(signal, name), handler)
+
+
 def write_report(report, output_format: str) -> None:
     """A report (validation, links) as its text, or as JSON.
 

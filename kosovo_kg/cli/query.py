@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import argparse
 
-from kosovo_kg.cli.options import add_query_options, parse_params, query_options, say, write_answer
+from kosovo_kg.cli.options import (
+    EndedAtOnceBySignals,
+    add_query_options,
+    parse_params,
+    query_options,
+    say,
+    write_answer,
+)
 from kosovo_kg.errors import QueryError
 
 TYPE_CHECKING = False  # typing is not imported at run time: see core/records.py
@@ -54,7 +61,11 @@ def print_answer(
         raise QueryError(f"{typos[0]}{more}; --strict: not run")
     for typo in typos:  # a misspelt term finds nothing: an empty answer would not say why
         say(f"warning: {typo}")
-    result = evaluate(prepared, kg, options)
+    if options.timeout is None and not options.remote:  # evaluated here, in Rust or in rdflib
+        with EndedAtOnceBySignals():
+            result = evaluate(prepared, kg, options)
+    else:  # a child under a deadline, or an HTTP exchange: both let the handlers run
+        result = evaluate(prepared, kg, options)
     if options.remote and args.format == "table" and result.kind == "select":
         from kosovo_kg.querying.pipeline import remote_labels
 

@@ -7,7 +7,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import signal
+import subprocess
+import sys
+import time
 
+import pytest
 from conftest import invoke
 
 from kosovo_kg.core import store
@@ -67,3 +72,23 @@ def test_a_bad_parameter_value_is_one_line_and_the_unknown_name_is_told_before_t
     monkeypatch.setattr(store, "load_graph", lambda *a, **k: (_ for _ in ()).throw(AssertionError("loaded")))
     unknown = invoke(["query", "nato-membrs"])
     assert unknown.exit_code == 2 and "did you mean nato-members" in unknown.stderr
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_ends_a_long_query_at_once(signum):
+    # regression: Oxigraph evaluates without checking signals, so Python's handlers ran only when the
+    # query was done: SIGTERM was obeyed 16 s late, and a query of hours could not be stopped with Ctrl-C
+    endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kosovo_kg", "sparql", endless],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        time.sleep(3)  # loaded and evaluating
+        assert process.poll() is None
+        process.send_signal(signum)
+        assert process.wait(timeout=30) == -signum  # ended by the signal, not when the query was done
+    finally:
+        process.kill()
+        process.wait()
