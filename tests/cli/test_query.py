@@ -85,10 +85,11 @@ def test_a_signal_ends_a_long_query_at_once(signum):
         stderr=subprocess.PIPE,
     )
     try:
-        time.sleep(3)  # loaded and evaluating
+        time.sleep(3)  # loaded and evaluating, most likely (earlier, the handlers end it as promptly)
         assert process.poll() is None
         process.send_signal(signum)
-        assert process.wait(timeout=30) == -signum  # ended by the signal, not when the query was done
+        code = process.wait(timeout=30)  # the query never ends: only the signal can have ended it
+        assert code == -signum or code in (128 + signum, 130), code
     finally:
         process.kill()
         process.wait()
