@@ -19,7 +19,7 @@ from kosovo_kg.core import paths
 from kosovo_kg.core.records import Record
 from kosovo_kg.errors import ParameterError, QueryError
 from kosovo_kg.namespaces import KKG, KKR, PREFIXES, XSD, shorten
-from kosovo_kg.querying.sparqltext import code_lines, keywords, parameter_variables
+from kosovo_kg.querying.sparqltext import code_after_header, keywords, parameter_variables
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ class StoredQuery(Record):
         Tokenized only when SERVICE is in its code lines (listing the catalogue asks this of
         every stored query); the screen itself, refuse_federation, reads every query whole.
         """
-        return "SERVICE" in code_lines(self.text) and "SERVICE" in keywords(self.text)
+        return "SERVICE" in code_after_header(self.text) and "SERVICE" in keywords(self.text)
 
 
 def parse_header(text: str, shown_path: str) -> dict[str, object]:

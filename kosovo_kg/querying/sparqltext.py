@@ -107,7 +107,7 @@ class Token(tuple[str, str, int]):
 def tokens(query: str) -> Iterator[Token]:
     # Characters beyond ASCII on whole-line comments only (a stored query's header) are lexed
     # alike by both patterns: a comment, or a long string's body, takes any character.
-    beyond_ascii = not query.isascii() and not code_lines(query).isascii()
+    beyond_ascii = not query.isascii() and not code_after_header(query).isascii()
     for match in _token_regex(beyond_ascii).finditer(query):
         kind = match.lastgroup or "other"
         if kind not in ("space", "comment"):
@@ -202,7 +202,7 @@ def may_name_keyword(query: str, words: Collection[str]) -> bool:
     >>> may_name_keyword('SELECT * { ?s ?p "from" }', ("FROM",))
     True
     """
-    return re.search(r"(?<![?$])(?:" + "|".join(words) + ")", code_lines(query)) is not None
+    return re.search(r"(?<![?$])(?:" + "|".join(words) + ")", code_after_header(query)) is not None
 
 
 def has_keyword(query: str, word: str) -> bool:
@@ -215,19 +215,29 @@ def has_keyword(query: str, word: str) -> bool:
 
 
 @_remembered
-def code_lines(query: str) -> str:
-    """The query upper-cased without its whole-line comments, for a first look for keywords that
-    is cheaper than tokenizing (stored queries' headers say "with" and "from" in prose).
+def code_after_header(query: str) -> str:
+    """The query upper-cased from its first code on, without the comments that open it (a stored
+    query's header, which says "with" and "from" in prose): for a first look for keywords that is
+    cheaper than tokenizing.
 
-    A line that starts with ``#`` is a comment, or the inside of a long string: no keyword either
-    way. Python's line breaks include CR and LF, the two that end a SPARQL comment (and others,
-    which only keep more lines). Codepoint escapes are not expanded here: callers look for them
-    in the whole text first.
+    Only the opening comments are left out: before any code no string can be open, and a SPARQL
+    comment ends at CR or LF, nowhere else. A later line that starts with ``#`` may be the end of
+    a long string with code after it (its three closing quotes, then ``SERVICE <…>``), and
+    Python's other line breaks (U+0085, U+2028) may stand inside a short string, so the rest is kept whole: reading
+    either as a comment hid a SERVICE from the screen while Oxigraph ran it. Codepoint escapes are
+    not expanded here: callers look for them in the whole text first.
 
-    >>> code_lines("#+ summary: who said what, from 1999\\nSELECT * { ?s ?p ?o }")
-    'SELECT * { ?S ?P ?O }'
+    >>> code_after_header("#+ summary: who said what, from 1999\\r\\n  # more\\nSELECT * { ?s ?p ?o } # from")
+    'SELECT * { ?S ?P ?O } # FROM'
     """
-    return "".join(line for line in query.upper().splitlines(True) if not line.lstrip(" \t").startswith("#"))
+    at = 0
+    while True:
+        while at < len(query) and query[at] in " \t\r\n":  # SPARQL's white space
+            at += 1
+        if not query.startswith("#", at):
+            return query[at:].upper()
+        ends = [end for end in (query.find("\n", at), query.find("\r", at)) if end >= 0]
+        at = min(ends) if ends else len(query)
 
 
 def refuse_federation(query: str, *, from_clauses: bool = True) -> None:

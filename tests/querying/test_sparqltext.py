@@ -67,6 +67,24 @@ def test_whenever_oxigraph_runs_a_service_the_screen_refuses_the_query(store, fr
             refuse_federation(query)
 
 
+@pytest.mark.parametrize(
+    "hiding",
+    [
+        'BIND("""\n# """ AS ?x)',  # a long string whose closing line starts with #
+        'BIND("\x85# " AS ?x)',  # a line break of Python's, not of SPARQL's, inside a short string
+        'BIND("\u2028# " AS ?x)',
+        "# a comment\r. ?s ?p ?o .",  # a comment ended by CR alone
+    ],
+)
+def test_a_keyword_after_what_looks_like_a_comment_line_is_still_seen(store, hiding):
+    # regression: the pre-check dropped every line that starts with #, and split lines where Python
+    # does: SERVICE after such a line went unseen, and the command line fetched the URL
+    query = "SELECT * WHERE { ?s ?p ?o " + hiding + " SERVICE <http://127.0.0.1:9/> { ?a ?b ?c } }"
+    assert oxigraph_runs_the_service(store, query)
+    with pytest.raises(FederationRefused):
+        refuse_federation(query)
+
+
 def test_the_oracle_sees_a_service_and_a_syntax_error(store):
     assert oxigraph_runs_the_service(store, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?a ?b ?c } }")
     assert not oxigraph_runs_the_service(store, "SELECT * WHERE { # SERVICE <http://127.0.0.1:9/> { ?a ?b ?c } }\n}")
