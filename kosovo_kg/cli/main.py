@@ -238,7 +238,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         import signal
 
         for signum in (signal.SIGTERM, signal.SIGHUP):
-            signal.signal(signum, _interrupt)
+            if signal.getsignal(signum) is not signal.SIG_IGN:  # nohup's SIGHUP stays ignored
+                signal.signal(signum, _interrupt)
     try:
         code = command_line(argv)
     except Exception as error:  # the one place a bug is turned into words

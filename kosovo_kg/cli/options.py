@@ -98,7 +98,11 @@ class EndedAtOnceBySignals:
     def __enter__(self) -> None:
         import signal
 
-        self.saved = {name: signal.signal(getattr(signal, name), signal.SIG_DFL) for name in self._SIGNALS}
+        self.saved = {
+            name: signal.signal(getattr(signal, name), signal.SIG_DFL)
+            for name in self._SIGNALS
+            if signal.getsignal(getattr(signal, name)) is not signal.SIG_IGN  # nohup's, a background job's
+        }
 
     def __exit__(self, *exc: object) -> None:
         import signal

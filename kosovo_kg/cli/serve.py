@@ -30,7 +30,7 @@ def _proxy_addresses(text: str) -> str:
     import ipaddress
 
     if text.strip() == "*":
-        return text
+        return "*"  # uvicorn trusts any only for "*" exactly
     for item in (part.strip() for part in text.split(",")):
         try:
             ipaddress.ip_network(item) if "/" in item else ipaddress.ip_address(item)

@@ -124,7 +124,7 @@ def _read_rdf(path: Path) -> tuple[bytes | None, ox.RdfFormat]:
     regular_file(path)
     rdf_format = _rdf_format(path)
     if rdf_format not in (ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD):
-        if _holds(path, b"<<"):
+        if _occurrences(path, b"<<", NESTING_WORTH_A_TRIAL) >= NESTING_WORTH_A_TRIAL:
             _refuse_what_crashes_the_parser(path, rdf_format)
         return None, rdf_format
     data = read_limited(path, 1 << 40, "an RDF file")
@@ -134,20 +134,36 @@ def _read_rdf(path: Path) -> tuple[bytes | None, ox.RdfFormat]:
         return data, rdf_format
     if rdf_format == ox.RdfFormat.RDF_XML:
         _check_xml_entities(shown, data)
+        # RDF 1.2's triple terms are elements with rdf:parseType="Triple": every parseType counts but
+        # the three kinds RDF 1.1 has, written plainly (the value may hide behind character
+        # references; an attribute's name cannot)
+        plain = len(re.findall(_PLAIN_PARSE_TYPE, data))
+        if data.count(b"parseType") - plain >= NESTING_WORTH_A_TRIAL:
+            _refuse_what_crashes_the_parser(path, rdf_format)
     else:
         _check_json_depth(shown, data)
     return data, rdf_format
 
 
-def _holds(path: Path, needle: bytes) -> bool:
-    """Whether the file's bytes contain ``needle``, searched in place (mapped, not copied)."""
+_PLAIN_PARSE_TYPE = rb"""parseType\s*=\s*(["'])(?:Collection|Resource|Literal)\1"""
+#: Fewer quoted triples or triple terms than this cannot nest deep enough to overflow a stack
+#: (8 MiB overflowed at some 20,000 levels, so 1,000 need about 400 KiB): the file is parsed once.
+NESTING_WORTH_A_TRIAL = 1000
+
+
+def _occurrences(path: Path, needle: bytes, enough: int) -> int:
+    """How many times ``needle`` is in the file, counted up to ``enough``, searched in place
+    (mapped, not copied)."""
     import mmap
 
     with open(path, "rb") as file:
         if os.fstat(file.fileno()).st_size == 0:
-            return False
+            return 0
         with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-            return mapped.find(needle) >= 0
+            count, at = 0, mapped.find(needle)
+            while at >= 0 and count < enough:
+                count, at = count + 1, mapped.find(needle, at + len(needle))
+            return count
 
 
 def _refuse_what_crashes_the_parser(path: Path, rdf_format: ox.RdfFormat) -> None:
@@ -158,17 +174,22 @@ def _refuse_what_crashes_the_parser(path: Path, rdf_format: ox.RdfFormat) -> Non
     them before Oxigraph does would take a second Turtle lexer, and any way it read the file
     differently would let a file through; so the operating system tells instead. The child does
     what a command then does with the data (load, read every quad, serialize) and leaves; a child
-    killed by a signal means the file is refused. Only a file that holds "<<" pays this, about a
-    second parse.
+    killed by a signal means the file is refused. Only a file with at least
+    :data:`NESTING_WORTH_A_TRIAL` quoted triples pays this, about a second parse. (Where there is
+    no fork, on Windows, the file is left to Oxigraph.)
     """
     import signal
 
+    if not hasattr(os, "fork"):
+        return
     pid = os.fork()
     if pid == 0:  # the child: read it all, then leave at once, whatever happened
         try:
             import faulthandler
+            import resource
 
             faulthandler.disable()  # its crash is the answer, not a traceback on the user's terminal
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # nor a core dump of the loaded graph
             store = ox.Store()
             store.load(path=path, format=rdf_format, base_iri=file_uri(path))
             for _quad in store:
@@ -185,10 +206,12 @@ def _refuse_what_crashes_the_parser(path: Path, rdf_format: ox.RdfFormat) -> Non
         raise
     if os.WIFSIGNALED(status):
         name = signal.Signals(os.WTERMSIG(status)).name
+        if os.WTERMSIG(status) == signal.SIGKILL:  # the kernel's out-of-memory killer, or someone
+            raise LoadError(display_path(path), "the process reading it was killed (SIGKILL; out of memory?)")
         raise LoadError(
             display_path(path),
-            f"Oxigraph's parser crashed reading it ({name}), as it does on quoted triples "
-            "(<< >>) nested thousands deep; refused",
+            f"Oxigraph's parser crashed reading it ({name}), as it does on quoted triples or triple terms "
+            '(<< >>, rdf:parseType="Triple") nested thousands deep; refused',
         )
 
 

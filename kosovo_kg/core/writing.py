@@ -103,7 +103,10 @@ def read_manifest(folder: Path) -> dict[str, dict[str, str]]:
     """The manifest in ``folder``: each file's path (relative, with /) -> its ``sha256`` and the
     ``command`` that wrote it. Empty when there is none, or none that can be read as one (then
     nothing in the folder counts as written by kosovo-kg)."""
-    return _own_manifest(folder) or {}
+    try:
+        return _own_manifest(folder) or {}
+    except OSError:
+        return {}
 
 
 def _own_manifest(folder: Path) -> dict[str, dict[str, str]] | None:
@@ -117,13 +120,11 @@ def _own_manifest(folder: Path) -> dict[str, dict[str, str]] | None:
         status = path.lstat()
     except (FileNotFoundError, NotADirectoryError):
         return {}
-    except OSError:
+    if not stat.S_ISREG(status.st_mode) or status.st_size > _MANIFEST_MAX_BYTES:
         return None
     try:
-        if not stat.S_ISREG(status.st_mode) or status.st_size > _MANIFEST_MAX_BYTES:
-            return None
-        document = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        document = json.loads(path.read_bytes())  # an OSError (no permission) is the caller's to tell
+    except ValueError:
         return None
     files = document.get("files") if isinstance(document, dict) else None
     if document.get("format") != _MANIFEST_FORMAT or not isinstance(files, dict):
@@ -153,7 +154,10 @@ def _lost_in_folder(folder: Path, command: str) -> Iterator[str]:
     ``command`` with its present content, any empty folder (someone made it), and a file in the
     manifest's place that kosovo-kg did not write. Nothing but a regular file counts as written
     (a FIFO, a device or a link is never opened)."""
-    listed = _own_manifest(folder)
+    try:
+        listed = _own_manifest(folder)
+    except OSError:  # it cannot be read: nothing can be known to be kosovo-kg's
+        listed = None
     if listed is None:
         yield MANIFEST  # not kosovo-kg's: the new folder's own manifest would take its place
         listed = {}
@@ -216,7 +220,11 @@ def check_output_file(path: Path, *, command: str, error: type[KosovoKGError] = 
     """Refuse, with ``error``, a file ``path`` that is neither absent, nor empty, nor an earlier
     output of ``command`` that the manifest beside it vouches for; returns its status, if any."""
     shown = display_path(path)
-    if _own_manifest(path.parent) is None:
+    try:
+        manifest = _own_manifest(path.parent)
+    except OSError as failure:
+        raise error(f"{shown}: cannot be written: {_reason(failure, path.parent / MANIFEST)}") from None
+    if manifest is None:
         raise error(
             f"{shown}: refused: {display_path(path.parent / MANIFEST)} is not a manifest kosovo-kg wrote, and "
             "writing here would replace it; move it away, or give a file name in another folder"

@@ -359,7 +359,9 @@ def nesting_depth(text: str, limit: int = MAX_NESTING) -> tuple[int, int]:
     for event in re.finditer(_NESTING_EVENTS, text):
         i, char = event.start(), event.group()
         active = {mode for mode, resume in states if resume <= i}
-        pair = char in "<>" and i >= pair_ends and text.startswith(char * 2, i)
+        # (a ">" that ends an IRI in some reading is that IRI's: <c>>> closes the IRI, then a pair)
+        ends_iri = char == ">" and any(resume == i + 1 for _, resume in states)
+        pair = char in "<>" and i >= pair_ends and not ends_iri and text.startswith(char * 2, i)
         if pair:
             pair_ends = i + 2
         if char in "{([" or (pair and char == "<"):

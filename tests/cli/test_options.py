@@ -201,3 +201,22 @@ def test_an_answer_on_a_terminal_cannot_drive_it_whatever_the_format(output_form
     assert shown in output
     if output_format == "json":  # still JSON: the escapes are JSON's own
         assert json.loads(output.decode())["results"]["bindings"][0]["x"]["value"] == "\x1b]0;owned\x07 \u202eevil"
+
+
+def test_signals_end_an_evaluation_at_once_but_what_was_ignored_stays_ignored():
+    import signal
+
+    from kosovo_kg.cli.options import EndedAtOnceBySignals
+
+    before = {name: signal.getsignal(getattr(signal, name)) for name in ("SIGINT", "SIGTERM", "SIGHUP")}
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as nohup leaves it
+    try:
+        with EndedAtOnceBySignals():
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_DFL
+            assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+            assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN  # regression: it was turned back on
+        assert signal.getsignal(signal.SIGINT) is before["SIGINT"]
+        assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+    finally:
+        for name, handler in before.items():
+            signal.signal(getattr(signal, name), handler)

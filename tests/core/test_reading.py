@@ -173,6 +173,27 @@ def test_triple_terms_nested_until_the_parser_crashes_are_refused_not_a_crash(he
             read(here / name)
 
 
+def rdf_xml_triple_terms(depth: int) -> str:
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    return (
+        f'<rdf:RDF xmlns:rdf="{rdf}" xmlns:ex="https://x.test/" rdf:version="1.2">'
+        '<rdf:Description rdf:about="https://x.test/s">'
+        + '<ex:p rdf:parseType="Triple"><rdf:Description rdf:about="https://x.test/a">' * depth
+        + '<ex:b rdf:resource="https://x.test/c"/>'
+        + "</rdf:Description></ex:p>" * depth
+        + "</rdf:Description></rdf:RDF>"
+    )
+
+
+def test_rdf_xml_triple_terms_nested_until_the_parser_crashes_are_refused(here, stack_of_8_mib):
+    (here / "deep.rdf").write_text(rdf_xml_triple_terms(20000))
+    with pytest.raises(LoadError, match=r"^deep\.rdf: Oxigraph's parser crashed reading it \(SIGSEGV\)"):
+        parse_file(here / "deep.rdf")
+    (here / "shallow.rdf").write_text(rdf_xml_triple_terms(50))
+    [triple] = parse_file(here / "shallow.rdf")
+    assert isinstance(triple.object, ox.Triple)
+
+
 def test_triple_terms_nested_a_little_are_read(here):
     (here / "shallow.nt").write_text(nested_triple_terms(50))
     [triple] = parse_file(here / "shallow.nt")

@@ -361,3 +361,21 @@ def test_the_release_refuses_a_previous_release_changed_by_hand(tmp_path, kg):
     with pytest.raises(ReleaseError, match=r"site/extra\.html would be lost"):
         build_release(kg, target, date="2026-12-01", inferred=False)
     assert (target / "site" / "extra.html").exists()
+
+
+def test_a_manifest_that_cannot_be_read_is_told_as_such(tmp_path, monkeypatch):
+    # found in review: no permission to read the manifest was told as "not a manifest kosovo-kg wrote"
+    from kosovo_kg.core.writing import check_output_file
+
+    (tmp_path / MANIFEST).write_text("{}")
+    real = Path.read_bytes
+
+    def unreadable(path: Path) -> bytes:
+        if path.name == MANIFEST:
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", unreadable)
+    with pytest.raises(ExportError, match=r"x\.nt: cannot be written: .*ermission denied"):
+        check_output_file(tmp_path / "x.nt", command="export")
+    assert read_manifest(tmp_path) == {}

@@ -162,6 +162,21 @@ def test_quoted_triples_nested_past_the_limit_are_refused():
             refuse_deep_nesting(query)
 
 
+def test_an_iri_that_ends_right_before_a_closing_is_not_a_nesting(store):
+    # regression: in <c>>> the IRI's ">" started the pair, so each such quoted triple counted a level
+    from kosovo_kg.querying.sparqltext import refuse_deep_nesting
+
+    flat = (
+        "ASK { "
+        + " ".join(
+            f"<< <http://x.test/a> <http://x.test/b> <http://x.test/c>>> <http://x.test/p> ?o{i} ." for i in range(70)
+        )
+        + " }"
+    )
+    store.query(flat)  # Oxigraph reads it: 70 quoted triples side by side, one level each
+    refuse_deep_nesting(flat)
+
+
 @settings(max_examples=300, derandomize=True, deadline=None)
 @given(around, around)
 def test_whenever_oxigraph_overflows_on_quoted_triples_the_guard_refuses_the_query(inside, after):
