@@ -25,6 +25,7 @@ EXPECTED = {
     "UsageError": (2, 400),
     "OptionError": (2, 400),
     "LoadError": (2, 400),
+    "UnsupportedData": (2, 400),
     "QueryError": (2, 400),
     "ParameterError": (2, 400),
     "QueryRefused": (2, 403),

@@ -122,6 +122,9 @@ def make(setup: str, tmp: Path) -> None:
         (tmp / "iri.rq").write_text(
             "SELECT * WHERE { ?s ?p ?o FILTER(?o <" + "(" * deepest + "1" + ")" * deepest + "> 2) }"
         )
+    elif setup == "nested-quoted-triples":  # 20,000 deep: SIGSEGV (a data file's: tests/core/test_reading.py)
+        deepest = 20_000
+        (tmp / "quoted.rq").write_text("ASK { ?s ?p " + "<< <a> <b> " * deepest + "<c>" + " >>" * deepest + " }")
     elif setup == "nested-blank-nodes":  # 2,000 nested [ ]: RDFC-1.0 ran past ten minutes on them
         target.write_text(prefix + "ex:a ex:b " + "[ ex:b " * 2000 + "ex:c" + " ]" * 2000 + " .\n", encoding="utf-8")
     elif setup == "sparse-2gb":
