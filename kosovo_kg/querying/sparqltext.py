@@ -190,7 +190,7 @@ def expand_codepoint_escapes(query: str) -> str:
 @_remembered
 def may_name_keyword(query: str, words: Collection[str]) -> bool:
     """Whether one of ``words`` (upper case) may stand in the query as a keyword: it is in the
-    query's code lines, and not as a variable's name (?FROM and $SERVICE are variables wherever
+    query after the comments that open it (:func:`code_after_header`), and not as a variable's name (?FROM and $SERVICE are variables wherever
     they stand: the grammar's longest match makes a ? or $ before a name a variable's sigil, so
     those cannot hide a keyword). Where it says so, :func:`keywords` tells for certain; where it
     does not, no tokenizing is needed, which costs a one-off query more than running it and was
@@ -223,9 +223,9 @@ def code_after_header(query: str) -> str:
     Only the opening comments are left out: before any code no string can be open, and a SPARQL
     comment ends at CR or LF, nowhere else. A later line that starts with ``#`` may be the end of
     a long string with code after it (its three closing quotes, then ``SERVICE <…>``), and
-    Python's other line breaks (U+0085, U+2028) may stand inside a short string, so the rest is kept whole: reading
-    either as a comment hid a SERVICE from the screen while Oxigraph ran it. Codepoint escapes are
-    not expanded here: callers look for them in the whole text first.
+    Python's other line breaks (U+0085, U+2028) may stand inside a short string, so the rest is
+    kept whole: reading either as a comment hid a SERVICE from the screen while Oxigraph ran it.
+    Codepoint escapes are not expanded here: callers look for them in the whole text first.
 
     >>> code_after_header("#+ summary: who said what, from 1999\\r\\n  # more\\nSELECT * { ?s ?p ?o } # from")
     'SELECT * { ?S ?P ?O } # FROM'
