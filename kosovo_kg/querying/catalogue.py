@@ -19,7 +19,7 @@ from kosovo_kg.core import paths
 from kosovo_kg.core.records import Record
 from kosovo_kg.errors import ParameterError, QueryError
 from kosovo_kg.namespaces import KKG, KKR, PREFIXES, XSD, shorten
-from kosovo_kg.querying.sparqltext import code_after_header, keywords, parameter_variables
+from kosovo_kg.querying.sparqltext import has_keyword, parameter_variables
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -83,10 +83,10 @@ class StoredQuery(Record):
     def federated(self) -> bool:
         """Whether the query asks another endpoint (SERVICE), so needs --allow-federation.
 
-        Tokenized only when SERVICE is in its code lines (listing the catalogue asks this of
-        every stored query); the screen itself, refuse_federation, reads every query whole.
+        Tokenized only when SERVICE may be a keyword (listing the catalogue asks this of every
+        stored query); the screen itself, refuse_federation, reads every query whole.
         """
-        return "SERVICE" in code_after_header(self.text) and "SERVICE" in keywords(self.text)
+        return has_keyword(self.text, "SERVICE")
 
 
 def parse_header(text: str, shown_path: str) -> dict[str, object]:

@@ -86,9 +86,10 @@ def check_dataset_clauses(query: str, graphs: Callable[[], Collection[str]], bas
     texts = [query]
     if "\\U" in query.upper():
         texts.append(expand_codepoint_escapes(query))
+    names: Collection[str] | None = None
     for text in texts:
         for clause, iri in dataset_clauses(text, base_iri):
-            names = graphs()
+            names = graphs() if names is None else names
             if iri not in names:
                 raise QueryError(f"{clause} <{iri}> {_outside(names)}")
 

@@ -213,10 +213,9 @@ def make_engine(engine: str, kg: KnowledgeGraph | None, timeout: float | None = 
 def refuse_update(query: str) -> None:
     """The graph is read-only: SPARQL Update operations are refused before any engine sees them.
 
-    The query is tokenized only when an update keyword appears outside its whole-line comments
-    (stored queries' headers say "with" in prose, and tokenizing costs a one-off query more
-    than running it); a line that starts with ``#`` is a comment or the inside of a long
-    string, never a keyword.
+    The query is tokenized only when an update keyword may stand in it
+    (:func:`~kosovo_kg.querying.sparqltext.may_name_keyword`: stored queries' headers say "with"
+    in prose, and tokenizing costs a one-off query more than running it).
     """
     if not may_name_keyword(query, _UPDATE_WORDS):
         return
