@@ -126,3 +126,20 @@ def test_the_naive_peer_answers_the_mix_as_serve_does(kg, tmp_path, monkeypatch)
         answer = client.post("/sparql", content=text.encode())
         assert answer.status_code == 200 and len(answer.json()["results"]["bindings"]) == 3
         assert client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"}).status_code == 400
+
+
+def test_the_round_trip_benchmark_measures_each_path(tmp_path, monkeypatch, capsys):
+    """benchmarks/round_trip.py runs the mix on each of its four paths (one worker forked, then
+    stopped) and reports a CPU figure for each; its report goes to results/, not RESULTS.md."""
+    import re
+
+    import report
+    import round_trip
+
+    monkeypatch.setattr(report, "RESULTS", tmp_path / "RESULTS.md")
+    monkeypatch.setattr(report, "LOCAL", tmp_path / "results")
+    assert round_trip.main(["--calls", "10", "--rounds", "1"]) == 0
+    assert not (tmp_path / "RESULTS.md").exists()
+    table = [line for line in capsys.readouterr().out.splitlines() if re.match(r"\| (the|serve's|an) ", line)]
+    assert len(table) == 4
+    assert all(float(re.search(r"\| ([\d.]+) µs \|", line).group(1)) > 0 for line in table)
