@@ -37,7 +37,7 @@ class LinkReport:
     grades: dict[str, int] = field(default_factory=dict)  # grade -> links
     links: list[dict[str, str]] = field(default_factory=list)  # entity, label, wikidata, grade, repositories
     weak: list[dict[str, str]] = field(default_factory=list)  # entity, label, wikidata, repositories, grade
-    candidates: list[dict[str, str]] = field(default_factory=list)  # entity, label, wikidata, repository
+    candidates: list[dict[str, str]] = field(default_factory=list)  # entity, label, wikidata, repositories
 
     @property
     def linked(self) -> int:
@@ -71,8 +71,8 @@ class LinkReport:
         lines.append("")
         lines.append(f"Links and their evidence grades ({len(self.links)}):")
         lines += [f"  {link['grade']:<7} {link['label']} ({link['wikidata']})" for link in self.links] or ["  none"]
-        lines.append(f"Candidates with one pairing, not linked ({len(self.candidates)}):")
-        lines += [f"  {c['label']}: {c['wikidata']} ({c['repository']})" for c in self.candidates] or ["  none"]
+        lines.append(f"Candidates, their pairings enough for neither grade ({len(self.candidates)}):")
+        lines += [f"  {c['label']}: {c['wikidata']} ({c['repositories']})" for c in self.candidates] or ["  none"]
         lines.append("")
         lines.append(f"Without a Wikidata link ({len(self.missing)}):")
         lines += [f"  {m['label']} ({m['kind']}): {m['reason']}" for m in self.missing]
@@ -169,16 +169,18 @@ def _links_and_grades(kg: KnowledgeGraph, report: LinkReport) -> None:
 def _candidates_and_missing(kg: KnowledgeGraph, report: LinkReport) -> None:
     """Pairings not (yet) enough for a link, and the entities without one, with the reason."""
     for row in execute(
-        """SELECT ?entity ?label ?id (MIN(?repository) AS ?repo) WHERE {
+        """SELECT DISTINCT ?entity ?label ?id ?repository WHERE {
              ?entity kkg:wikidataEvidence ?pairing ; rdfs:label ?label .
              ?pairing kkg:pairedIdentifier ?id ; kkg:pairingRepository ?repository .
              MINUS { ?entity owl:sameAs ?item }
-           } GROUP BY ?entity ?label ?id ORDER BY ?label""",
+           } ORDER BY ?label ?id ?repository""",
         kg=kg,
     ):
-        report.candidates.append(
-            {"entity": row["entity"], "label": row["label"], "wikidata": row["id"], "repository": row["repo"]}
-        )
+        key = {"entity": row["entity"], "label": row["label"], "wikidata": row["id"]}
+        if report.candidates and all(report.candidates[-1][k] == v for k, v in key.items()):
+            report.candidates[-1]["repositories"] += f", {row['repository']}"
+        else:
+            report.candidates.append({**key, "repositories": str(row["repository"])})
     for row in execute(
         """SELECT ?entity ?label ?kind ?reason WHERE {
              ?entity kkg:noWikidataReason ?reason ; rdfs:label ?label ; a ?class .

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
+
 from kosovo_kg import KnowledgeGraph
 from kosovo_kg.core.reading import parse_file
 from kosovo_kg.curation.linking import link_report
+from kosovo_kg.namespaces import KKG, KKR
 
 
 def test_coverage_by_kind_on_the_repository_graph(kg):
     report = link_report(kg)
     assert report.coverage["state"] == (38, 38)  # the Federal Republic of Yugoslavia too, since issue 15 part 2
     assert report.coverage["person"] == (10, 11)  # all but Enver Hoxhaj since issue 25
-    assert report.linked == 67
+    assert report.linked == 68
     assert report.shared == []
-    assert {m["label"] for m in report.missing} >= {"Kosovo Force", "NATO Parliamentary Assembly", "Enver Hoxhaj"}
+    assert {m["label"] for m in report.missing} >= {
+        "Socialist Autonomous Province of Kosovo",
+        "NATO Parliamentary Assembly",
+        "Enver Hoxhaj",
+    }
+    assert "Kosovo Force" not in {m["label"] for m in report.missing}
     assert "Slobodan Milošević" not in {m["label"] for m in report.missing}
     assert "United Nations" not in {m["label"] for m in report.missing}
     assert "Hashim Thaçi" not in {m["label"] for m in report.missing}
@@ -22,28 +30,27 @@ def test_coverage_by_kind_on_the_repository_graph(kg):
 
 def test_every_link_carries_a_grade_and_meets_its_rule(kg):
     report = link_report(kg)
-    assert report.evidenced == report.linked == 67
+    assert report.evidenced == report.linked == 68
     assert report.weak == []
-    assert report.grades == {"strong": 59, "single": 8}
+    assert report.grades == {"strong": 59, "single": 9}
     grades = {link["label"]: link["grade"] for link in report.links}
-    assert len(grades) == 67
+    assert len(grades) == 68
     assert grades["Minister of Defence of Kosovo"] == "strong"  # a second pairing (every-politician-scrapers/world)
     assert {label for label, grade in grades.items() if grade == "single"} == {
         "Armend Mehaj",
         "Assembly of the Republic of Kosovo",
         "Atifete Jahjaga",
         "Fatmir Sejdiu",
+        "Kosovo Force",  # Wikidata query output: its labels, and its type, peacekeeping force
         "NATO bombing of Yugoslavia",  # a question-answering benchmark's gold subject, dated 1999
         "Ramush Haradinaj",
         "Slobodan Milošević",
         "UN Security Council Resolution 1244",
     }
-    # One pairing each, from an entity-linking system's candidate list: neither rule is met.
+    # A candidate-list entry and a line of query output whose one attribute the graph lacks: no rule is met.
     candidates = {c["label"]: c["wikidata"] for c in report.candidates}
-    assert candidates == {
-        "Kosovo Force": "Q159470",
-        "Socialist Autonomous Province of Kosovo": "Q646035",
-    }
+    assert candidates == {"Socialist Autonomous Province of Kosovo": "Q646035"}
+    assert report.candidates[0]["repositories"] == "ad-freiburg/elevant, ucinlp/autoprompt"
     assert set(candidates) <= {m["label"] for m in report.missing}
 
 
@@ -56,24 +63,33 @@ def _with(kg, tmp_path, turtle: str) -> KnowledgeGraph:
     return KnowledgeGraph([*kg.triples, *parse_file(extra)], {})
 
 
+SAPK = "kkr:sapk owl:sameAs <http://www.wikidata.org/entity/Q646035>"
+
+
 def test_a_link_without_a_grade_is_reported_weak_and_fails_the_report(kg, tmp_path):
-    report = link_report(_with(kg, tmp_path, "kkr:kfor owl:sameAs <http://www.wikidata.org/entity/Q159470> .\n"))
-    assert [(w["label"], w["repositories"], w["grade"]) for w in report.weak] == [("Kosovo Force", "1", "none")]
+    report = link_report(_with(kg, tmp_path, SAPK + " .\n"))
+    weak = [(w["label"], w["repositories"], w["grade"]) for w in report.weak]
+    assert weak == [("Socialist Autonomous Province of Kosovo", "2", "none")]
     assert not report.ok
 
 
-def test_a_strong_grade_on_one_repository_is_weak(kg, tmp_path):
-    turtle = "kkr:kfor owl:sameAs <http://www.wikidata.org/entity/Q159470> ; kkg:evidenceGrade kkg:StrongEvidence .\n"
-    report = link_report(_with(kg, tmp_path, turtle))
-    assert [(w["label"], w["grade"]) for w in report.weak] == [("Kosovo Force", "strong")]
+def test_a_strong_grade_on_one_repository_is_weak(kg):
+    # The Assembly's one pairing comes from SpocWiki/_Standards; graded strong instead of single, it is weak.
+    assembly, grade = ox.NamedNode(KKR + "assembly-of-kosovo"), ox.NamedNode(KKG + "evidenceGrade")
+    regraded = [t for t in kg.triples if not (t.subject == assembly and t.predicate == grade)]
+    regraded.append(ox.Triple(assembly, grade, ox.NamedNode(KKG + "StrongEvidence")))
+    report = link_report(KnowledgeGraph(regraded, {}))
+    assert [(w["label"], w["repositories"], w["grade"]) for w in report.weak] == [
+        ("Assembly of the Republic of Kosovo", "1", "strong")
+    ]
     assert not report.ok
 
 
-def test_a_single_grade_on_a_candidate_list_entry_is_weak(kg, tmp_path):
-    # KFOR's one pairing records neither a curated file kind nor an agreeing attribute.
-    turtle = "kkr:kfor owl:sameAs <http://www.wikidata.org/entity/Q159470> ; kkg:evidenceGrade kkg:SingleEvidence .\n"
-    report = link_report(_with(kg, tmp_path, turtle))
-    assert [(w["label"], w["grade"]) for w in report.weak] == [("Kosovo Force", "single")]
+def test_a_single_grade_without_an_agreeing_attribute_is_weak(kg, tmp_path):
+    # SAPK's pairings: a candidate-list entry, and query output (a curated file) that records no attribute agreeing
+    # with the graph.
+    report = link_report(_with(kg, tmp_path, SAPK + " ; kkg:evidenceGrade kkg:SingleEvidence .\n"))
+    assert [(w["label"], w["grade"]) for w in report.weak] == [("Socialist Autonomous Province of Kosovo", "single")]
     assert not report.ok
 
 
