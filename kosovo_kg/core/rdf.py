@@ -3,9 +3,12 @@ package works with) and rdflib (what pyshacl, the rdflib engine and JSON-LD need
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 
-from kosovo_kg.namespaces import XSD_STRING
+from kosovo_kg.errors import UnsupportedData
+from kosovo_kg.namespaces import XSD_STRING, shorten
 
 TYPE_CHECKING = False  # typing is not imported at run time: see records.py
 if TYPE_CHECKING:
@@ -13,12 +16,46 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+#: What XML 1.0 cannot hold at all, escaped or not: the C0 controls but tab and the line breaks, and
+#: U+FFFE and U+FFFF; as UTF-8, where no lone surrogate can be and a byte under 0x20 is that character.
+_XML_FORBIDDEN = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+
+
+def xml_forbidden(data: bytes) -> str | None:
+    """The first character of ``data`` (UTF-8) that XML 1.0 cannot hold, if any.
+
+    Oxigraph's RDF/XML and SPARQL XML writers write such a character raw (an ESC in a label), and
+    what they write is then no XML: every XML parser refuses it.
+
+    >>> xml_forbidden("a\x1bb".encode()), xml_forbidden("tab\tand\nlines, é, \u2028".encode())
+    ('\x1b', None)
+    """
+    found = _XML_FORBIDDEN.search(data)
+    return found.group().decode("utf-8") if found else None
+
+
+def not_xml(character: str, where: str, instead: str) -> UnsupportedData:
+    """The error for an XML document that would hold ``character`` (see :func:`xml_forbidden`)."""
+    return UnsupportedData(
+        f"{where} holds the character U+{ord(character):04X}, which XML 1.0 cannot carry, even escaped; {instead}"
+    )
+
+
 def rdf_bytes(
     triples: Iterable[ox.Triple] | Iterable[ox.Quad], rdf_format: ox.RdfFormat, prefixes: dict[str, str] | None = None
 ) -> bytes:
-    """Triples serialized in memory (pyoxigraph returns None only when it writes to an output)."""
-    data = ox.serialize(triples, format=rdf_format, prefixes=prefixes)
+    """Triples serialized in memory (pyoxigraph returns None only when it writes to an output).
+
+    RDF/XML that XML 1.0 cannot hold is :class:`UnsupportedData` naming the triple that holds it."""
+    kept: Any = list(triples)  # read twice when one is to be named; triples or quads, as given
+    data = ox.serialize(kept, format=rdf_format, prefixes=prefixes)
     assert data is not None
+    if rdf_format == ox.RdfFormat.RDF_XML and (character := xml_forbidden(data)) is not None:
+        holder = next((t for t in kept if character in getattr(t.object, "value", "")), None)
+        where = "the graph"
+        if holder is not None:
+            where = f"the value of {shorten(getattr(holder.subject, 'value', ''))} {shorten(holder.predicate.value)}"
+        raise not_xml(character, where, "RDF/XML cannot hold it (Turtle, N-Triples and JSON-LD can)")
     return data
 
 

@@ -32,6 +32,28 @@ def test_rdf_bytes_serializes_triples_or_quads_with_the_prefixes_given():
     assert rdf_bytes([], ox.RdfFormat.N_TRIPLES) == b""
 
 
+@pytest.mark.parametrize("character", ["\x00", "\x1b", "\x08", "\x0c", "\ufffe", "\uffff"])
+def test_rdf_xml_that_xml_cannot_hold_is_refused_naming_the_triple(character):
+    """Oxigraph writes such a character raw, which no XML parser then reads (an ESC in a label)."""
+    import xml.dom.minidom
+
+    from kosovo_kg.errors import UnsupportedData
+
+    plain = ox.Triple(ox.NamedNode(EX + "a"), ox.NamedNode(EX + "p"), ox.Literal("tab\t, line\n\r, é \u2028 \x85 ]]>"))
+    xml.dom.minidom.parseString(rdf_bytes([plain], ox.RdfFormat.RDF_XML, {"ex": EX}))
+    hostile = ox.Triple(ox.NamedNode(EX + "b"), ox.NamedNode(EX + "label"), ox.Literal(f"x{character}y", language="en"))
+    with pytest.raises(UnsupportedData) as refused:
+        rdf_bytes([plain, hostile], ox.RdfFormat.RDF_XML)
+    assert str(refused.value) == (
+        f"the value of {EX}b {EX}label holds the character U+{ord(character):04X}, which XML 1.0 cannot carry, "
+        "even escaped; RDF/XML cannot hold it (Turtle, N-Triples and JSON-LD can)"
+    )
+    # N-Triples carries it
+    assert [q.triple for q in ox.parse(rdf_bytes([hostile], ox.RdfFormat.N_TRIPLES), ox.RdfFormat.N_TRIPLES)] == [
+        hostile
+    ]
+
+
 def test_two_parses_of_the_same_graph_get_the_same_blank_node_names():
     first, second = parsed(), parsed()
     assert {str(t) for t in first} != {str(t) for t in second}  # a parse names blank nodes at random
