@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kosovo_kg.core.rdf import not_xml, rdf_bytes, xml_forbidden
+from kosovo_kg.core.rdf import not_xml, rdf_bytes
 from kosovo_kg.core.terminal import terminal_text
+from kosovo_kg.errors import UnsupportedData
 from kosovo_kg.namespaces import XSD_STRING, shorten
 from kosovo_kg.querying.results import Result
 
@@ -112,8 +113,8 @@ def to_xml(result: Result) -> str:
         lines.append("<result>" + "".join(bindings) + "</result>")
     lines += ["</results>", "</sparql>"]
     document = "\n".join(lines) + "\n"
-    if (character := xml_forbidden(document.encode("utf-8"))) is not None:
-        raise not_xml(character, "the answer", XML_RESULTS_INSTEAD)
+    if (reason := not_xml(document.encode("utf-8"))) is not None:
+        raise UnsupportedData(f"{reason}; {XML_RESULTS_INSTEAD}")
     return document
 
 

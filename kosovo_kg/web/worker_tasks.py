@@ -20,8 +20,8 @@ from typing import IO, TYPE_CHECKING, Any, cast
 
 import pyoxigraph as ox
 
-from kosovo_kg.core.rdf import not_xml, xml_forbidden
-from kosovo_kg.errors import QueryError, ResultTooLarge
+from kosovo_kg.core.rdf import not_xml
+from kosovo_kg.errors import QueryError, ResultTooLarge, UnsupportedData
 from kosovo_kg.namespaces import PREFIXES
 from kosovo_kg.publish.profiles import describe
 from kosovo_kg.querying.engines import oxigraph_failure, oxigraph_query, syntax_message
@@ -170,10 +170,10 @@ def answer_in_worker(
         raise QueryError(oxigraph_failure(error)) from None
     body = b"".join(output.parts)
     if media_type in ("application/rdf+xml", "application/sparql-results+xml"):
-        # Oxigraph writes what XML cannot hold raw; here its output is whole, so it is read once for it
-        if (character := xml_forbidden(body)) is not None:
+        # what Oxigraph's XML writers cannot write they write anyway (see core.rdf.not_xml)
+        if (reason := not_xml(body)) is not None:
             instead = XML_RESULTS_INSTEAD if media_type.startswith("application/sparql") else "take Turtle or JSON-LD"
-            raise not_xml(character, "the answer", instead)
+            raise UnsupportedData(f"{reason}; {instead}")
     return body
 
 

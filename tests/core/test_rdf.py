@@ -54,6 +54,29 @@ def test_rdf_xml_that_xml_cannot_hold_is_refused_naming_the_triple(character):
     ]
 
 
+@pytest.mark.parametrize(
+    ("predicate", "value", "iri"),
+    [
+        (EX + "1", ox.Literal("x"), EX + "1"),
+        (EX + "p#", ox.Literal("x"), EX + "p#"),
+        ("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", ox.NamedNode(EX + "Class/"), EX + "Class/"),
+    ],
+)
+def test_rdf_xml_cannot_write_a_property_or_class_whose_iri_ends_in_no_xml_name(predicate, value, iri):
+    """Oxigraph writes it as an element named "oxprefix:", which no XML parser reads."""
+    from kosovo_kg.errors import UnsupportedData
+
+    triple = ox.Triple(ox.NamedNode(EX + "a"), ox.NamedNode(predicate), value)
+    with pytest.raises(UnsupportedData) as refused:
+        rdf_bytes([triple], ox.RdfFormat.RDF_XML)
+    assert str(refused.value) == (
+        f"the IRI <{iri}> does not end in an XML name, as RDF/XML needs of a property or a class; "
+        "RDF/XML cannot hold it (Turtle, N-Triples and JSON-LD can)"
+    )
+    named = ox.Triple(ox.NamedNode(EX + "a"), ox.NamedNode(EX + "p1"), ox.NamedNode(EX + "C2"))
+    assert b"<ex:p1" in rdf_bytes([named], ox.RdfFormat.RDF_XML, {"ex": EX})
+
+
 def test_two_parses_of_the_same_graph_get_the_same_blank_node_names():
     first, second = parsed(), parsed()
     assert {str(t) for t in first} != {str(t) for t in second}  # a parse names blank nodes at random
