@@ -57,7 +57,8 @@ class LoadError(KosovoKGError):
 
 class UnsupportedData(KosovoKGError):
     """Data that a step of the command cannot hold: RDF 1.2's quoted triples, which Oxigraph
-    reads and rdflib (behind SHACL validation and ``--engine rdflib``) does not."""
+    reads and rdflib (behind SHACL validation and ``--engine rdflib``) does not; a character that
+    XML 1.0 cannot hold (NUL, ESC), which RDF/XML and the SPARQL XML results cannot carry."""
 
 
 class QueryError(KosovoKGError):

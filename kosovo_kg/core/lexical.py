@@ -128,3 +128,18 @@ def language_tag_case(tag: str) -> str:
     first, *rest = tag.split("-")
     shaped = [p.title() if len(p) == 4 else p.upper() if len(p) == 2 else p for p in rest]
     return "-".join([first.lower(), *shaped]) if tag else ""
+
+
+def whole_number(text: str | None) -> int | None:
+    """``text`` read as a whole number written in ASCII digits, else ``None``.
+
+    The one reading of a count, a limit, a process id or a reference number from outside (a
+    query string, the environment, a file name, the data): ``str.isdigit`` is true of "²" and "٣",
+    which ``int`` refuses or reads as 3, so a test with it let a superscript through to a crash.
+
+    >>> whole_number("42"), whole_number("²"), whole_number("٣"), whole_number("-1"), whole_number(" 1"), whole_number(None)
+    (42, None, None, None, None, None)
+    """
+    if text is None or not text.isascii() or not text.isdigit():
+        return None
+    return int(text)

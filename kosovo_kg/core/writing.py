@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from kosovo_kg.core.lexical import whole_number
 from kosovo_kg.core.paths import display_path
 from kosovo_kg.errors import ExportError, KosovoKGError
 
@@ -58,11 +59,11 @@ def _remove_stale_parts(path: Path) -> None:
 
     prefix = _part_prefix(path)
     for part in path.parent.glob(f"{glob.escape(prefix)}*.part"):
-        pid = part.name[len(prefix) :].split(".", 1)[0]
-        if not pid.isdigit():
+        pid = whole_number(part.name[len(prefix) :].split(".", 1)[0])
+        if pid is None:
             continue
         try:
-            os.kill(int(pid), 0)
+            os.kill(pid, 0)
         except ProcessLookupError:
             if part.is_dir() and not part.is_symlink():
                 shutil.rmtree(part, ignore_errors=True)

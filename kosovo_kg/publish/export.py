@@ -41,6 +41,18 @@ def serialize_graph(kg: KnowledgeGraph, rdf_format: str) -> bytes:
     return _jsonld(triples)
 
 
+def _iris(triples: list[ox.Triple]) -> set[str]:
+    """Every IRI the triples name, datatypes included."""
+    found = set()
+    for triple in triples:
+        for term in (triple.subject, triple.predicate, triple.object):
+            if isinstance(term, ox.NamedNode):
+                found.add(term.value)
+            elif isinstance(term, ox.Literal):
+                found.add(term.datatype.value)
+    return found
+
+
 def _jsonld(triples: list[ox.Triple]) -> bytes:
     """JSON-LD compacted with ``ontology/context.jsonld``, the context embedded (no remote fetch).
 
@@ -49,6 +61,10 @@ def _jsonld(triples: list[ox.Triple]) -> bytes:
     Python (an empty string, a 0) when its property has another value on the same node.
     """
     context = json.loads(paths.context_file().read_text(encoding="utf-8"))["@context"]
+    # An IRI whose scheme is a prefix of the context ("wd:Q1", written <wd:Q1> in Turtle) would be
+    # read back as that prefix's IRI (the Wikidata item): the prefix is left out of this export's context.
+    schemes = {iri.split(":", 1)[0] for iri in _iris(triples) if not iri.split(":", 1)[1].startswith("//")}
+    context = {term: value for term, value in context.items() if term not in schemes}
     namespaces = sorted(
         (
             (namespace, prefix)

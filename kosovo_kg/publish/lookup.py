@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from kosovo_kg.core.lexical import whole_number
 from kosovo_kg.namespaces import KKG, KKR, OWL, RDF, RDFS, RDFS_LABEL, WD
 
 if TYPE_CHECKING:
@@ -172,7 +173,7 @@ class Lookup:
                 self.labels.get(iri, iri),
                 {k: v for k, v in details.items() if k != "publisher"},
                 details.get("publisher") or None,
-                int(number) if number and number.isdigit() else None,
+                whole_number(number),
                 article,
             )
         return found

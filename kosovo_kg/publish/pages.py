@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import threading
 import urllib.parse
 from collections.abc import Callable
@@ -54,8 +55,27 @@ _environment.filters["tojson_pretty"] = lambda value: json.dumps(value, ensure_a
 Made = TypeVar("Made")
 
 
+#: What an HTML document may not hold, even escaped (HTML's "control-character-in-input-stream",
+#: "noncharacter-in-input-stream" and "surrogate-in-input-stream" errors): C0 controls but tab, line
+#: feed, form feed and carriage return; DEL and the C1 controls; surrogates; noncharacters.
+_NOT_IN_HTML = re.compile(
+    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+    + "]"
+)
+
+
 def render(template: str, **context: Any) -> str:
-    return _environment.get_template(template).render(**context)
+    r"""A page, every character of the data that HTML cannot hold shown as U+FFFD.
+
+    Autoescaping makes markup of the data inert; these characters need no markup to be wrong (a NUL
+    or an ESC in a label is a parse error wherever it lands). The templates hold none, so only the
+    data's are replaced, here, once for every page of serve and the site.
+
+    >>> _NOT_IN_HTML.sub("\ufffd", "a\x00b\x1b[31mc\td\u0085e\U0010ffff")
+    'a\ufffdb\ufffd[31mc\td\ufffde\ufffd'
+    """
+    return _NOT_IN_HTML.sub("\ufffd", _environment.get_template(template).render(**context))
 
 
 class Pages:

@@ -8,6 +8,7 @@ expresses, are left out and listed with the reason.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from kosovo_kg.core.store import KnowledgeGraph
@@ -16,6 +17,12 @@ from kosovo_kg.querying.pipeline import execute
 
 MEMBER_OF, START_TIME, POSITION_HELD, SERIES_ORDINAL = "P463", "P580", "P39", "P1545"
 REFERENCE_URL = "S854"
+#: What the data must hold to become a command's field: a command's first field is read by its first
+#: character ("-Q222" removes a statement, "LAST" names the item created last), so an item is a Q-number
+#: and nothing else; a date is a year, a month or a day; a URL is whole, with nothing to clean out of it.
+ITEM = re.compile(r"Q[1-9][0-9]*")
+DATE = re.compile(r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?")
+URL = re.compile(r'https?://[^\s"]+')
 
 
 @dataclass
@@ -28,12 +35,14 @@ class QuickStatements:
         return "".join(command + "\n" for command in self.commands)
 
 
-def qs_time(lexical: str) -> str:
-    """A date at its precision as a QuickStatements time value.
+def qs_time(lexical: str) -> str | None:
+    """A date at its precision as a QuickStatements time value (``None`` for what is no such date).
 
-    >>> qs_time("2009-04-01"), qs_time("2012-07"), qs_time("2014")
-    ('+2009-04-01T00:00:00Z/11', '+2012-07-00T00:00:00Z/10', '+2014-00-00T00:00:00Z/9')
+    >>> qs_time("2009-04-01"), qs_time("2012-07"), qs_time("2014"), qs_time("2009-04-01T00:00:00"), qs_time("1-2-3-4")
+    ('+2009-04-01T00:00:00Z/11', '+2012-07-00T00:00:00Z/10', '+2014-00-00T00:00:00Z/9', None, None)
     """
+    if not DATE.fullmatch(lexical):
+        return None
     parts = lexical.split("-")
     precision = {1: 9, 2: 10, 3: 11}[len(parts)]
     year, month, day = [*parts, "00", "00"][:3]
@@ -47,12 +56,14 @@ def qs_string(text: str) -> str:
 
 
 def _qid(iri: str | None) -> str | None:
-    return iri.removeprefix(WD) if iri and iri.startswith(WD) else None
+    """The Wikidata item an IRI names (``None`` for anything that is not ``wd:Q…``)."""
+    local = iri.removeprefix(WD) if iri and iri.startswith(WD) else ""
+    return local if ITEM.fullmatch(local) else None
 
 
-def _reference(url: str) -> list[str]:
+def _reference(url: str) -> list[str] | None:
     # No S813 (retrieved): the outside sources were checked in stored copies, not at their URL.
-    return [REFERENCE_URL, qs_string(url)]
+    return [REFERENCE_URL, qs_string(url)] if URL.fullmatch(url) else None
 
 
 def quickstatements(kg: KnowledgeGraph) -> QuickStatements:
@@ -83,13 +94,18 @@ def quickstatements(kg: KnowledgeGraph) -> QuickStatements:
         kg=kg,
     ):
         member, organization = _qid(row["member"]), _qid(row["organization"])
-        if not (member and organization and row["url"]):
+        start, reference = qs_time(str(row["start"])), _reference(str(row["url"] or ""))
+        if not (member and organization and reference):
             result.skipped.append(
-                f"{row['label']} in {row['orgLabel']}: no Wikidata link graded strong or no citable source URL"
+                f"{row['label']} in {row['orgLabel']}: no Wikidata item (Q…) linked with strong evidence "
+                "or no citable source URL"
             )
             continue
-        command = [member, MEMBER_OF, organization, START_TIME, qs_time(str(row["start"]))]
-        result.commands.append("\t".join(command + _reference(row["url"])))
+        if start is None:
+            result.skipped.append(f"{row['label']} in {row['orgLabel']}: the start {str(row['start'])!r} is no date")
+            continue
+        command = [member, MEMBER_OF, organization, START_TIME, start]
+        result.commands.append("\t".join(command + reference))
     for row in execute(
         """SELECT ?holder ?holderLabel ?office ?officeLabel ?ordinal WHERE {
              ?tenure kkg:holder ?h ; kkg:office ?o ; kkg:ordinal ?ordinal .
@@ -102,13 +118,14 @@ def quickstatements(kg: KnowledgeGraph) -> QuickStatements:
         kg=kg,
     ):
         holder, office = _qid(row["holder"]), _qid(row["office"])
-        if not (holder and office):
+        reference = _reference(str(article_url))
+        if not (holder and office and reference):
             result.skipped.append(
                 f"{row['holderLabel']} as {row['officeLabel']} ({row['ordinal']}): no Wikidata link graded strong"
             )
             continue
         command = [holder, POSITION_HELD, office, SERIES_ORDINAL, qs_string(str(row["ordinal"]))]
-        result.commands.append("\t".join(command + _reference(article_url)))
+        result.commands.append("\t".join(command + reference))
     for row in execute(
         """SELECT ?label WHERE { ?fact kkg:member kkr:kosovo ; rdfs:label ?label } ORDER BY ?label""", kg=kg
     ):

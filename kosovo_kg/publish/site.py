@@ -219,6 +219,12 @@ def w3id_htaccess(site_url: str | None) -> str:
     RDF file the Accept header asks for, wherever the site is hosted. The host need not negotiate
     anything itself (a static host such as GitHub Pages cannot)."""
     site = (site_url or SITE_URL_PLACEHOLDER).rstrip("/")
+    # In a substitution mod_rewrite reads $N and %N as back-references ("my%20site" became "my0site")
+    # and escapes what it redirects to ("%20" became "%2520") unless told NE: the address is written
+    # with both quoted, and with NE, the name is only what a resource's name may be (so nothing from
+    # the request reaches the Location header raw).
+    target = re.sub(r"([$%])", r"\\\1", site)
+    name = f"^resource/({RESOURCE_NAME.pattern})$"
     note = (
         ""
         if site_url
@@ -232,20 +238,20 @@ RewriteEngine On
 
 # resources: RDF where the client asks for it, the HTML page otherwise
 RewriteCond %{{HTTP_ACCEPT}} text/turtle
-RewriteRule ^resource/([^/.]+)$ {site}/resource/$1.ttl [R=303,L]
+RewriteRule {name} {target}/resource/$1.ttl [R=303,L,NE]
 RewriteCond %{{HTTP_ACCEPT}} application/ld\\+json
-RewriteRule ^resource/([^/.]+)$ {site}/resource/$1.jsonld [R=303,L]
+RewriteRule {name} {target}/resource/$1.jsonld [R=303,L,NE]
 RewriteCond %{{HTTP_ACCEPT}} application/n-triples
-RewriteRule ^resource/([^/.]+)$ {site}/resource/$1.nt [R=303,L]
-RewriteRule ^resource/([^/.]+)$ {site}/resource/$1.html [R=303,L]
+RewriteRule {name} {target}/resource/$1.nt [R=303,L,NE]
+RewriteRule {name} {target}/resource/$1.html [R=303,L,NE]
 
 # the ontology: its documentation, or the Turtle file of the release
 RewriteCond %{{HTTP_ACCEPT}} text/turtle
-RewriteRule ^ontology$ {site}/../ontology.ttl [R=303,L]
-RewriteRule ^ontology$ {site}/ontology/index.html [R=303,L]
+RewriteRule ^ontology$ {target}/../ontology.ttl [R=303,L,NE]
+RewriteRule ^ontology$ {target}/ontology/index.html [R=303,L,NE]
 
 # anything else: the site's front page
-RewriteRule ^$ {site}/index.html [R=303,L]
+RewriteRule ^$ {target}/index.html [R=303,L,NE]
 """
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import pyoxigraph as ox
 
+from kosovo_kg.core.rdf import not_xml, rdf_bytes
 from kosovo_kg.core.terminal import terminal_text
+from kosovo_kg.errors import UnsupportedData
 from kosovo_kg.namespaces import XSD_STRING, shorten
 from kosovo_kg.querying.results import Result
 
@@ -21,15 +21,12 @@ if TYPE_CHECKING:
 
 
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
-#: What XML 1.0 cannot hold at all, escaped or not: the C0 controls but tab and line breaks, lone
-#: surrogates, U+FFFE and U+FFFF.
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: What an answer XML cannot hold may be asked for as instead.
+XML_RESULTS_INSTEAD = "take it as JSON, CSV or TSV instead"
 
 
 def render(result: Result, output_format: str, kg: Labels | None = None) -> str:
     if result.kind == "graph":
-        from kosovo_kg.core.rdf import rdf_bytes
-
         turtle = rdf_bytes(result.triples, ox.RdfFormat.TURTLE).decode("utf-8")
         # Turtle leaves C1 controls and bidirectional overrides raw: for the terminal, escaped
         return terminal_text(turtle, newlines=True) if output_format == "table" else turtle
@@ -88,18 +85,8 @@ def to_xml(result: Result) -> str:
     </results>
     </sparql>
     """
-    from xml.sax.saxutils import escape, quoteattr
-
-    from kosovo_kg.errors import QueryError
-
-    def text(value: str) -> str:
-        bad = _XML_FORBIDDEN.search(value)
-        if bad is not None:
-            raise QueryError(
-                f"the answer holds the character U+{ord(bad.group()):04X}, which XML 1.0 cannot carry; "
-                "take it as JSON, CSV or TSV instead"
-            )
-        return escape(value)
+    from xml.sax.saxutils import escape as text
+    from xml.sax.saxutils import quoteattr
 
     lines = ['<?xml version="1.0" encoding="utf-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
     if result.kind == "ask":
@@ -125,7 +112,10 @@ def to_xml(result: Result) -> str:
             bindings.append(f"<binding name={quoteattr(name)}>{inner}</binding>")
         lines.append("<result>" + "".join(bindings) + "</result>")
     lines += ["</results>", "</sparql>"]
-    return "\n".join(lines) + "\n"
+    document = "\n".join(lines) + "\n"
+    if (reason := not_xml(document.encode("utf-8"))) is not None:
+        raise UnsupportedData(f"{reason}; {XML_RESULTS_INSTEAD}")
+    return document
 
 
 def term_json(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> dict[str, str]:
@@ -333,5 +323,5 @@ def serialize_triples(triples: list[ox.Triple], media_type: str, prefixes: dict[
 
     rdf_format = graph_format(media_type)
     if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
-        return ox.serialize(triples, format=rdf_format, prefixes={**PREFIXES, **(prefixes or {})}) or b""
-    return ox.serialize(triples, format=rdf_format) or b""
+        return rdf_bytes(triples, rdf_format, {**PREFIXES, **(prefixes or {})})
+    return rdf_bytes(triples, rdf_format)

@@ -9,6 +9,7 @@ import time
 
 import pyoxigraph as ox
 
+from kosovo_kg.core.lexical import whole_number
 from kosovo_kg.errors import EngineError, EngineUnavailable, OptionError, QueryError, QueryTimeout
 from kosovo_kg.namespaces import PREFIXES
 from kosovo_kg.querying.results import Result, normal_term
@@ -111,8 +112,8 @@ class RemoteEngine:
                 raise EngineError(f"{self.url} sent more than {MAX_REMOTE_ANSWER >> 20} MiB; add a LIMIT to the query")
             if self.timeout is not None and time.monotonic() - started > self.timeout:
                 raise QueryTimeout(f"{self.url} did not finish its answer within {_seconds(self.timeout)}")
-        declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and size < int(declared):  # http.client's read(n) does not say so itself
+        declared = whole_number(response.headers.get("Content-Length"))
+        if declared is not None and size < declared:  # http.client's read(n) does not say so itself
             raise EngineError(f"{self.url} sent a broken HTTP answer: cut short at {size} of {declared} bytes")
         return b"".join(chunks)
 

@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 from starlette.requests import ClientDisconnect, Request
 
+from kosovo_kg.core.lexical import whole_number
 from kosovo_kg.errors import RequestError
 from kosovo_kg.querying.output import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES
 
@@ -80,8 +81,8 @@ async def read_body(request: Request, limit: int = MAX_BODY, timeout: float = BO
     is refused as soon as it passes the limit. uvicorn has parsed the framing, so the unread
     rest of a refused body is never taken for another request.
     """
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    declared = whole_number(request.headers.get("content-length"))
+    if declared is not None and declared > limit:
         raise RequestError(413, f"the request body is larger than this server's limit of {limit:,} bytes")
     chunks: list[bytes] = []
     size = 0

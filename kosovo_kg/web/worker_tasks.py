@@ -20,11 +20,12 @@ from typing import IO, TYPE_CHECKING, Any, cast
 
 import pyoxigraph as ox
 
-from kosovo_kg.errors import QueryError, ResultTooLarge
+from kosovo_kg.core.rdf import not_xml
+from kosovo_kg.errors import QueryError, ResultTooLarge, UnsupportedData
 from kosovo_kg.namespaces import PREFIXES
 from kosovo_kg.publish.profiles import describe
 from kosovo_kg.querying.engines import oxigraph_failure, oxigraph_query, syntax_message
-from kosovo_kg.querying.output import graph_format
+from kosovo_kg.querying.output import XML_RESULTS_INSTEAD, graph_format
 from kosovo_kg.querying.pipeline import PreparedQuery, QueryOptions, evaluate
 from kosovo_kg.querying.results import Result, normal_result
 from kosovo_kg.web.sandbox import die_with_parent, leave_network
@@ -167,7 +168,13 @@ def answer_in_worker(
         raise QueryError(f"query failed: {error}") from None
     except RuntimeError as error:  # a function Oxigraph does not have
         raise QueryError(oxigraph_failure(error)) from None
-    return b"".join(output.parts)
+    body = b"".join(output.parts)
+    if media_type in ("application/rdf+xml", "application/sparql-results+xml"):
+        # what Oxigraph's XML writers cannot write they write anyway (see core.rdf.not_xml)
+        if (reason := not_xml(body)) is not None:
+            instead = XML_RESULTS_INSTEAD if media_type.startswith("application/sparql") else "take Turtle or JSON-LD"
+            raise UnsupportedData(f"{reason}; {instead}")
+    return body
 
 
 def rows_in_worker(text: str, media_type: str, limit: int, base_iri: str | None = None) -> bytes:

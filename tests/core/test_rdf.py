@@ -32,6 +32,51 @@ def test_rdf_bytes_serializes_triples_or_quads_with_the_prefixes_given():
     assert rdf_bytes([], ox.RdfFormat.N_TRIPLES) == b""
 
 
+@pytest.mark.parametrize("character", ["\x00", "\x1b", "\x08", "\x0c", "\ufffe", "\uffff"])
+def test_rdf_xml_that_xml_cannot_hold_is_refused_naming_the_triple(character):
+    """Oxigraph writes such a character raw, which no XML parser then reads (an ESC in a label)."""
+    import xml.dom.minidom
+
+    from kosovo_kg.errors import UnsupportedData
+
+    plain = ox.Triple(ox.NamedNode(EX + "a"), ox.NamedNode(EX + "p"), ox.Literal("tab\t, line\n\r, é \u2028 \x85 ]]>"))
+    xml.dom.minidom.parseString(rdf_bytes([plain], ox.RdfFormat.RDF_XML, {"ex": EX}))
+    hostile = ox.Triple(ox.NamedNode(EX + "b"), ox.NamedNode(EX + "label"), ox.Literal(f"x{character}y", language="en"))
+    with pytest.raises(UnsupportedData) as refused:
+        rdf_bytes([plain, hostile], ox.RdfFormat.RDF_XML)
+    assert str(refused.value) == (
+        f"the value of {EX}b {EX}label holds the character U+{ord(character):04X}, which XML 1.0 cannot carry, "
+        "even escaped; RDF/XML cannot hold it (Turtle, N-Triples and JSON-LD can)"
+    )
+    # N-Triples carries it
+    assert [q.triple for q in ox.parse(rdf_bytes([hostile], ox.RdfFormat.N_TRIPLES), ox.RdfFormat.N_TRIPLES)] == [
+        hostile
+    ]
+
+
+@pytest.mark.parametrize(
+    ("predicate", "value", "iri"),
+    [
+        (EX + "1", ox.Literal("x"), EX + "1"),
+        (EX + "p#", ox.Literal("x"), EX + "p#"),
+        ("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", ox.NamedNode(EX + "Class/"), EX + "Class/"),
+    ],
+)
+def test_rdf_xml_cannot_write_a_property_or_class_whose_iri_ends_in_no_xml_name(predicate, value, iri):
+    """Oxigraph writes it as an element named "oxprefix:", which no XML parser reads."""
+    from kosovo_kg.errors import UnsupportedData
+
+    triple = ox.Triple(ox.NamedNode(EX + "a"), ox.NamedNode(predicate), value)
+    with pytest.raises(UnsupportedData) as refused:
+        rdf_bytes([triple], ox.RdfFormat.RDF_XML)
+    assert str(refused.value) == (
+        f"the IRI <{iri}> does not end in an XML name, as RDF/XML needs of a property or a class; "
+        "RDF/XML cannot hold it (Turtle, N-Triples and JSON-LD can)"
+    )
+    named = ox.Triple(ox.NamedNode(EX + "a"), ox.NamedNode(EX + "p1"), ox.NamedNode(EX + "C2"))
+    assert b"<ex:p1" in rdf_bytes([named], ox.RdfFormat.RDF_XML, {"ex": EX})
+
+
 def test_two_parses_of_the_same_graph_get_the_same_blank_node_names():
     first, second = parsed(), parsed()
     assert {str(t) for t in first} != {str(t) for t in second}  # a parse names blank nodes at random

@@ -52,6 +52,30 @@ def test_jsonld_embeds_its_context_and_is_read_by_pyld(kg):
     assert canonical_nt(parsed) == canonical_nt(kg.triples)
 
 
+def test_an_iri_whose_scheme_is_a_prefix_of_the_context_reads_back_as_itself():
+    """<wd:Q1> in Turtle (a typo for wd:Q1) is the IRI "wd:Q1"; written as it is under a context
+    that defines wd, it read back as the Wikidata item, and <kkg:fake> as the ontology's kkg:fake."""
+    from pyld import jsonld
+
+    from kosovo_kg.core.store import KnowledgeGraph
+
+    turtle = """@prefix kkr: <https://w3id.org/kosovo-kg/resource/> .
+    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    kkr:a rdfs:seeAlso <wd:Q1> , <kkr:b> , <http://www.wikidata.org/entity/Q2> , kkr:c ;
+        <kkg:fake> "x"^^<xsd:odd> , "y"^^<http://www.w3.org/2001/XMLSchema#token> ."""
+    triples = [quad.triple for quad in ox.parse(turtle.encode(), ox.RdfFormat.TURTLE)]
+    document = json.loads(serialize_graph(KnowledgeGraph(triples), "jsonld"))
+    for read in (
+        [quad.triple for quad in ox.parse(json.dumps(document).encode(), ox.RdfFormat.JSON_LD)],
+        [
+            quad.triple
+            for quad in ox.parse(jsonld.to_rdf(document, {"format": "application/n-quads"}), ox.RdfFormat.N_QUADS)
+        ],
+    ):
+        assert sorted(map(str, read)) == sorted(map(str, triples))
+    assert not {"wd", "kkr", "kkg", "xsd"} & set(document["@context"]) and document["@context"]["rdfs"]
+
+
 def test_write_export_leaves_no_temporary_file(kg, tmp_path):
     target = tmp_path / "graph.nt"
     write_export(kg, "turtle", target)  # a previous export, which the next replaces

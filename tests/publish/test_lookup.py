@@ -92,3 +92,15 @@ def test_a_source_without_address_or_reference_number_links_to_its_record(lookup
     assert lookup.sources[iri].target is None
     value = answer_table.__globals__["Reader"](lookup, Links()).resource(iri)
     assert value.href == "/resource/src-recognition-norwegian-ministry-of-foreign-affairs-press-release-038-08-2"
+
+
+def test_a_reference_number_in_other_digits_is_no_number(kg):
+    """str.isdigit is true of "²", which int() refuses: a --data file saying so made every page a 500."""
+    import pyoxigraph as ox
+
+    from kosovo_kg.core.store import KnowledgeGraph
+
+    given = ox.Triple(ox.NamedNode(KKR + "ref-04"), ox.NamedNode(KKG + "referenceNumber"), ox.Literal("²"))
+    hostile = KnowledgeGraph([*(t for t in kg.triples if "referenceNumber" not in t.predicate.value), given])
+    assert Lookup(hostile).sources[KKR + "ref-04"].number is None
+    assert Lookup(kg).sources[KKR + "ref-04"].number == 4

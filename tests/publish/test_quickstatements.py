@@ -76,3 +76,29 @@ def test_a_link_regraded_single_leaves_the_commands(kg):
 
 def test_strings_cannot_break_a_command():
     assert qs_string('a\t"b"\nc') == "\"a 'b' c\""
+
+
+def test_data_that_is_no_item_date_or_url_never_becomes_a_field(kg):
+    """A command's first field is read by its first character: an owl:sameAs <wd:-Q222> graded strong
+    made "-Q222 P463 Q7184 …", which QuickStatements runs as "remove this statement"; a start that
+    is no date was an exit 70 (KeyError), a dateTime a malformed time value."""
+    import pyoxigraph as ox
+
+    from kosovo_kg import KnowledgeGraph
+    from kosovo_kg.namespaces import KKG, KKR, OWL, WD
+
+    spain = ox.NamedNode(KKR + "spain")
+    same_as, start = ox.NamedNode(OWL + "sameAs"), ox.NamedNode(KKG + "startDate")
+    albania = ox.NamedNode(KKR + "membership-albania-nato")
+    triples = [t for t in kg.triples if not (t.subject == spain and t.predicate == same_as)]
+    triples = [t for t in triples if not (t.subject == albania and t.predicate == start)]
+    hostile = [
+        ox.Triple(spain, same_as, ox.NamedNode(WD + "-Q29")),
+        ox.Triple(albania, start, ox.Literal("2009-04-01T00:00:00", datatype=ox.NamedNode(KKG + "x"))),
+    ]
+    out = quickstatements(KnowledgeGraph([*triples, *hostile], {}))
+    assert len(out.commands) == 32
+    for command in out.commands:
+        assert COMMAND.fullmatch(command), command
+    assert "Albania in North Atlantic Treaty Organization: the start '2009-04-01T00:00:00' is no date" in out.skipped
+    assert any(s.startswith("Spain in North Atlantic Treaty Organization: no Wikidata item (Q…)") for s in out.skipped)

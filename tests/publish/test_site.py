@@ -107,13 +107,39 @@ def test_the_sites_rules_negotiate_each_rdf_file_and_the_page():
 def test_the_w3id_rules_redirect_to_the_site_given_or_say_where_to_put_it():
     rules = w3id_htaccess("https://kosovo-kg.github.io/releases/1/site/")
     assert (
-        "RewriteRule ^resource/([^/.]+)$ https://kosovo-kg.github.io/releases/1/site/resource/$1.ttl [R=303,L]" in rules
+        "RewriteRule ^resource/([A-Za-z0-9][A-Za-z0-9_~-]*)$ https://kosovo-kg.github.io/releases/1/site/resource/$1.ttl [R=303,L,NE]"
+        in rules
     )
-    assert "RewriteRule ^ontology$ https://kosovo-kg.github.io/releases/1/site/../ontology.ttl [R=303,L]" in rules
+    assert "RewriteRule ^ontology$ https://kosovo-kg.github.io/releases/1/site/../ontology.ttl [R=303,L,NE]" in rules
     assert SITE_URL_PLACEHOLDER not in rules and "RewriteCond %{HTTP_ACCEPT} text/turtle" in rules
     placeholder = w3id_htaccess(None)
     assert "replace SITE-URL below with the address of site/" in placeholder
-    assert "RewriteRule ^$ SITE-URL/index.html [R=303,L]" in placeholder
+    assert "RewriteRule ^$ SITE-URL/index.html [R=303,L,NE]" in placeholder
+
+
+def test_the_w3id_rules_redirect_to_a_site_address_with_a_percent_or_a_dollar_as_it_is():
+    """mod_rewrite reads $N and %N in a substitution as back-references and escapes a redirect's
+    address unless told NE: under Apache 2.4, --base-url https://x.test/my%20site/$1/ sent
+    resource/greece to https://x.test/my0site/greece/site/resource/greece.ttl. Here the substitution
+    is expanded as mod_rewrite's do_expand does (\\$ and \\% literal, $N and %N back-references)."""
+
+    def expand(substitution: str, groups: tuple[str, ...]) -> str:
+        return re.sub(
+            r"\\([$%])|\$(\d)|%(\d)",
+            lambda m: m.group(1) or (groups[int(m.group(2)) - 1] if m.group(2) else ""),
+            substitution,
+        )
+
+    site = "https://x.test/my%20site/$1/"
+    redirects = {}
+    for line in w3id_htaccess(site).splitlines():
+        if line.startswith("RewriteRule ^resource/"):
+            _, pattern, substitution, flags = line.split()
+            assert "NE" in flags.strip("[]").split(",")
+            match = re.search(pattern, "resource/greece")
+            assert match is not None and not re.search(pattern, "resource/a\r\nX-Evil: y")
+            redirects[substitution.rsplit(".", 1)[1]] = expand(substitution, match.groups())
+    assert redirects == {s: f"https://x.test/my%20site/$1/resource/greece.{s}" for s in ("ttl", "jsonld", "nt", "html")}
 
 
 def test_a_resource_is_written_as_its_page_and_its_rdf_in_three_formats(tmp_path):

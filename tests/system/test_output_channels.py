@@ -240,3 +240,16 @@ def resource_page(label: str) -> str:
 @example('"><script>alert(1)</script><img src=x onerror=alert(1)>')
 def test_an_html_page_parses_with_no_injected_element(label):
     assert html_shape(resource_page(label)) == html_shape(resource_page("plain"))
+
+
+@SETTINGS
+@given(LABEL)
+@example("nul\x00esc\x1b[31mdel\x7fc1\x85nonchar\ufffe")
+def test_an_html_page_holds_no_character_html_cannot_hold(label):
+    """A NUL, an ESC or a noncharacter of a label is a parse error wherever it lands in HTML, escaped
+    or not (html5lib: invalid-codepoint); each is shown as U+FFFD."""
+    import html5lib
+
+    parser = html5lib.HTMLParser()
+    parser.parse(resource_page(label))
+    assert [error for _, error, _ in parser.errors if error == "invalid-codepoint"] == []

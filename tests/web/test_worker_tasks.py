@@ -8,12 +8,14 @@ from __future__ import annotations
 import csv
 import gc
 import io
+import json
 
 import pyoxigraph as ox
 import pytest
 from conftest import FOUR, NON_RECOGNIZING, labels_in
 
 from kosovo_kg.errors import QueryError, ResultTooLarge
+from kosovo_kg.namespaces import RDFS_LABEL
 from kosovo_kg.querying.catalogue import get_stored_query
 from kosovo_kg.querying.pipeline import QueryOptions, evaluate, prepare, render
 from kosovo_kg.web import worker_tasks as module
@@ -77,3 +79,33 @@ def test_a_request_frame_is_what_a_worker_reads_and_an_answer_frame_what_the_poo
     assert TASKS[name](*args).boolean is True
     answer = framed(BYTES_FRAME, b"body")
     assert answer[:FRAME_LENGTH] == (5).to_bytes(FRAME_LENGTH, "big") and answer[FRAME_LENGTH:] == b"Bbody"
+
+
+def test_an_xml_answer_that_xml_cannot_hold_is_a_400_not_a_broken_document(monkeypatch):
+    """Oxigraph's XML writers write an ESC or a NUL of a label raw; the answer is refused, saying
+    what to ask for instead, and JSON still carries it."""
+    from kosovo_kg.core.store import KnowledgeGraph
+    from kosovo_kg.errors import UnsupportedData
+
+    label = ox.Triple(
+        ox.NamedNode("https://w3id.org/kosovo-kg/resource/x"), ox.NamedNode(RDFS_LABEL), ox.Literal("a\x1b[2Jb\x00")
+    )
+    monkeypatch.setattr(module, "_GRAPH", KnowledgeGraph([label]))
+    for query, media, instead in (
+        (
+            "SELECT ?l WHERE { ?s rdfs:label ?l }",
+            "application/sparql-results+xml",
+            "take it as JSON, CSV or TSV instead",
+        ),
+        ("CONSTRUCT WHERE { ?s rdfs:label ?l }", "application/rdf+xml", "take Turtle or JSON-LD"),
+    ):
+        with pytest.raises(UnsupportedData) as refused:
+            answer_in_worker(query, media, 1_000_000)
+        assert (
+            str(refused.value)
+            == f"the answer holds the character U+001B, which XML 1.0 cannot carry, even escaped; {instead}"
+        )
+        assert refused.value.http_status == 400
+    json_answer = answer_in_worker("SELECT ?l WHERE { ?s rdfs:label ?l }", "application/sparql-results+json", 10**6)
+    assert json.loads(json_answer)["results"]["bindings"][0]["l"]["value"] == "a\x1b[2Jb\x00"
+    gc.collect()

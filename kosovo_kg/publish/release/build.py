@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from kosovo_kg.core import paths
 from kosovo_kg.core.store import KnowledgeGraph
 from kosovo_kg.core.writing import atomic_folder, check_output_folder
-from kosovo_kg.errors import ReleaseError
+from kosovo_kg.errors import ReleaseError, UnsupportedData
 from kosovo_kg.namespaces import DATASET
 from kosovo_kg.publish.release.citation import citation
 from kosovo_kg.publish.release.dates import ReleaseDate, check_date, check_version, release_date
@@ -53,7 +53,11 @@ def write_dumps(folder: Path, graph: KnowledgeGraph, *, inferred: bool) -> dict[
     written = {}
     for rdf_format, (_, _, format_name) in DUMPS.items():
         name = dump_name(rdf_format, inferred=inferred)
-        (folder / name).write_bytes(serialize_graph(graph, rdf_format))
+        try:
+            data = serialize_graph(graph, rdf_format)
+        except UnsupportedData as error:  # a character RDF/XML cannot hold: a release has every format
+            raise UnsupportedData(f"{name}: {error}") from None
+        (folder / name).write_bytes(data)
         written[name] = (f"The graph {what}, {format_name.replace('_', '/')}", folder / name)
     return written
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from kosovo_kg.core import paths
+from kosovo_kg.core.lexical import whole_number
 from kosovo_kg.errors import ReleaseError
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
@@ -66,16 +67,18 @@ def release_date(given: str | None, files: list[Path], extra: bool = False, root
         return ReleaseDate(check_date(given), "--date")
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
-        if not epoch.isdigit():
+        seconds = whole_number(epoch)
+        if seconds is None:
             raise ReleaseError(f"SOURCE_DATE_EPOCH must be a number of seconds, got {epoch!r}")
-        return ReleaseDate(_utc_day(int(epoch)), "SOURCE_DATE_EPOCH")
+        return ReleaseDate(_utc_day(seconds), "SOURCE_DATE_EPOCH")
     root = root or paths.project_root()
     commit = None if extra else git_output(root, "rev-parse", "HEAD")
     if commit:
         changed = git_output(root, "status", "--porcelain", "--", "ontology", "graph")
         stamp = git_output(root, "log", "-1", "--format=%ct")
-        if changed == "" and stamp and stamp.isdigit():
-            return ReleaseDate(_utc_day(int(stamp)), f"the commit {commit[:12]}", commit)
+        seconds = whole_number(stamp)
+        if changed == "" and seconds is not None:
+            return ReleaseDate(_utc_day(seconds), f"the commit {commit[:12]}", commit)
     newest = max((f.stat().st_mtime for f in files), default=0.0)
     why = (
         "--data files"

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from kosovo_kg.core.lexical import whole_number
 from kosovo_kg.errors import RequestError
 from kosovo_kg.publish.pages import render
 from kosovo_kg.publish.reconciliation import Reconciliation, id_to_name, parse_json
@@ -72,9 +73,10 @@ async def endpoint(request: Request) -> Response:
 
 def _cursor(request: Request) -> int:
     text = request.query_params.get("cursor", "0")
-    if not text.isdigit() or int(text) > 10_000:
+    cursor = whole_number(text)
+    if cursor is None or cursor > 10_000:
         raise RequestError(400, f"cursor must be a whole number of suggestions to skip, not {text!r}")
-    return int(text)
+    return cursor
 
 
 def _prefix(request: Request) -> str:
@@ -98,13 +100,10 @@ async def suggest_property(request: Request) -> Response:
 
 async def properties(request: Request) -> Response:
     limit_text = request.query_params.get("limit")
-    if limit_text is not None and (not limit_text.isdigit() or not 1 <= int(limit_text) <= 100):
+    limit = whole_number(limit_text)
+    if limit_text is not None and (limit is None or not 1 <= limit <= 100):
         raise RequestError(400, f"limit must be a whole number from 1 to 100, not {limit_text!r}")
-    return JSONResponse(
-        service_of(request).propose_properties(
-            request.query_params.get("type"), int(limit_text) if limit_text else None
-        )
-    )
+    return JSONResponse(service_of(request).propose_properties(request.query_params.get("type"), limit))
 
 
 def _entity_id(request: Request) -> str:

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from kosovo_kg.core.lexical import whole_number
 from kosovo_kg.errors import RequestError
 from kosovo_kg.namespaces import KKR
 from kosovo_kg.publish.search_page import render_search
@@ -39,7 +40,8 @@ async def search(request: Request) -> Response:
         and negotiate(request.headers.get("accept"), ("text/html", "application/json")) == "application/json"
     )
     limit_text = _one(request, "limit", "20") or "20"
-    if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_LIMIT:
+    limit = whole_number(limit_text)
+    if limit is None or not 1 <= limit <= MAX_LIMIT:
         raise RequestError(400, f"limit must be a whole number from 1 to {MAX_LIMIT}, not {limit_text!r}")
     if len(text) > MAX_QUERY:
         raise RequestError(400, f"q is {len(text):,} characters long; at most {MAX_QUERY} are searched")
@@ -48,7 +50,7 @@ async def search(request: Request) -> Response:
     if type_ is not None and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_:/#.-]{0,199}", type_):
         raise RequestError(400, f"type must be a class such as State, Person or Organization, not {type_!r}")
     index = state.kg.name_index
-    found = index.search(text, type=type_, limit=int(limit_text)) if text else []
+    found = index.search(text, type=type_, limit=limit) if text else []
     found = [m for m in found if m.iri.startswith(KKR)]  # the resources, which have pages
     if wants_json:
         if not text:

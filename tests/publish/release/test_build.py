@@ -299,7 +299,7 @@ def test_citation_cff_is_valid_cff_1_2_0(releases):
 def test_the_w3id_rules_point_at_the_site(releases):
     rules = (releases["r2"] / "w3id.htaccess").read_text(encoding="utf-8")
     site = "https://kosovo-kg.github.io/releases/2026.12.01/site"
-    assert f"RewriteRule ^resource/([^/.]+)$ {site}/resource/$1.ttl [R=303,L]" in rules
+    assert f"RewriteRule ^resource/([A-Za-z0-9][A-Za-z0-9_~-]*)$ {site}/resource/$1.ttl [R=303,L,NE]" in rules
     assert "SITE-URL" not in rules
     assert "SITE-URL" in (releases["r1"] / "w3id.htaccess").read_text(encoding="utf-8")
 
