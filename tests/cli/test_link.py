@@ -39,11 +39,11 @@ def test_link_command_text_and_json():
     text = invoke(["link"])
     assert text.exit_code == 0
     assert "  state          38 / 38  100%" in text.stdout
-    assert "Links whose evidence meets their grade: 68 / 68 100% (strong 59, single 9)" in text.stdout
+    assert "Links whose evidence meets their grade: 69 / 69 100% (strong 62, single 7)" in text.stdout
     assert "  single  Fatmir Sejdiu (Q193148)" in text.stdout
     assert "  strong  Minister of Defence of Kosovo (Q107601182)" in text.stdout
     data = json.loads(invoke(["link", "--format", "json"]).stdout)
     assert data["coverage"]["state"] == {"linked": 38, "total": 38}
-    assert data["evidenced"] == 68 and data["weak"] == []
-    assert data["grades"] == {"strong": 59, "single": 9}
+    assert data["evidenced"] == 69 and data["weak"] == []
+    assert data["grades"] == {"strong": 62, "single": 7}
     assert {"entity", "label", "wikidata", "grade", "repositories"} <= set(data["links"][0])

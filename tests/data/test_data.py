@@ -130,10 +130,10 @@ def test_every_dated_fact_has_a_source(kg):
 def test_no_two_entities_share_a_wikidata_identifier(kg):
     rows = list(query("wikidata-links", graph=kg))
     identifiers = [row["wikidata"] for row in rows]
-    assert len(rows) == 68  # each with its evidence grade (graph/wikidata.ttl)
+    assert len(rows) == 69  # each with its evidence grade (graph/wikidata.ttl)
     assert len(identifiers) == len(set(identifiers))
     assert {row["grade"] for row in rows} == {"strong", "single"}
-    assert sum(row["grade"] == "strong" and row["repositories"] >= 2 for row in rows) == 59
+    assert sum(row["grade"] == "strong" and row["repositories"] >= 2 for row in rows) == 62
 
 
 def test_every_agent_office_and_event_has_a_wikidata_link_or_a_reason(kg):

@@ -120,8 +120,9 @@ def test_key_dates_in_the_order_a_summary_gives_them(kg):
 
 def test_a_wikidata_link_with_its_grade_or_the_reason_there_is_none(kg, lookup):
     assert wikidata_of(lookup, KKR + "greece", outgoing(kg, "greece")) == ("Q41", "strong", None)
-    qid, grade, reason = wikidata_of(lookup, KKR + "sapk", outgoing(kg, "sapk"))
-    assert (qid, grade) == (None, "") and reason is not None and reason.startswith("Not linked")
+    assert wikidata_of(lookup, KKR + "sapk", outgoing(kg, "sapk")) == ("Q646035", "strong", None)
+    qid, grade, reason = wikidata_of(lookup, KKR + "enver-hoxhaj", outgoing(kg, "enver-hoxhaj"))
+    assert (qid, grade) == (None, "") and reason is not None and "could not be confirmed" in reason
     assert "http://www.wikidata.org/entity/Q41" in same_as_elsewhere(outgoing(kg, "greece"))
 
 
