@@ -167,6 +167,28 @@ def choices(pages: Pages, query: StoredQuery) -> dict[str, list[tuple[str, str]]
     return pages.once("choices " + query.name, make)
 
 
+def chosen(
+    kg: KnowledgeGraph, query: StoredQuery, given: dict[str, str], offered: dict[str, list[tuple[str, str]]]
+) -> dict[str, str]:
+    """The choice each resource parameter was answered for, where it was given otherwise (by a
+    name in any language, a prefixed name, an IRI): the chooser shows what the answer is for, not
+    the first choice, which asking again would answer instead."""
+    try:
+        bound = bind_parameters(query, dict(given), kg)
+    except KosovoKGError:
+        return {}
+    found = {}
+    for parameter in query.parameters:
+        keys = {key for key, _ in offered.get(parameter.name, [])}
+        term = bound.get(parameter.variable)
+        if not keys or given.get(parameter.name) in keys or not isinstance(term, ox.NamedNode):
+            continue
+        key = term.value[len(KKR) :] if term.value.startswith(KKR) else shorten(term.value)
+        if key in keys:
+            found[parameter.name] = key
+    return found
+
+
 def question_page(
     pages: Pages,
     query: StoredQuery,
@@ -181,6 +203,9 @@ def question_page(
     its doubts, the chart where it has one, the downloads, the query, and how to cite it."""
     table = pages.table(result) if result is not None else None
     values = {p.name: given.get(p.name, p.default or "") for p in query.parameters}
+    offered = choices(pages, query)
+    if prepared is not None:
+        values.update(chosen(pages.kg, query, given, offered))
     sent = {k: v for k, v in given.items() if v}
     chart = pages.chart_of(query.name) if not sent else None
     citation = None
@@ -196,7 +221,7 @@ def question_page(
         canonical=page_url,
         values=values,
         given=sent,
-        choices=choices(pages, query),
+        choices=offered,
         runnable=pages.runnable(query),
         table=table,
         text=prepared.text if prepared is not None else default_text(query, pages.kg),
@@ -231,6 +256,7 @@ __all__ = [
     "TOPICS",
     "choices",
     "choices_text",
+    "chosen",
     "default_text",
     "editor_page",
     "editor_questions",

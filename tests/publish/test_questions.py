@@ -82,6 +82,27 @@ def test_a_question_page_shows_its_answer_its_chart_and_how_to_cite_it(kg, pages
     assert "no such date" in unanswered and '<pre class="citation">' not in unanswered  # no answer, nothing to cite
 
 
+@pytest.mark.parametrize("given", ["President of Kosovo", "kkr:president-of-kosovo", "Presidenti i Kosovës"])
+def test_the_chooser_shows_the_choice_a_name_was_answered_for(kg, pages, given):
+    # a label, a prefixed name or a name in Albanian: the chooser showed its first choice, the
+    # Minister of Defence, above the President's statements, and "Answer" would have asked for him
+    query = get_stored_query("statements-by-office")
+    options = QueryOptions()
+    prepared = prepare(query, {"office": given}, options, kg)
+    page = question_page(pages, query, {"office": given}, evaluate(prepared, kg, options), prepared)
+    selected = [line for line in page.splitlines() if "<option" in line and " selected" in line]
+    assert selected == ['<option value="president-of-kosovo" selected>President of Kosovo</option>']
+    assert "Osmani: NATO membership imperative" in page
+
+
+def test_a_choice_given_by_its_own_key_is_shown_as_it_is(kg, pages):
+    query = get_stored_query("statements-by-stance")
+    options = QueryOptions()
+    prepared = prepare(query, {"stance": "kkg:Opposes"}, options, kg)
+    page = question_page(pages, query, {"stance": "kkg:Opposes"}, evaluate(prepared, kg, options), prepared)
+    assert '<option value="kkg:Opposes" selected>opposes</option>' in page
+
+
 def test_the_editor_opens_on_its_first_question_with_every_question_inline(pages):
     page = editor_page(pages)
     assert f'<script id="first-question" type="application/json">"{FIRST_QUESTION}"</script>' in page
