@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from kosovo_kg.cli.options import add_data_options, add_format_option, progress, query_options, say, write_answer
 
@@ -18,10 +19,27 @@ SUMMARY = (
     "Wikidata can take as QuickStatements commands, each with its reference."
 )
 DETAILS = ""
+#: The format an output file's name asks for, when --format is not given: ``-o graph.jsonld`` wrote
+#: Turtle into a file every tool then read as JSON-LD and failed on.
+FORMAT_OF_SUFFIX = {
+    ".ttl": "turtle",
+    ".jsonld": "jsonld",
+    ".json": "jsonld",
+    ".nt": "nt",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+    ".qs": "quickstatements",
+}
 
 
 def add_arguments(command: argparse.ArgumentParser) -> None:
-    add_format_option(command, EXPORT_FORMATS, "The format to write.")
+    add_format_option(
+        command,
+        EXPORT_FORMATS,
+        "The format to write (default: the one -o's suffix names, .ttl, .jsonld, .nt, .rdf or .qs; else turtle).",
+        first_by_default=False,
+    )
     command.add_argument("-o", "--output", type=str, help="Write to this file (atomically) instead of stdout.")
     command.add_argument(
         "--inferred", action="store_true", help="Add what the OWL reasoner (HermiT) entails; needs Java."
@@ -32,6 +50,9 @@ def add_arguments(command: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from kosovo_kg.publish.export import serialize_graph, write_export
 
+    if args.format is None:
+        suffix = os.path.splitext(args.output or "")[1].lower()
+        args.format = FORMAT_OF_SUFFIX.get(suffix, "turtle")
     kg = query_options(args).load_graph()
     assert kg is not None  # export has no --engine: the graph is always the embedded one
     if args.format == "quickstatements":

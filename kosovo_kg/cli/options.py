@@ -178,9 +178,13 @@ def in_any_case(choices: Iterable[str]) -> Callable[[str], str]:
     return chosen
 
 
-def add_format_option(command: argparse.ArgumentParser, formats: Sequence[str], what: str) -> None:
-    """``--format``: one of ``formats`` in any case, the first by default."""
-    command.add_argument("--format", type=in_any_case(formats), choices=formats, default=formats[0], help=what)
+def add_format_option(
+    command: argparse.ArgumentParser, formats: Sequence[str], what: str, *, first_by_default: bool = True
+) -> None:
+    """``--format``: one of ``formats`` in any case, the first by default (or, without
+    ``first_by_default``, None: the command chooses, from its output file's name, say)."""
+    default = formats[0] if first_by_default else None
+    command.add_argument("--format", type=in_any_case(formats), choices=formats, default=default, help=what)
 
 
 def add_data_options(command: argparse.ArgumentParser, *, only: str = "") -> None:

@@ -38,6 +38,36 @@ def test_data_files_are_exported_with_the_graph_or_alone(tmp_path, kg):
     assert both.stderr == f"wrote {target} ({target.stat().st_size:,} bytes, {len(kg) + 1:,} triples, turtle)\n"
 
 
+@pytest.mark.parametrize(
+    ("name", "written", "parsed"),
+    [
+        ("out.jsonld", "jsonld", ox.RdfFormat.JSON_LD),
+        ("out.NT", "nt", ox.RdfFormat.N_TRIPLES),
+        ("out.rdf", "xml", ox.RdfFormat.RDF_XML),
+        ("out.ttl", "turtle", ox.RdfFormat.TURTLE),
+        ("out.txt", "turtle", ox.RdfFormat.TURTLE),
+    ],
+)
+def test_without_format_the_output_files_suffix_names_it(tmp_path, kg, name, written, parsed):
+    # -o out.jsonld wrote Turtle, which every JSON-LD reader then refused
+    target = tmp_path / name
+    result = invoke(["export", "-o", target])
+    assert result.exit_code == 0 and result.stderr.endswith(f" triples, {written})\n")
+    assert len({q.triple for q in ox.parse(target.read_bytes(), parsed)}) == len(set(kg.triples))
+
+
+def test_a_format_given_wins_over_the_suffix(tmp_path):
+    target = tmp_path / "out.jsonld"
+    assert invoke(["export", "--format", "nt", "-o", target]).exit_code == 0
+    assert target.read_text().startswith("<")
+
+
+def test_a_qs_file_gets_quickstatements(tmp_path):
+    target = tmp_path / "kosovo.qs"
+    result = invoke(["export", "-o", target])
+    assert result.exit_code == 0 and result.stderr.startswith(f"wrote {target} (34 QuickStatements commands)")
+
+
 def test_a_data_file_that_cannot_be_loaded_is_one_error_and_nothing_is_written(tmp_path):
     bad = tmp_path / "bad.ttl"
     bad.write_text("<urn:x:a> <urn:x:b> .\n")
