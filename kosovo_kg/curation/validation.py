@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from kosovo_kg.core import paths
 from kosovo_kg.core.reading import parse_file
 from kosovo_kg.core.store import KnowledgeGraph, load_graph
-from kosovo_kg.namespaces import RDF, SH, shorten
+from kosovo_kg.namespaces import KKR, RDF, SH, shorten
 
 if TYPE_CHECKING:
     import rdflib
@@ -47,6 +47,8 @@ class Problem:
     also: list[str] = field(default_factory=list)
     #: a misspelt term's closest declared term (an IRI): what the node lacks because of it
     suggestion: str | None = field(default=None, repr=False)
+    #: a resource the node points to and the graph does not describe (a misspelt name, an IRI)
+    missing: str | None = field(default=None, repr=False)
 
     def line(self) -> str:
         """One line: where, which node and property, what is wrong (with the values), how to fix it.
@@ -128,7 +130,9 @@ class ValidationReport:
             "shapes": self.shapes,
             "checks_run": self.checks_run,
             "reasoning": self.reasoning,
-            "problems": [{k: v for k, v in p.__dict__.items() if k != "suggestion"} for p in self.problems],
+            "problems": [
+                {k: v for k, v in p.__dict__.items() if k not in ("suggestion", "missing")} for p in self.problems
+            ],
         }
 
 
@@ -176,6 +180,16 @@ def run_checks(kg: KnowledgeGraph, checks: Iterable[QualityCheck]) -> list[Probl
             acknowledged = check.severity == "warning" and bool(recorded)
             severity = "note" if acknowledged else check.severity
             solution = f"Recorded as a doubt: {recorded[0]}" if acknowledged else check.solution
+            missing = next(
+                (
+                    t.value
+                    for t in row[1:]
+                    if isinstance(t, ox.NamedNode) and t.value.startswith(KKR) and not kg.describes(t.value)
+                ),
+                None,
+            )
+            if missing is not None:
+                solution = _did_you_mean(missing, kg) + solution
             values = ", ".join(
                 f"{name}={_show(term, kg)}"
                 for name, term in zip(result.variables[1:], row[1:], strict=True)
@@ -192,9 +206,19 @@ def run_checks(kg: KnowledgeGraph, checks: Iterable[QualityCheck]) -> list[Probl
                     value=values or None,
                     check=check.name,
                     solution=solution,
+                    missing=missing,
                 )
             )
     return problems
+
+
+def _did_you_mean(iri: str, kg: KnowledgeGraph) -> str:
+    """``Did you mean kkr:vjosa-osmani? `` for a resource's misspelt name, or nothing."""
+    from kosovo_kg.querying.terms import closest
+
+    described = [name for name in kg.labels if name.startswith(KKR)]
+    close = [shorten(name) for name in closest(iri, described)]
+    return f"Did you mean {' or '.join(close)}? " if close else ""
 
 
 def _show(term, kg: KnowledgeGraph) -> str:
@@ -281,11 +305,13 @@ def once_each(problems: list[Problem], kg: KnowledgeGraph, checks: Iterable[Qual
       be on that node, and a check that reads that property about the node or a node next to it
       (the poll whose shares no longer add up);
     - a misspelt class: the node falls out of its shapes; a shape that wants the node as a value
-      of that class, and a check that reads that class about the node or a node next to it.
+      of that class, and a check that reads that class about the node or a node next to it;
+    - a misspelt resource name (``kkr:vjosa-osmanii``, found by the check for references to
+      resources the graph does not describe): the shape that wants that value of another class.
 
     A line repeated by two layers is printed once.
     """
-    causes = [p for p in problems if p.layer in ("literal", "vocabulary") and p.node]
+    causes = [p for p in problems if (p.layer in ("literal", "vocabulary") or p.missing) and p.node]
     texts = {check.name: check.text for check in checks}
     kept: list[Problem] = []
     seen: set[str] = set()
@@ -303,10 +329,29 @@ def once_each(problems: list[Problem], kg: KnowledgeGraph, checks: Iterable[Qual
     return kept
 
 
+def with_lines(problems: Iterable[Problem], kg: KnowledgeGraph) -> None:
+    """Give each finding about a node the line it points to: where its file states the missing
+    resource, else the property, else the node (the shapes and checks read the store, which
+    keeps no lines; the well-formedness findings have theirs)."""
+    from kosovo_kg.curation.wellformed import locate_in_node
+
+    graphs = {shown: name for name, shown in kg.graph_files.items()}
+    for problem in problems:
+        graph = graphs.get(problem.file or "")
+        if problem.line_number is not None or problem.node is None or graph is None:
+            continue
+        needle = problem.missing or problem.property
+        problem.line_number = locate_in_node(graph, problem.node, needle)
+
+
 def _cause_of(problem: Problem, causes: list[Problem], kg: KnowledgeGraph, check_text: str) -> Problem | None:
     """The well-formedness error that ``problem`` follows from, if any (``check_text``: the query
     of the check that found it)."""
     for cause in causes:
+        if cause.missing is not None:  # kkr:vjosa-osmanii: the speaker is no person, as far as the shapes see
+            if problem.layer == "shacl" and problem.node == cause.node and problem.value == f"value {cause.missing}":
+                return cause
+            continue
         if cause.layer == "literal":
             bad_value = (cause.value or "").removeprefix("value ").strip("'")
             if problem.layer == "shacl" and (problem.node, problem.property) == (cause.node, cause.property):
@@ -388,6 +433,7 @@ def run_validation(
         progress(f"{len(quality)} quality checks")
     problems.extend(run_checks(kg, quality))
     problems = once_each(problems, kg, quality)
+    with_lines(problems, kg)
     conforms = not any(p.severity == "error" for p in problems)
     return ValidationReport(
         conforms,

@@ -85,6 +85,23 @@ def locate(graph_name: str, *needles: str, node: str | None = None) -> int | Non
     return None
 
 
+def locate_in_node(graph_name: str, node: str, term: str | None = None) -> int | None:
+    """The line where the node's statements name the term (an IRI, in full or prefixed), else the
+    first line of its statements; None where the file does not set them apart (JSON-LD, say)."""
+    path = file_path(graph_name)
+    spans = _blocks(path).get(node, []) if path is not None else []
+    if not spans:
+        return None
+    assert path is not None
+    lines = _lines(path)
+    needles = _term_needles(term) if term else ()
+    for start, end in spans:
+        for number in range(start, end):
+            if any(needle in lines[number] for needle in needles):
+                return number + 1
+    return spans[0][0] + 1
+
+
 @cache
 def _blocks(path: Path) -> dict[str, list[tuple[int, int]]]:
     """Subject IRI -> the spans of lines (0-based, end excluded) of the statements about it.

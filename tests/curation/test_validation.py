@@ -236,3 +236,38 @@ def test_warnings_the_data_answers_with_a_doubt_are_notes():
     assert {p.check for p in notes} >= {"duplicate-source", "fact-after-source", "poll-answers-rounding"}
     assert all(p.solution and p.solution.startswith("Recorded as a doubt: ") for p in notes)
     assert report.count("warning") == 0
+
+
+MISSPELT_SPEAKER = """@prefix kkg: <https://w3id.org/kosovo-kg/ontology#> .
+@prefix kkr: <https://w3id.org/kosovo-kg/resource/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+kkr:statement-test a kkg:Statement ;
+    rdfs:label "A statement of the test"@en ;
+    kkg:speaker kkr:vjosa-osmanii ;
+    kkg:speakerOffice kkr:president-of-kosovo ;
+    kkg:topic kkr:nato ;
+    kkg:stance kkg:Supports ;
+    kkg:date "2022-03"^^xsd:gYearMonth ;
+    kkg:source kkr:ref-11 .
+"""
+
+
+def test_a_misspelt_resource_name_is_told_once_at_its_line_with_the_name_meant(tmp_path):
+    # it was two errors, the shape's and the check's, at no line, and neither named Vjosa Osmani
+    (tmp_path / "mine.ttl").write_text(MISSPELT_SPEAKER)
+    report = run_validation([tmp_path / "mine.ttl"], reasoning=False)
+    [error] = [p for p in report.problems if p.severity == "error"]
+    assert (error.check, error.line_number, error.also) == ("dangling-reference", 8, ["shacl"])
+    assert error.line().startswith(f"{paths.display_path(tmp_path / 'mine.ttl')}:8: A statement of the test (kkr:")
+    assert "Did you mean kkr:vjosa-osmani? Correct the name" in error.line()
+    assert "missing" not in report.to_json()["problems"][0]
+
+
+def test_every_finding_about_a_node_of_a_turtle_file_has_its_line(tmp_path):
+    (tmp_path / "mine.ttl").write_text(MISSPELT_SPEAKER.replace("    kkg:date", "    kkg:dat"))
+    report = run_validation([tmp_path / "mine.ttl"], reasoning=False)
+    about = [p for p in report.problems if p.node == KKR + "statement-test"]
+    assert about and all(p.line_number for p in about)
+    assert all(p.line_number for p in report.problems if p.node and p.file and p.file.startswith("graph/"))
