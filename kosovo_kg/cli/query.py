@@ -20,7 +20,12 @@ if TYPE_CHECKING:
     from kosovo_kg.querying.catalogue import StoredQuery
 
 SUMMARY = "Run the stored question NAME (see 'kosovo-kg queries')."
-DETAILS = ""
+DETAILS = (
+    "Examples:\n"
+    "  kosovo-kg query non-recognizing-nato-members\n"
+    "  kosovo-kg query statements-by-office --param office='President of Kosovo'\n"
+    "  kosovo-kg query poll-trend --format csv --data examples/example-poll.ttl"
+)
 
 
 def add_arguments(command: argparse.ArgumentParser) -> None:

@@ -8,13 +8,14 @@ import csv
 import io
 import json
 import os
+import shlex
 import signal
 import subprocess
 import sys
 import time
 
 import pytest
-from conftest import invoke
+from conftest import ROOT, invoke
 
 from kosovo_kg.core import store
 
@@ -30,6 +31,19 @@ def test_the_help_shows_the_parameter_and_query_options():
     text = " ".join(result.stdout.split())
     assert result.exit_code == 0 and "usage: kosovo-kg query [-h] [--param NAME=VALUE]" in text
     assert "A parameter of the stored query (repeatable)." in text and "--timeout SECONDS" in text
+
+
+def test_the_helps_examples_run_as_written(monkeypatch):
+    # the help gave none: how to pass a parameter by name, or one's own file, was in the docs only
+    monkeypatch.chdir(ROOT)
+    help_text = invoke(["query", "--help"]).stdout
+    examples = [line.strip() for line in help_text.split("Examples:\n", 1)[1].split("\n\n", 1)[0].splitlines()]
+    assert len(examples) == 3 and all(e.startswith("kosovo-kg query ") for e in examples)
+    for example in examples:
+        result = invoke(shlex.split(example)[1:])
+        assert result.exit_code == 0 and result.stderr == "", example
+    by_name = invoke(shlex.split(examples[1])[1:]).stdout
+    assert "Osmani: NATO membership imperative" in by_name
 
 
 def test_a_stored_question_with_a_parameter_on_either_engine():
