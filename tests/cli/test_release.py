@@ -45,6 +45,22 @@ def test_a_release_of_ones_own_data_is_written_whole_and_verifies(tmp_path):
     assert done.returncode == 0, done.stdout
 
 
+def test_long_steps_say_how_far_they_are_with_progress(tmp_path, monkeypatch):
+    """Tens of thousands of resource pages take minutes: with --progress (or on a terminal) the
+    release says the step and counts the pages every PROGRESS_EVERY seconds."""
+    from kosovo_kg.publish import site
+
+    monkeypatch.setattr(site, "PROGRESS_EVERY", 0.0)
+    (tmp_path / "mine.ttl").write_text(MINE, encoding="utf-8")
+    args = ["release", "-o", tmp_path / "out", "--only-data", "--data", tmp_path / "mine.ttl", "--no-inferred"]
+    result = invoke([*args, "--date", "2026-01-01", "--progress"])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert "  resource pages: writing 1…" in lines and "  resource pages: 1 of 1…" in lines
+    quiet = invoke([*args[:2], tmp_path / "quiet", *args[3:], "--date", "2026-01-01"])
+    assert quiet.exit_code == 0 and "resource pages: writing" not in quiet.stderr  # not a terminal, no --progress
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -62,6 +62,16 @@ pytestmark = [
 ]
 
 
+def still_alive_after(pids: list[int], seconds: float) -> list[int]:
+    """The processes of ``pids`` still alive after at most ``seconds``: a killed process with the
+    graph in its address space can take a moment to be torn down on a loaded machine (a check made
+    at once failed once under CI's load, the SIGKILL sent)."""
+    deadline = time.monotonic() + seconds
+    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return [pid for pid in pids if alive(pid)]
+
+
 def get(url: str, data: bytes | None = None, timeout: float = 60) -> tuple[int, dict]:
     headers = {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}
     try:
@@ -257,10 +267,7 @@ def test_sigkill_of_the_server_leaves_no_process_of_it(tmp_path):
         _busy_worker(workers)
         process.kill()
         process.wait(timeout=5)
-        deadline = time.monotonic() + 2.0
-        while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert [pid for pid in workers if alive(pid)] == []
+        assert still_alive_after(workers, 10.0) == []
         with pytest.raises(OSError):
             socket.create_connection(("127.0.0.1", port), timeout=1)
     finally:
@@ -354,7 +361,7 @@ def test_a_stopped_worker_fails_its_query_at_the_deadline_and_is_replaced(kg):
             assert status == 503 and "limit of 2 seconds" in body["error"]
         assert sparql(running.url, COUNT)[0] == 200
         assert not set(running.workers.worker_pids()) & set(stopped)
-        assert not any(alive(pid) for pid in stopped)
+        assert still_alive_after(stopped, 10.0) == []  # SIGKILLed: gone once the kernel has torn them down
     finally:
         running.close()
 
