@@ -4,6 +4,7 @@ import io
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -64,6 +65,19 @@ def invoke(args: list[str], input: str | None = None) -> CliResult:
         return CliResult(code, out.buffer.getvalue().decode(), err.buffer.getvalue().decode())
     finally:
         sys.stdin, sys.stdout, sys.stderr = saved
+
+
+@pytest.fixture(autouse=True)
+def _signal_handlers_as_they_were() -> Iterator[None]:
+    """The test run's own SIGINT, SIGTERM and SIGHUP handlers, back after each test: the command
+    line's main() (tests/cli/test_main.py) installs its handlers for the rest of the process, and
+    ``timeout 70 bash tests/run`` then turned SIGTERM into an error inside whichever test ran next,
+    instead of stopping the run."""
+    kept = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    yield
+    for signum, handler in kept.items():
+        if signal.getsignal(signum) is not handler and handler is not None:
+            signal.signal(signum, handler)
 
 
 @pytest.fixture(scope="session")
