@@ -66,8 +66,15 @@ def _reference(url: str) -> list[str] | None:
     return [REFERENCE_URL, qs_string(url)] if URL.fullmatch(url) else None
 
 
+def _doubted(fact: str, doubt: object) -> str:
+    """Why a fact stays out: a value the graph records a doubt about is for an editor to weigh, not
+    for a batch to write."""
+    return f"{fact}: the graph records a doubt about it, for an editor to weigh: {doubt}"
+
+
 def quickstatements(kg: KnowledgeGraph) -> QuickStatements:
-    """Commands for NATO memberships with their start and for numbered office holders.
+    """Commands for NATO memberships with their start and for numbered office holders; a fact the
+    graph records a doubt about stays out, listed with its doubt.
 
     >>> from kosovo_kg import load_graph
     >>> out = quickstatements(load_graph())
@@ -82,9 +89,11 @@ def quickstatements(kg: KnowledgeGraph) -> QuickStatements:
     for row in execute(
         # A reference must be a source a Wikidata editor can cite (kkg:citable true: official, scholarly,
         # news or encyclopedia), never a mirror, a copy or a page of unknown standing; one per fact.
-        """SELECT ?member ?label ?organization ?orgLabel ?start (MIN(?citable) AS ?url) WHERE {
+        """SELECT ?member ?label ?organization ?orgLabel ?start (MIN(?citable) AS ?url) (SAMPLE(?said) AS ?doubt)
+           WHERE {
              ?fact kkg:member ?m ; kkg:organization ?o ; kkg:membershipType kkg:FullMember ; kkg:startDate ?start .
              ?m rdfs:label ?label . ?o rdfs:label ?orgLabel .
+             OPTIONAL { ?fact kkg:doubt ?said }
              OPTIONAL { ?m owl:sameAs ?member ; kkg:evidenceGrade kkg:StrongEvidence
                         FILTER(STRSTARTS(STR(?member), "http://www.wikidata.org/entity/")) }
              OPTIONAL { ?o owl:sameAs ?organization ; kkg:evidenceGrade kkg:StrongEvidence
@@ -104,17 +113,21 @@ def quickstatements(kg: KnowledgeGraph) -> QuickStatements:
         if start is None:
             result.skipped.append(f"{row['label']} in {row['orgLabel']}: the start {str(row['start'])!r} is no date")
             continue
+        if row["doubt"] is not None:
+            result.skipped.append(_doubted(f"{row['label']} in {row['orgLabel']}", row["doubt"]))
+            continue
         command = [member, MEMBER_OF, organization, START_TIME, start]
         result.commands.append("\t".join(command + reference))
     for row in execute(
-        """SELECT ?holder ?holderLabel ?office ?officeLabel ?ordinal WHERE {
+        """SELECT ?holder ?holderLabel ?office ?officeLabel ?ordinal (SAMPLE(?said) AS ?doubt) WHERE {
              ?tenure kkg:holder ?h ; kkg:office ?o ; kkg:ordinal ?ordinal .
              ?h rdfs:label ?holderLabel . ?o rdfs:label ?officeLabel .
+             OPTIONAL { ?tenure kkg:doubt ?said }
              OPTIONAL { ?h owl:sameAs ?holder ; kkg:evidenceGrade kkg:StrongEvidence
                         FILTER(STRSTARTS(STR(?holder), "http://www.wikidata.org/entity/")) }
              OPTIONAL { ?o owl:sameAs ?office ; kkg:evidenceGrade kkg:StrongEvidence
                         FILTER(STRSTARTS(STR(?office), "http://www.wikidata.org/entity/")) }
-           } ORDER BY ?ordinal""",
+           } GROUP BY ?holder ?holderLabel ?office ?officeLabel ?ordinal ORDER BY ?ordinal""",
         kg=kg,
     ):
         holder, office = _qid(row["holder"]), _qid(row["office"])
@@ -122,6 +135,11 @@ def quickstatements(kg: KnowledgeGraph) -> QuickStatements:
         if not (holder and office and reference):
             result.skipped.append(
                 f"{row['holderLabel']} as {row['officeLabel']} ({row['ordinal']}): no Wikidata link graded strong"
+            )
+            continue
+        if row["doubt"] is not None:
+            result.skipped.append(
+                _doubted(f"{row['holderLabel']} as {row['officeLabel']} ({row['ordinal']})", row["doubt"])
             )
             continue
         command = [holder, POSITION_HELD, office, SERIES_ORDINAL, qs_string(str(row["ordinal"]))]

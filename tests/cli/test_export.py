@@ -65,7 +65,7 @@ def test_a_format_given_wins_over_the_suffix(tmp_path):
 def test_a_qs_file_gets_quickstatements(tmp_path):
     target = tmp_path / "kosovo.qs"
     result = invoke(["export", "-o", target])
-    assert result.exit_code == 0 and result.stderr.startswith(f"wrote {target} (34 QuickStatements commands)")
+    assert result.exit_code == 0 and result.stderr.startswith(f"wrote {target} (31 QuickStatements commands)")
 
 
 def test_a_data_file_that_cannot_be_loaded_is_one_error_and_nothing_is_written(tmp_path):
@@ -80,7 +80,7 @@ def test_a_data_file_that_cannot_be_loaded_is_one_error_and_nothing_is_written(t
 def test_quickstatements_go_to_stdout_with_what_was_left_out_on_stderr():
     result = invoke(["export", "--format", "quickstatements"])
     assert result.exit_code == 0
-    assert len(result.stdout.splitlines()) == 34 and all("\t" in line for line in result.stdout.splitlines())
+    assert len(result.stdout.splitlines()) == 31 and all("\t" in line for line in result.stdout.splitlines())
     assert all(line.startswith("not exported: ") for line in result.stderr.splitlines())
 
 
@@ -88,6 +88,6 @@ def test_cli_writes_the_commands_atomically(tmp_path):
     target = tmp_path / "kosovo.qs"
     result = invoke(["export", "--format", "quickstatements", "-o", str(target)])
     assert result.exit_code == 0
-    assert "34 QuickStatements commands" in result.stderr
+    assert "31 QuickStatements commands" in result.stderr
     assert "not exported:" in result.stderr
-    assert len(target.read_text(encoding="utf-8").splitlines()) == 34
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 31
