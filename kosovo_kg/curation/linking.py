@@ -17,6 +17,7 @@ LINKABLE = {
     "person": "kkg:Person",
     "office": "kkg:Office",
     "event": "kkg:Event",
+    "population group": "kkg:PopulationGroup",
 }
 
 #: The grades of kkg:EvidenceGradeScheme by their labels, strongest first; "none" is a link without one.
@@ -54,9 +55,10 @@ class LinkReport:
         lines = ["Wikidata links by kind (linked / all):"]
         linked_total = sum(linked for linked, _ in self.coverage.values())
         all_total = sum(total for _, total in self.coverage.values())
+        width = max(len(kind) for kind in [*self.coverage, "all"])
         for kind, (linked, total) in self.coverage.items():
-            lines.append(f"  {kind:<13} {linked:>3} / {total:<3} {_percent(linked, total)}")
-        lines.append(f"  {'all':<13} {linked_total:>3} / {all_total:<3} {_percent(linked_total, all_total)}")
+            lines.append(f"  {kind:<{width}} {linked:>3} / {total:<3} {_percent(linked, total)}")
+        lines.append(f"  {'all':<{width}} {linked_total:>3} / {all_total:<3} {_percent(linked_total, all_total)}")
         grades = ", ".join(f"{grade} {count}" for grade, count in self.grades.items()) or "none"
         lines += [
             "",

@@ -38,7 +38,8 @@ def test_an_unknown_format_is_a_usage_error():
 def test_link_command_text_and_json():
     text = invoke(["link"])
     assert text.exit_code == 0
-    assert "  state          38 / 38  100%" in text.stdout
+    assert "  state             38 / 38  100%" in text.stdout
+    assert "  population group   0 / 2   0%" in text.stdout and "  all               69 / 95  73%" in text.stdout
     assert "Links whose evidence meets their grade: 69 / 69 100% (strong 62, single 7)" in text.stdout
     assert "  single  Fatmir Sejdiu (Q193148)" in text.stdout
     assert "  strong  Minister of Defence of Kosovo (Q107601182)" in text.stdout
