@@ -65,13 +65,14 @@ class ServeState:
 
 
 def served_release() -> Release:
-    """What a citation of an answer served here names: the package's version and the date of the
-    graph's files (the date ``kosovo-kg release`` would give them)."""
+    """What a citation of an answer served here names: the release ``kosovo-kg release`` makes of
+    the same files by default, its date and the version that date gives (the package's version
+    named a release no command makes)."""
     from kosovo_kg.core import paths
-    from kosovo_kg.publish.release.dates import release_date
-    from kosovo_kg.version import VERSION
+    from kosovo_kg.publish.release.dates import default_version, release_date
 
-    return Release(VERSION, release_date(None, paths.data_files()).date)
+    date = release_date(None, paths.data_files()).date
+    return Release(default_version(date), date)
 
 
 def base_of(request: Request) -> str:

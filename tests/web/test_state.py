@@ -75,3 +75,15 @@ def test_routes_reach_the_state_and_the_servers_address_never_the_clients_host(s
     with TestClient(app, base_url="http://127.0.0.1:8123") as client:
         assert client.get("/where").json() == {"base": "http://127.0.0.1:8000", "same": True}
         assert client.get("/where", headers={"Host": "evil.example"}).json()["base"] == "http://127.0.0.1:8000"
+
+
+def test_an_answer_served_here_cites_the_release_that_release_makes_of_the_same_files():
+    """The citation named the package's version (0.1.0) with the files' date: a release no command
+    makes (``release`` versions by date unless told otherwise)."""
+    from kosovo_kg.core import paths
+    from kosovo_kg.publish.release.dates import release_date
+    from kosovo_kg.web.state import served_release
+
+    date = release_date(None, paths.data_files()).date
+    cited = served_release()
+    assert (cited.version, cited.date) == (date.replace("-", "."), date)

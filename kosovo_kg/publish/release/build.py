@@ -16,7 +16,7 @@ from kosovo_kg.core.writing import atomic_folder, check_output_folder
 from kosovo_kg.errors import ReleaseError, UnsupportedData
 from kosovo_kg.namespaces import DATASET
 from kosovo_kg.publish.release.citation import citation
-from kosovo_kg.publish.release.dates import ReleaseDate, check_date, check_version, release_date
+from kosovo_kg.publish.release.dates import ReleaseDate, check_date, check_version, default_version, release_date
 from kosovo_kg.publish.release.graph import DUMPS, canonical_graph, dump_name, header_triples, sorted_triples
 from kosovo_kg.publish.release.previous import CHECKSUMS, read_release, sha256_of
 from kosovo_kg.publish.release.void import release_void
@@ -151,7 +151,7 @@ def build_release(
     check_output_folder(target, command="release", error=ReleaseError, what="release")
     if not isinstance(date, ReleaseDate):
         date = release_date(date, paths.data_files()) if date is None else ReleaseDate(check_date(date), "--date")
-    version = check_version(version or date.date.replace("-", "."))
+    version = check_version(version or default_version(date.date))
     base_url = base_url.rstrip("/") if base_url else None
     before = read_release(previous) if previous is not None else None
     if inferred:

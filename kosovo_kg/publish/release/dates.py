@@ -90,6 +90,16 @@ def release_date(given: str | None, files: list[Path], extra: bool = False, root
     return ReleaseDate(_utc_day(newest), f"the newest modification time of the graph's files ({why})")
 
 
+def default_version(date: str) -> str:
+    """A release's version when none is given: its date, as 2026.11.30 (``release`` writes it,
+    ``serve`` cites it, so that a citation of an answer names the release of the same files).
+
+    >>> default_version("2026-11-30")
+    '2026.11.30'
+    """
+    return date.replace("-", ".")
+
+
 def check_version(text: str) -> str:
     if not _VERSION.fullmatch(text):
         raise ReleaseError(
