@@ -289,7 +289,7 @@ VALIDATE_STEPS = [
     "loading the graph…",
     "well-formedness: literals and vocabulary…",
     "SHACL shapes (pySHACL)…",
-    "21 quality checks…",
+    "22 quality checks…",
 ]
 
 
