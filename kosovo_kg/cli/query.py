@@ -80,6 +80,11 @@ def print_answer(
         write_answer(render(result, args.format, labels), _grammar(result.kind, args.format))
         return 0
     write_answer(render(result, args.format, kg), _grammar(result.kind, args.format))
+    if args.format == "table" and kg is not None:  # a table is read by a person: what the graph doubts, said
+        from kosovo_kg.querying.pipeline import recorded_doubts
+
+        for label, doubt in recorded_doubts(result, kg):
+            say(f"note: a recorded doubt about {label!r}: {doubt}")
     return 0
 
 

@@ -287,6 +287,30 @@ def likely_typos(prepared: PreparedQuery, kg: KnowledgeGraph | None) -> list[str
     return unknown_terms(prepared.text, kg)
 
 
+def recorded_doubts(result: Result, kg: KnowledgeGraph) -> list[tuple[str, str]]:
+    """The doubts the graph records about the resources an answer names, as (label, doubt): what a
+    page shows beside its row, for the command line to say after its table.
+
+    >>> from kosovo_kg import load_graph
+    >>> kg = load_graph()
+    >>> answer = execute(get_stored_query("statements-by-office"), {"office": "President of Kosovo"}, kg=kg)
+    >>> [label for label, _ in recorded_doubts(answer, kg)]
+    ['Jahjaga: Kosovo determined to join NATO']
+    """
+    from kosovo_kg.namespaces import KKG
+
+    named = dict.fromkeys(
+        term.value for row in result.rows for term in row if isinstance(term, ox.NamedNode)
+    )  # in the answer's order, once each
+    doubt = ox.NamedNode(KKG + "doubt")
+    return [
+        (kg.label(iri), quad.object.value)
+        for iri in named
+        for quad in kg.store.quads_for_pattern(ox.NamedNode(iri), doubt, None)
+        if isinstance(quad.object, ox.Literal)
+    ]
+
+
 def evaluate(prepared: PreparedQuery, kg: KnowledgeGraph | None, options: QueryOptions) -> Result:
     """Run a prepared query on the options' engine.
 
@@ -387,6 +411,7 @@ __all__ = [
     "get_stored_query",
     "likely_typos",
     "prepare",
+    "recorded_doubts",
     "remote_labels",
     "render",
 ]

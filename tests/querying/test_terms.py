@@ -81,7 +81,7 @@ def test_several_typos_are_each_told_and_strict_counts_them():
 )
 def test_a_valid_query_gets_no_warning(query):
     result = invoke(["sparql", query, "--strict"])
-    assert result.exit_code == 0 and result.stderr == ""
+    assert result.exit_code == 0 and "warning" not in result.stderr  # a doubt about a row is a note, not a warning
 
 
 def test_a_remote_engine_is_not_held_to_the_local_graph(kg):
