@@ -184,9 +184,11 @@ def test_whenever_oxigraph_overflows_on_quoted_triples_the_guard_refuses_the_que
     from kosovo_kg.querying.sparqltext import refuse_deep_nesting
 
     query = quoted_triples(DEEP, inside + " ") + after
-    if oxigraph_overflows(query):
-        with pytest.raises(QueryRefused):
-            refuse_deep_nesting(query)
+    try:
+        refuse_deep_nesting(query)
+    except QueryRefused:
+        return  # refused: the engine never sees it (Oxigraph is asked only of what the guard lets through)
+    assert not oxigraph_overflows(query)
 
 
 @settings(max_examples=1000, derandomize=True, deadline=None)
@@ -196,6 +198,8 @@ def test_whenever_oxigraph_overflows_the_nesting_guard_refuses_the_query(before,
     from kosovo_kg.querying.sparqltext import refuse_deep_nesting
 
     query = "SELECT * WHERE { ?s ?p ?o FILTER(?o " + before + "(" * DEEP + inside + ")" * DEEP + after + " 1) }"
-    if oxigraph_overflows(query):
-        with pytest.raises(QueryRefused):
-            refuse_deep_nesting(query)
+    try:
+        refuse_deep_nesting(query)
+    except QueryRefused:
+        return  # refused: the engine never sees it (Oxigraph is asked only of what the guard lets through)
+    assert not oxigraph_overflows(query)
