@@ -78,11 +78,7 @@ def locate(graph_name: str, *needles: str, node: str | None = None) -> int | Non
         return None
     lines = _lines(path)
     spans = _blocks(path).get(node, []) if node is not None else []
-    for start, end in [*spans, (0, len(lines))]:
-        for number in range(start, end):
-            if any(needle in lines[number] for needle in needles):
-                return number + 1
-    return None
+    return _first_line_holding(lines, [*spans, (0, len(lines))], needles)
 
 
 def locate_in_node(graph_name: str, node: str, term: str | None = None) -> int | None:
@@ -93,13 +89,17 @@ def locate_in_node(graph_name: str, node: str, term: str | None = None) -> int |
     if not spans:
         return None
     assert path is not None
-    lines = _lines(path)
-    needles = _term_needles(term) if term else ()
+    found = _first_line_holding(_lines(path), spans, _term_needles(term) if term else ())
+    return found if found is not None else spans[0][0] + 1
+
+
+def _first_line_holding(lines: tuple[str, ...], spans: list[tuple[int, int]], needles: tuple[str, ...]) -> int | None:
+    """The first line (1-based) within ``spans`` (0-based, end excluded) that holds one of ``needles``."""
     for start, end in spans:
         for number in range(start, end):
             if any(needle in lines[number] for needle in needles):
                 return number + 1
-    return spans[0][0] + 1
+    return None
 
 
 @cache

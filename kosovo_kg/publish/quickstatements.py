@@ -86,6 +86,7 @@ def quickstatements(kg: KnowledgeGraph) -> QuickStatements:
     article_url = next(
         iter(execute("SELECT ?url WHERE { kkr:article kkg:url ?url ; kkg:sourceKind/kkg:citable true }", kg=kg))
     )["url"]
+    article_reference = _reference(str(article_url))
     for row in execute(
         # A reference must be a source a Wikidata editor can cite (kkg:citable true: official, scholarly,
         # news or encyclopedia), never a mirror, a copy or a page of unknown standing; one per fact.
@@ -131,8 +132,7 @@ def quickstatements(kg: KnowledgeGraph) -> QuickStatements:
         kg=kg,
     ):
         holder, office = _qid(row["holder"]), _qid(row["office"])
-        reference = _reference(str(article_url))
-        if not (holder and office and reference):
+        if not (holder and office and article_reference):
             result.skipped.append(
                 f"{row['holderLabel']} as {row['officeLabel']} ({row['ordinal']}): no Wikidata link graded strong"
             )
@@ -143,7 +143,7 @@ def quickstatements(kg: KnowledgeGraph) -> QuickStatements:
             )
             continue
         command = [holder, POSITION_HELD, office, SERIES_ORDINAL, qs_string(str(row["ordinal"]))]
-        result.commands.append("\t".join(command + reference))
+        result.commands.append("\t".join(command + article_reference))
     for row in execute(
         """SELECT ?label WHERE { ?fact kkg:member kkr:kosovo ; rdfs:label ?label } ORDER BY ?label""", kg=kg
     ):

@@ -192,10 +192,10 @@ def may_name_keyword(query: str, words: Collection[str]) -> bool:
     """Whether one of ``words`` (upper case) may stand in the query as a keyword: it is in the
     query after the comments that open it (:func:`code_after_header`), and not as a variable's
     name (?FROM and $SERVICE are variables wherever they stand: the grammar's longest match makes
-    a ? or $ before a name a variable's sigil, so those cannot hide a keyword). Where it says so, :func:`keywords` tells for certain; where it
-    does not, no tokenizing is needed, which costs a one-off query more than running it and was
-    the largest share of serve's CPU per request that its screens took. (``words``: a tuple or
-    frozenset, as the answer is remembered.)
+    a ? or $ before a name a variable's sigil, so those cannot hide a keyword). Where it says so,
+    :func:`keywords` tells for certain; where it does not, no tokenizing is needed, which costs a
+    one-off query more than running it and was the largest share of serve's CPU per request that
+    its screens took. (``words``: a tuple or frozenset, as the answer is remembered.)
 
     >>> may_name_keyword("SELECT ?from { ?s ?p ?o } ORDER BY ?from", ("FROM",))
     False
